@@ -8,8 +8,7 @@ import io.bridgewatch.schema.Phase;
  * The serving engine's host threads driving the device: a model load, then decode steps with periodic KV restores.
  *
  * <p>Async scheduling (vLLM's default): the launch thread schedules step k and copies its inputs on the compute
- * stream, launches the step's CUDA graph, issues the step's output copies (D2H, on a copy stream that waits for
- * the graph), then processes step k-1's output while the GPU runs step k. Without CC the copies return at once, so
+ * stream, launches the step's CUDA graph, issues the step's output copies (D2H, ordered after the graph), then processes step k-1's output while the GPU runs step k. Without CC the copies return at once, so
  * host work hides behind GPU work. Under CC every copy blocks its thread until done, and until earlier work on its
  * stream is done: the output copies hold the launch thread for the whole step, and the overlap is gone.
  *
@@ -21,7 +20,6 @@ import io.bridgewatch.schema.Phase;
 final class ServingEngine {
     private static final long CONTEXT = 1;
     private static final long COMPUTE_STREAM = 7;
-    private static final long OUTPUT_STREAM = 13;
     private static final long POOL_CONTEXT_BASE = 100;
     private static final double CPU_JITTER = 0.05;
 
@@ -140,7 +138,8 @@ final class ServingEngine {
     private OutputCopies copyOutputs(long t, long tid, long afterNs, int copies, int sequences) {
         long gpuEnd = afterNs;
         for (int i = 0; i < copies; i++) {
-            DeviceTimeline.CopyResult r = device.copy(t, new DeviceTimeline.Copy(tid, CONTEXT, OUTPUT_STREAM,
+            // AsyncOutput's copies wait for the step's graph (an event in vLLM, stream order here).
+            DeviceTimeline.CopyResult r = device.copy(t, new DeviceTimeline.Copy(tid, CONTEXT, COMPUTE_STREAM,
                     "cudaMemcpyAsync", Direction.D2H, HostMemoryKind.PINNED, work.outputBytesPerSequence() * sequences,
                     true, afterNs, Phase.DECODE));
             t = r.hostReturnNs();

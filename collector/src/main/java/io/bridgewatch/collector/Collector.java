@@ -1,0 +1,205 @@
+package io.bridgewatch.collector;
+
+import io.bridgewatch.schema.Crossing;
+import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.NodeInfo;
+import io.bridgewatch.schema.ServingSample;
+import io.bridgewatch.schema.serde.RecordSerializer;
+import io.bridgewatch.schema.topics.Topics;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableLongCounter;
+import io.opentelemetry.api.metrics.ObservableLongGauge;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collector agent of one node: takes events from a source and produces them to Kafka, keyed by node id.
+ *
+ * <p>The source never waits: events go into a bounded queue, and when it is full the event is dropped and counted
+ * (a telemetry agent must not slow the CUDA application it watches). A sender thread hands queued events to an
+ * idempotent producer ({@code acks=all}, compressed batches), which retries through broker hiccups in order.
+ * NodeInfo goes to the compacted nodes topic at start, ahead of any event.
+ */
+public final class Collector implements EventSink, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
+    private static final AttributeKey<String> NODE = AttributeKey.stringKey("node_id");
+
+    private final CollectorConfig config;
+    private final String nodeId;
+    private final Producer<String, SpecificRecord> producer;
+    private final BlockingQueue<ProducerRecord<String, SpecificRecord>> queue;
+    private final Queue<ProducerRecord<String, SpecificRecord>> nodeFacts = new ConcurrentLinkedQueue<>();
+    private final Thread sender;
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final DoubleHistogram sendLatency;
+    private final List<AutoCloseable> observers;
+    private final Attributes attributes;
+    private volatile boolean running = true;
+
+    public Collector(String nodeId, CollectorConfig config, Meter meter) {
+        this.nodeId = nodeId;
+        this.config = config;
+        this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.producer = new KafkaProducer<>(producerProperties(config), new StringSerializer(),
+                new RecordSerializer());
+        this.attributes = Attributes.of(NODE, nodeId);
+        this.sendLatency = meter.histogramBuilder("bridgewatch_collector_send_latency")
+                .setDescription("Time from handing an event to the producer to the broker's acknowledgement.")
+                .setUnit("s").build();
+        ObservableLongCounter sentCounter = meter.counterBuilder("bridgewatch_collector_events_sent")
+                .setDescription("Events acknowledged by Kafka.").setUnit("{event}")
+                .buildWithCallback(m -> m.record(sent.get(), attributes));
+        ObservableLongCounter droppedCounter = meter.counterBuilder("bridgewatch_collector_events_dropped")
+                .setDescription("Events dropped because the collector's queue was full.").setUnit("{event}")
+                .buildWithCallback(m -> m.record(dropped.get(), attributes));
+        ObservableLongCounter failedCounter = meter.counterBuilder("bridgewatch_collector_events_failed")
+                .setDescription("Events Kafka refused after all retries.").setUnit("{event}")
+                .buildWithCallback(m -> m.record(failed.get(), attributes));
+        ObservableLongGauge depth = meter.gaugeBuilder("bridgewatch_collector_queue_depth").ofLongs()
+                .setDescription("Events waiting in the collector's queue.").setUnit("{event}")
+                .buildWithCallback(m -> m.record(queue.size(), attributes));
+        this.observers = List.of(sentCounter, droppedCounter, failedCounter, depth);
+        this.sender = new Thread(this::sendLoop, "collector-sender-" + nodeId);
+        this.sender.setDaemon(true);
+        this.sender.start();
+    }
+
+    static Map<String, Object> producerProperties(CollectorConfig config) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, config.clientId());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+        // Ride out a broker restart: keep retrying (in order, idempotently) for up to ten minutes.
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000);
+        return props;
+    }
+
+    @Override
+    public void nodeInfo(NodeInfo info) {
+        // Node facts are rare and must never be dropped: they wait in their own unbounded queue, sent first.
+        accepted.incrementAndGet();
+        nodeFacts.add(new ProducerRecord<>(Topics.NODES, info.getNodeId(), info));
+    }
+
+    @Override
+    public void crossing(Crossing crossing) {
+        offer(Topics.CROSSINGS, crossing);
+    }
+
+    @Override
+    public void kernel(KernelExec kernel) {
+        offer(Topics.KERNELS, kernel);
+    }
+
+    @Override
+    public void serving(ServingSample sample) {
+        offer(Topics.SERVING, sample);
+    }
+
+    public CollectorStats stats() {
+        return new CollectorStats(accepted.get(), sent.get(), dropped.get(), failed.get(),
+                queue.size() + nodeFacts.size());
+    }
+
+    /** Blocks until everything accepted so far has been acknowledged or failed. */
+    public void flush() throws InterruptedException {
+        while ((!queue.isEmpty() || !nodeFacts.isEmpty()) && sender.isAlive()) {
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+        producer.flush();
+    }
+
+    private void offer(String topic, SpecificRecord event) {
+        if (queue.offer(new ProducerRecord<>(topic, nodeId, event))) {
+            accepted.incrementAndGet();
+        } else {
+            dropped.incrementAndGet();
+        }
+    }
+
+    private void sendLoop() {
+        while (running || !queue.isEmpty() || !nodeFacts.isEmpty()) {
+            try {
+                ProducerRecord<String, SpecificRecord> record = nodeFacts.poll();
+                if (record == null) {
+                    record = queue.poll(100, TimeUnit.MILLISECONDS);
+                }
+                if (record != null) {
+                    send(record);
+                }
+            } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                failed.incrementAndGet();
+                LOG.error("collector {}: cannot hand an event to the producer: {}", nodeId, e.getMessage());
+            }
+        }
+    }
+
+    private void send(ProducerRecord<String, SpecificRecord> record) {
+        long start = System.nanoTime();
+        producer.send(record, (metadata, error) -> {
+            if (error == null) {
+                sent.incrementAndGet();
+                sendLatency.record((System.nanoTime() - start) / 1e9, attributes);
+            } else {
+                failed.incrementAndGet();
+                LOG.warn("collector {}: Kafka refused an event for {}: {}", nodeId, record.topic(),
+                        error.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        sender.join(config.closeTimeout().toMillis());
+        if (sender.isAlive()) {
+            // Kafka stayed out of reach for the whole close timeout: what is still queued cannot be handed over.
+            sender.interrupt();
+            sender.join(config.closeTimeout().toMillis());
+            int abandoned = queue.size() + nodeFacts.size();
+            failed.addAndGet(abandoned);
+            LOG.error("collector {}: Kafka unreachable at close, {} queued events not sent", nodeId, abandoned);
+        }
+        producer.close(config.closeTimeout());
+        for (AutoCloseable observer : observers) {
+            try {
+                observer.close();
+            } catch (Exception e) {
+                LOG.debug("closing a metric callback failed", e);
+            }
+        }
+        CollectorStats stats = stats();
+        if (stats.dropped() > 0 || stats.failed() > 0) {
+            LOG.warn("collector {} closed: {} sent, {} dropped, {} failed", nodeId, stats.sent(), stats.dropped(),
+                    stats.failed());
+        }
+    }
+}

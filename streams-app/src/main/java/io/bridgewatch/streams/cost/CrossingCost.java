@@ -1,0 +1,49 @@
+package io.bridgewatch.streams.cost;
+
+import io.bridgewatch.schema.CostForm;
+import io.bridgewatch.schema.Crossing;
+import java.util.OptionalLong;
+
+/**
+ * The cost of one crossing (DESIGN 4.1): the time it occupies the path from "could start" to "done", excluding
+ * waits for unrelated earlier work.
+ *
+ * <p>GPU form: {@code ready = max(a, prior_end)}, {@code done = max(b, e)}. CPU-only form: only calls that block
+ * the host say something about the bridge: synchronous calls, async calls that did not return at once, and async
+ * calls followed by a synchronization of their stream ({@code done = b_sync}).
+ */
+public final class CrossingCost {
+    /** An async call that held its thread longer than this blocked (the floor of DESIGN 4.2's threshold). */
+    public static final long ASYNC_BLOCKING_FLOOR_NS = 50_000;
+
+    private CrossingCost() {
+    }
+
+    public static CostForm formOf(Crossing c) {
+        return c.getGpuStartNs() != null && c.getGpuEndNs() != null ? CostForm.GPU : CostForm.CPU_ONLY;
+    }
+
+    /**
+     * The cost in nanoseconds, or empty when the record says nothing about the bridge (CPU-only async call that
+     * returned at once with no synchronization after it).
+     *
+     * @param priorEndNs GPU end of the latest work enqueued earlier on the same stream, if known
+     */
+    public static OptionalLong costNs(Crossing c, OptionalLong priorEndNs) {
+        long a = c.getApiStartNs();
+        long b = c.getApiEndNs();
+        if (formOf(c) == CostForm.GPU) {
+            long ready = Math.max(a, priorEndNs.orElse(a));
+            long done = Math.max(b, c.getGpuEndNs());
+            return OptionalLong.of(Math.max(0, done - ready));
+        }
+        if (c.getHostSyncEndNs() != null) {
+            return OptionalLong.of(Math.max(0, c.getHostSyncEndNs() - a));
+        }
+        long hostLatency = b - a;
+        if (!c.getAsyncRequested() || hostLatency > ASYNC_BLOCKING_FLOOR_NS) {
+            return OptionalLong.of(Math.max(0, hostLatency));
+        }
+        return OptionalLong.empty();
+    }
+}
