@@ -3,7 +3,7 @@ package io.bridgewatch.streams.cost;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
-import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import com.datadoghq.sketch.ddsketch.store.UnboundedSizeDenseStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 /** DDSketch quantile sketches (1% relative accuracy) and their bytes in state stores. */
 final class Sketches {
     static final double RELATIVE_ACCURACY = 0.01;
-    private static final LogarithmicMapping MAPPING = new LogarithmicMapping(RELATIVE_ACCURACY);
 
     private Sketches() {
     }
@@ -28,13 +27,19 @@ final class Sketches {
         byte[] array = new byte[bytes.remaining()];
         bytes.duplicate().get(array);
         try {
-            return DDSketch.decode(ByteArrayInput.wrap(array), UnboundedSizeDenseStore::new, MAPPING);
+            return DDSketch.decode(ByteArrayInput.wrap(array), UnboundedSizeDenseStore::new);
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt cost sketch in state store", e);
         }
     }
 
     static ByteBuffer encode(DDSketch sketch) {
-        return sketch.serialize();
+        GrowingByteArrayOutput out = GrowingByteArrayOutput.withDefaultInitialCapacity();
+        try {
+            sketch.encode(out, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a cost sketch", e);
+        }
+        return ByteBuffer.wrap(out.trimmedCopy());
     }
 }

@@ -1,0 +1,12 @@
+package io.bridgewatch.streams;
+
+/** Names of every stateful step, shared by the topology, the query layer, tests and dashboards. */
+public final class StoreNames {
+    /** GPU end of the latest work per (gpu, context, stream) of a node: the "prior_end" of DESIGN 4.1. */
+    public static final String STREAM_TAILS = "bridge-stream-tails";
+    /** Windowed crossing-cost state per node. */
+    public static final String BRIDGE_COST_WINDOWS = "bridge-cost-windows";
+
+    private StoreNames() {
+    }
+}

@@ -1,0 +1,36 @@
+package io.bridgewatch.streams;
+
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Runtime settings of one streams-app instance. Instances with the same application id share the work: Kafka
+ * assigns each a share of the partitions, so scaling out is starting more instances.
+ */
+public record StreamsAppConfig(String bootstrapServers, String applicationId, Path stateDir, int threads,
+        TopologyConfig topology) {
+    public static final String DEFAULT_APPLICATION_ID = "bridgewatch-streams";
+
+    public StreamsAppConfig {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+    }
+
+    public Properties toProperties() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, EventTimeExtractor.class);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // Wait briefly for the other input topic of a task so kernels and crossings interleave in event time.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 200L);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200L);
+        return p;
+    }
+}

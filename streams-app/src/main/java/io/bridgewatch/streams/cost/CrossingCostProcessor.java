@@ -1,0 +1,44 @@
+package io.bridgewatch.streams.cost;
+
+import io.bridgewatch.schema.CostForm;
+import io.bridgewatch.schema.Crossing;
+import io.bridgewatch.streams.StoreNames;
+import io.bridgewatch.streams.internal.CostSample;
+import java.util.OptionalLong;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+/** Charges each crossing its cost (DESIGN 4.1), using and advancing the per-stream tails. */
+public final class CrossingCostProcessor implements FixedKeyProcessor<String, Crossing, CostSample> {
+    private FixedKeyProcessorContext<String, CostSample> context;
+    private StreamTails tails;
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, CostSample> context) {
+        this.context = context;
+        this.tails = new StreamTails(context.getStateStore(StoreNames.STREAM_TAILS));
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, Crossing> record) {
+        Crossing c = record.value();
+        if (c == null) {
+            return;
+        }
+        CostForm form = CrossingCost.formOf(c);
+        OptionalLong prior = form == CostForm.GPU
+                ? tails.get(c.getNodeId(), c.getGpuIndex(), c.getContextId(), c.getStreamId())
+                : OptionalLong.empty();
+        OptionalLong cost = CrossingCost.costNs(c, prior);
+        if (form == CostForm.GPU) {
+            tails.advance(c.getNodeId(), c.getGpuIndex(), c.getContextId(), c.getStreamId(), c.getGpuEndNs());
+        }
+        if (cost.isEmpty()) {
+            return;
+        }
+        Long gpuDuration = form == CostForm.GPU ? c.getGpuEndNs() - c.getGpuStartNs() : null;
+        context.forward(record.withValue(new CostSample(c.getGpuIndex(), c.getDirection().name(),
+                c.getHostMemory().name(), form.name(), c.getBytes(), cost.getAsLong(), gpuDuration)));
+    }
+}

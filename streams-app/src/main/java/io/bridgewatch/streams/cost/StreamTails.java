@@ -1,0 +1,31 @@
+package io.bridgewatch.streams.cost;
+
+import java.util.OptionalLong;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** The GPU end of the latest work enqueued on each (node, gpu, context, stream), kept in a state store. */
+public final class StreamTails {
+    private final KeyValueStore<String, Long> store;
+
+    public StreamTails(KeyValueStore<String, Long> store) {
+        this.store = store;
+    }
+
+    public OptionalLong get(String node, int gpu, long context, long stream) {
+        Long tail = store.get(key(node, gpu, context, stream));
+        return tail == null ? OptionalLong.empty() : OptionalLong.of(tail);
+    }
+
+    /** Records that work on this stream ends at {@code gpuEndNs}, if that is later than what is known. */
+    public void advance(String node, int gpu, long context, long stream, long gpuEndNs) {
+        String key = key(node, gpu, context, stream);
+        Long tail = store.get(key);
+        if (tail == null || gpuEndNs > tail) {
+            store.put(key, gpuEndNs);
+        }
+    }
+
+    private static String key(String node, int gpu, long context, long stream) {
+        return node + "|" + gpu + "|" + context + "|" + stream;
+    }
+}
