@@ -68,6 +68,15 @@ class BridgeTopologyTest {
     }
 
     @Test
+    void shouldNotLetLaterWorkOnTheStreamShrinkACopysCost() {
+        // The next step's kernel (enqueued after the copy) is processed first, e.g. within the same millisecond.
+        kernels.pipeInput("n1", kernel(T0 + 2000 * US, T0 + 2000 * US, T0 + 9000 * US));
+        crossings.pipeInput("n1", copy(T0 + 1000 * US, T0 + 1340 * US, T0 + 1000 * US, T0 + 1330 * US, 64));
+        closeFirstWindow();
+        assertThat(single(costs.readValuesToList()).getCostP50S()).isCloseTo(340e-6, within(340e-6 * 0.02));
+    }
+
+    @Test
     void shouldChargeABlockingCopyUntilItsHostCallReturns() {
         // GPU done at 1330 us, call returns at 1340 us: done = max(b, e) = 1340, ready = a = 1000.
         crossings.pipeInput("n1", copy(T0 + 1000 * US, T0 + 1340 * US, T0 + 1000 * US, T0 + 1330 * US, 64));
@@ -94,6 +103,23 @@ class BridgeTopologyTest {
         assertThat(h2d.getWindowEndNs()).isEqualTo(T0 + 10 * S);
         assertThat(h2d.getTollS()).isCloseTo(15e-6, within(15e-6 * 0.02));
         assertThat(h2d.getSmallCrossings()).isEqualTo(10);
+    }
+
+    @Test
+    void shouldFitBandwidthWhenOnlyLargeCrossingsArrive() {
+        // 4 MiB and 64 MiB copies at 330 us + n / 11 GB/s: no small crossings in the group at all.
+        long a = T0 + S;
+        for (long bytes : new long[] {4L << 20, 64L << 20, 4L << 20, 64L << 20}) {
+            long duration = 330 * US + Math.round(bytes / 11e9 * 1e9);
+            crossings.pipeInput("n1", copy(a, a + duration + 1, a, a + duration, bytes));
+            a += S / 10;
+        }
+        closeFirstWindow();
+
+        BridgeCostWindow result = single(costs.readValuesToList());
+        assertThat(result.getSmallCrossings()).isZero();
+        assertThat(result.getSmallCostP50S()).isNull();
+        assertThat(result.getDmaBandwidthBytesPerS()).isNotNull();
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.bridgewatch.streams.internal.CostGroupState;
 import io.bridgewatch.streams.internal.CostSample;
 import io.bridgewatch.streams.internal.CostWindowState;
 import io.bridgewatch.streams.internal.SizeBinState;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,6 +21,8 @@ public final class CostWindowAggregator {
     static final long SMALL_CROSSING_BYTES = 64 * 1024;
     static final long DMA_MIN_BYTES = 1024 * 1024;
     private static final double NS = 1e-9;
+    /** An empty sketch, as stored before the first value arrives. */
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
     private CostWindowAggregator() {
     }
@@ -32,7 +35,7 @@ public final class CostWindowAggregator {
         String key = sample.getGpuIndex() + "|" + sample.getDirection() + "|" + sample.getHostMemory() + "|"
                 + sample.getForm();
         CostGroupState group = state.getGroups().computeIfAbsent(key, k -> new CostGroupState(sample.getGpuIndex(),
-                sample.getDirection(), sample.getHostMemory(), sample.getForm(), 0L, 0L, null, null, 0L, 0L,
+                sample.getDirection(), sample.getHostMemory(), sample.getForm(), 0L, 0L, EMPTY, EMPTY, 0L, 0L,
                 new HashMap<>()));
         group.setCrossings(group.getCrossings() + 1);
         group.setBytes(group.getBytes() + sample.getBytes());
@@ -45,7 +48,7 @@ public final class CostWindowAggregator {
             group.setDmaNs(group.getDmaNs() + sample.getGpuDurationNs());
         }
         String bin = Integer.toString(63 - Long.numberOfLeadingZeros(Math.max(1, sample.getBytes())));
-        SizeBinState sizeBin = group.getBins().computeIfAbsent(bin, b -> new SizeBinState(0L, 0L, null));
+        SizeBinState sizeBin = group.getBins().computeIfAbsent(bin, b -> new SizeBinState(0L, 0L, EMPTY));
         sizeBin.setCrossings(sizeBin.getCrossings() + 1);
         sizeBin.setBytes(sizeBin.getBytes() + sample.getBytes());
         sizeBin.setCostSketch(accept(sizeBin.getCostSketch(), sample.getCostNs()));
@@ -105,7 +108,7 @@ public final class CostWindowAggregator {
         return points;
     }
 
-    private static java.nio.ByteBuffer accept(java.nio.ByteBuffer encoded, long costNs) {
+    private static ByteBuffer accept(ByteBuffer encoded, long costNs) {
         DDSketch sketch = Sketches.decode(encoded);
         // DDSketch cannot hold 0 in its log mapping's range; a zero-cost crossing counts as 1 ns.
         sketch.accept(Math.max(1, costNs));

@@ -33,7 +33,10 @@ public final class CrossingCost {
         long a = c.getApiStartNs();
         long b = c.getApiEndNs();
         if (formOf(c) == CostForm.GPU) {
-            long ready = Math.max(a, priorEndNs.orElse(a));
+            // Work on a stream runs in enqueue order, so nothing enqueued earlier ends after this copy starts; a
+            // later tail comes from work processed ahead of this record (same-millisecond events) and is capped.
+            long priorEnd = Math.min(priorEndNs.orElse(a), c.getGpuStartNs());
+            long ready = Math.max(a, priorEnd);
             long done = Math.max(b, c.getGpuEndNs());
             return OptionalLong.of(Math.max(0, done - ready));
         }

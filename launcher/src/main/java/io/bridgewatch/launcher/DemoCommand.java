@@ -1,0 +1,101 @@
+package io.bridgewatch.launcher;
+
+import io.bridgewatch.collector.sim.FleetSimulator;
+import io.bridgewatch.collector.sim.Scenario;
+import io.bridgewatch.collector.sim.ScenarioException;
+import io.bridgewatch.collector.sim.ScenarioLoader;
+import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+/** {@code bridgewatch demo}: the whole pipeline on a simulated fleet, printing a per-node table. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Runs a simulated fleet through collectors, Kafka and the streams-app, and prints the bridge "
+                + "cost per node as read back from the result topics.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
+            description = "How long to run (simulated time), e.g. 60s, 5m. Default: ${DEFAULT-VALUE}.")
+    Duration duration;
+
+    @Option(names = "--bootstrap-servers",
+            description = "Kafka cluster to use; without it an embedded single-node broker is started.")
+    String bootstrapServers;
+
+    @Option(names = "--scenario", description = "Scenario YAML file; default: the built-in 12-node H200 fleet.")
+    Path scenario;
+
+    @Option(names = "--virtual-time", description = "Simulate as fast as possible instead of in real time.")
+    boolean virtualTime;
+
+    @Option(names = "--refresh", defaultValue = "5s", converter = DurationConverter.class,
+            description = "How often to print the table. Default: ${DEFAULT-VALUE}.")
+    Duration refresh;
+
+    @Option(names = "--metrics-port", defaultValue = "0",
+            description = "Serve the collectors' metrics for Prometheus on 127.0.0.1:PORT (0: off).")
+    int metricsPort;
+
+    @Override
+    public Integer call() throws Exception {
+        Scenario fleet;
+        try {
+            fleet = scenario == null ? ScenarioLoader.loadDefault() : ScenarioLoader.load(scenario);
+        } catch (ScenarioException e) {
+            System.err.println("bridgewatch demo: " + e.getMessage());
+            return 2;
+        }
+        SdkMeterProviderBuilder meters = SdkMeterProvider.builder();
+        if (metricsPort > 0) {
+            meters.registerMetricReader(PrometheusHttpServer.builder().setHost("127.0.0.1").setPort(metricsPort)
+                    .build());
+        }
+        DemoSettings settings = new DemoSettings(bootstrapServers, fleet, duration,
+                virtualTime ? FleetSimulator.Pacing.VIRTUAL : FleetSimulator.Pacing.REAL_TIME, refresh,
+                System.currentTimeMillis() * 1_000_000L);
+        CountDownLatch finished = new CountDownLatch(1);
+        try (SdkMeterProvider provider = meters.build();
+                Demo demo = new Demo(settings, System.out, provider.get("bridgewatch-collector"))) {
+            Thread hook = new Thread(() -> {
+                System.out.println("\nStopping (Ctrl-C)…");
+                demo.stop();
+                try {
+                    finished.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "demo-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                demo.start();
+                demo.run();
+            } finally {
+                finished.countDown();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // Ctrl-C arrived: the hook is running and waits for us.
+            }
+            return 0;
+        }
+    }
+
+    /** Parses {@code 60s}, {@code 5m}, {@code 500ms} and ISO-8601 durations. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            if (value.startsWith("P") || value.startsWith("p")) {
+                return Duration.parse(value);
+            }
+            return Duration.ofNanos(io.bridgewatch.collector.sim.Units.durationNanos(value));
+        }
+    }
+}
