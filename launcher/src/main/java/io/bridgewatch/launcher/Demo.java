@@ -39,6 +39,7 @@ final class Demo implements AutoCloseable {
     private final FleetView view = new FleetView();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private FleetSimulator fleet;
+    private StreamsApp streams;
     private String bootstrapServers;
 
     Demo(DemoSettings settings, PrintStream out, Meter meter) {
@@ -58,7 +59,7 @@ final class Demo implements AutoCloseable {
             out.println("Embedded Kafka broker ready at " + bootstrapServers);
         }
         provisionTopics();
-        StreamsApp streams = new StreamsApp(new StreamsAppConfig(bootstrapServers,
+        streams = new StreamsApp(new StreamsAppConfig(bootstrapServers,
                 StreamsAppConfig.DEFAULT_APPLICATION_ID + "-demo-" + Long.toHexString(System.nanoTime()),
                 tempDir("bridgewatch-streams-"), 1, TopologyConfig.DEFAULTS));
         streams.start();
@@ -106,6 +107,10 @@ final class Demo implements AutoCloseable {
 
     Map<String, GroundTruth> groundTruth() {
         return fleet.groundTruth();
+    }
+
+    org.apache.kafka.streams.KafkaStreams.State streamsState() {
+        return streams.state();
     }
 
     String bootstrapServers() {

@@ -1,0 +1,128 @@
+package io.bridgewatch.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.bridgewatch.collector.sim.FleetSimulator;
+import io.bridgewatch.collector.sim.GroundTruth;
+import io.bridgewatch.collector.sim.ScenarioLoader;
+import io.bridgewatch.schema.BridgeCostWindow;
+import io.bridgewatch.schema.DeadLetter;
+import io.bridgewatch.schema.Direction;
+import io.bridgewatch.schema.HostMemoryKind;
+import io.bridgewatch.schema.serde.BridgewatchSerdes;
+import io.bridgewatch.schema.topics.Topics;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The demo path end to end on the real embedded broker: simulator, collectors, Kafka, streams-app, results. */
+class DemoIT {
+    private static final long START_NS = 1_767_225_600_000_000_000L;
+    private static final ByteArrayOutputStream OUTPUT = new ByteArrayOutputStream();
+    private static Demo demo;
+    private static SdkMeterProvider meters;
+
+    @BeforeAll
+    static void runDemo() throws Exception {
+        meters = SdkMeterProvider.builder().build();
+        demo = new Demo(new DemoSettings(null, ScenarioLoader.loadDefault(), Duration.ofSeconds(60),
+                FleetSimulator.Pacing.VIRTUAL, Duration.ofHours(1), START_NS),
+                new PrintStream(OUTPUT, true, StandardCharsets.UTF_8), meters.get("test"));
+        demo.start();
+        demo.run();
+    }
+
+    @AfterAll
+    static void stop() {
+        demo.close();
+        meters.close();
+    }
+
+    @Test
+    void shouldDeliverCostWindowsForEveryNodeToTheResultTopic() {
+        List<BridgeCostWindow> windows = readCostWindows(12 * 4);
+        Set<String> nodes = windows.stream().map(BridgeCostWindow::getNodeId).collect(Collectors.toSet());
+        assertThat(nodes).hasSize(12);
+        assertThat(OUTPUT.toString(StandardCharsets.UTF_8)).contains("h200-cc-c8", "H2D toll", "tokens/s");
+    }
+
+    @Test
+    void shouldReportTollsWithinFivePercentOfTheSimulatorsTruth() {
+        List<BridgeCostWindow> windows = readCostWindows(12 * 4);
+        Map<String, GroundTruth> truth = demo.groundTruth();
+        for (String node : truth.keySet()) {
+            for (Direction direction : List.of(Direction.H2D, Direction.D2H)) {
+                List<Double> tolls = windows.stream()
+                        .filter(w -> w.getNodeId().equals(node) && w.getDirection() == direction
+                                && w.getHostMemory() == HostMemoryKind.PINNED && w.getTollS() != null)
+                        .map(BridgeCostWindow::getTollS).sorted().toList();
+                if (tolls.isEmpty()) {
+                    continue; // no-async nodes read back D2H into pageable memory only
+                }
+                double reported = tolls.get(tolls.size() / 2);
+                double expected = truth.get(node).tollSeconds(direction, HostMemoryKind.PINNED);
+                assertThat(reported).as("%s %s toll", node, direction)
+                        .isCloseTo(expected, org.assertj.core.data.Percentage.withPercentage(5));
+            }
+        }
+    }
+
+    @Test
+    void shouldRouteACorruptRecordToTheDeadLetterTopicAndKeepRunning() throws Exception {
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", demo.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.CROSSINGS, "h200-cc-c8",
+                    "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        List<byte[]> letters = read(Topics.DLQ, 1);
+        DeadLetter letter = BridgewatchSerdes.deadLetter().deserialize(Topics.DLQ, letters.get(0));
+        assertThat(letter.getSourceTopic()).isEqualTo(Topics.CROSSINGS);
+        assertThat(letter.getStage()).isEqualTo("deserialization");
+        assertThat(letter.getReason()).contains("expected marker C3 01");
+        assertThat(demo.streamsState()).isIn(org.apache.kafka.streams.KafkaStreams.State.RUNNING,
+                org.apache.kafka.streams.KafkaStreams.State.REBALANCING);
+    }
+
+    private List<BridgeCostWindow> readCostWindows(int atLeast) {
+        return read(Topics.BRIDGE_COST, atLeast).stream()
+                .map(v -> BridgewatchSerdes.bridgeCostWindow().deserialize(Topics.BRIDGE_COST, v)).toList();
+    }
+
+    private static List<byte[]> read(String topic, int atLeast) {
+        List<byte[]> values = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, demo.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "it-" + topic + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(Set.of(topic));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                return values.size() >= atLeast;
+            });
+            // Drain what else is already there.
+            consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(r.value()));
+        }
+        return values;
+    }
+}
