@@ -71,7 +71,9 @@ final class Demo implements AutoCloseable {
         resources.add(0, reader);
         fleet = new FleetSimulator(settings.scenario(), settings.startEpochNs());
         out.println("Streams app started; simulating " + settings.scenario().nodes().size() + " nodes for "
-                + settings.duration().toSeconds() + " s (" + settings.pacing().name().toLowerCase() + " time)");
+                + settings.duration().toSeconds() + " s ("
+                + (settings.pacing() == FleetSimulator.Pacing.REAL_TIME ? "real time" : "virtual time, as fast as possible")
+                + ")");
     }
 
     /** Runs the fleet for the configured duration, printing the table every refresh interval. */

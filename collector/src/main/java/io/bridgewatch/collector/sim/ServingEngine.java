@@ -80,13 +80,23 @@ final class ServingEngine {
         }
     }
 
-    private void asyncStep() {
-        int sequences = node.concurrency();
+    /** Host time after the launch thread scheduled a step, copied its inputs and launched its graph. */
+    private record Launched(long hostNs, long stepEndNs) {
+    }
+
+    private Launched scheduleAndLaunch(int sequences) {
         long t = mainNs + cpu(work.scheduleCpuNs(sequences));
         t = copyInputs(t, sequences);
         long stepEnd = device.launchGraph(t, mainTid, CONTEXT, COMPUTE_STREAM, graphId(), graphName(),
                 work.stepComputeNs(sequences), Phase.DECODE);
-        t += DeviceTimeline.LAUNCH_CALL_NS + work.launchCpu();
+        return new Launched(t + DeviceTimeline.LAUNCH_CALL_NS + work.launchCpu(), stepEnd);
+    }
+
+    private void asyncStep() {
+        int sequences = node.concurrency();
+        Launched launched = scheduleAndLaunch(sequences);
+        long t = launched.hostNs();
+        long stepEnd = launched.stepEndNs();
         long outputReady;
         if (drainThread) {
             long d = Math.max(drainNs, t);
@@ -109,11 +119,9 @@ final class ServingEngine {
 
     private void synchronousStep() {
         int sequences = node.concurrency();
-        long t = mainNs + cpu(work.scheduleCpuNs(sequences));
-        t = copyInputs(t, sequences);
-        long stepEnd = device.launchGraph(t, mainTid, CONTEXT, COMPUTE_STREAM, graphId(), graphName(),
-                work.stepComputeNs(sequences), Phase.DECODE);
-        t += DeviceTimeline.LAUNCH_CALL_NS + work.launchCpu();
+        Launched launched = scheduleAndLaunch(sequences);
+        long t = launched.hostNs();
+        long stepEnd = launched.stepEndNs();
         // tensor.cpu(): one synchronous readback into pageable memory, on the compute stream.
         t = device.copy(t, new DeviceTimeline.Copy(mainTid, CONTEXT, COMPUTE_STREAM, "cudaMemcpyAsync",
                 Direction.D2H, HostMemoryKind.PAGEABLE, work.outputBytesPerSequence() * sequences, false, stepEnd,
