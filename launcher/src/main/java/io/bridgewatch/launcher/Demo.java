@@ -96,7 +96,7 @@ final class Demo implements AutoCloseable {
         }
         if (!stopping.get()) {
             // Let the last windows close: event time must pass their end plus grace on every partition.
-            awaitQuietly(Duration.ofSeconds(3));
+            Thread.sleep(Duration.ofSeconds(3).toMillis());
         }
         printer.interrupt();
         out.print(FleetTable.render(view, "Bridgewatch — final view"));
@@ -134,10 +134,6 @@ final class Demo implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static void awaitQuietly(Duration duration) throws InterruptedException {
-        Thread.sleep(duration.toMillis());
     }
 
     private void provisionTopics() {

@@ -7,7 +7,6 @@ import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.ServingSample;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,15 +60,5 @@ final class FleetView {
         long tokens = recent.stream().mapToLong(ServingSample::getOutputTokens).sum();
         long span = recent.getLast().getIntervalEndNs() - recent.getFirst().getIntervalStartNs();
         return span <= 0 ? Optional.empty() : Optional.of(tokens * 1e9 / span);
-    }
-
-    int costWindowsSeen() {
-        return costs.values().stream().mapToInt(Map::size).sum();
-    }
-
-    Map<String, Map<PathKey, BridgeCostWindow>> costsSnapshot() {
-        Map<String, Map<PathKey, BridgeCostWindow>> copy = new LinkedHashMap<>();
-        costs.forEach((node, paths) -> copy.put(node, Map.copyOf(paths)));
-        return copy;
     }
 }

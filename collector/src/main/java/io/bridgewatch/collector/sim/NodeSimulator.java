@@ -1,7 +1,6 @@
 package io.bridgewatch.collector.sim;
 
 import io.bridgewatch.collector.EventSink;
-import io.bridgewatch.schema.CcMode;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.EventSource;
 import io.bridgewatch.schema.KernelExec;
@@ -85,10 +84,5 @@ public final class NodeSimulator {
                 .setStartedAtNs(startNs)
                 .setLabels(node.labels())
                 .build();
-    }
-
-    /** Whether this node runs under confidential computing. */
-    public boolean confidential() {
-        return info.getCcMode() != CcMode.OFF;
     }
 }

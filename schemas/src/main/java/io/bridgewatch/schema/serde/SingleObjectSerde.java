@@ -98,10 +98,6 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
         // Nothing to release: encoders and decoders hold no external resources.
     }
 
-    public Class<T> type() {
-        return type;
-    }
-
     private String describe(String topic, byte[] data) {
         return "cannot decode " + type.getSimpleName() + " from topic " + topic + " (" + data.length + " bytes): ";
     }
