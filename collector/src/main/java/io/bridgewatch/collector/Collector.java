@@ -127,6 +127,7 @@ public final class Collector implements EventSink, AutoCloseable {
     }
 
     /** Blocks until everything accepted so far has been acknowledged or failed. */
+    @Override
     public void flush() throws InterruptedException {
         while ((!queue.isEmpty() || !nodeFacts.isEmpty()) && sender.isAlive()) {
             TimeUnit.MILLISECONDS.sleep(5);

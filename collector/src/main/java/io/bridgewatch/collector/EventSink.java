@@ -14,4 +14,11 @@ public interface EventSink {
     void kernel(KernelExec kernel);
 
     void serving(ServingSample sample);
+
+    /**
+     * Waits until what was handed over so far is delivered. Lockstep replays call it every simulated second
+     * so that nodes sharing a partition stay within a second of each other in event time (live sources never do).
+     */
+    default void flush() throws InterruptedException {
+    }
 }

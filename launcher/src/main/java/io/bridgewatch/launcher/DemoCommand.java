@@ -58,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
                     .build());
         }
         DemoSettings settings = new DemoSettings(bootstrapServers, fleet, duration,
-                virtualTime ? FleetSimulator.Pacing.VIRTUAL : FleetSimulator.Pacing.REAL_TIME, refresh,
+                virtualTime ? FleetSimulator.Pacing.LOCKSTEP : FleetSimulator.Pacing.REAL_TIME, refresh,
                 System.currentTimeMillis() * 1_000_000L);
         CountDownLatch finished = new CountDownLatch(1);
         try (SdkMeterProvider provider = meters.build();

@@ -16,9 +16,17 @@ import java.util.function.Function;
  */
 public final class FleetSimulator {
     /** How simulated time relates to the wall clock. */
-    public enum Pacing { VIRTUAL, REAL_TIME }
+    public enum Pacing {
+        /** As fast as possible; a sink that cannot keep up drops (what a live agent would do). */
+        VIRTUAL,
+        /** As fast as the sinks deliver: every simulated second each sink is flushed (replays, demo, tests). */
+        LOCKSTEP,
+        /** One simulated second per wall-clock second. */
+        REAL_TIME
+    }
 
     static final long SLICE_NS = 50_000_000L;
+    static final long LOCKSTEP_FLUSH_EVERY_NS = 1_000_000_000L;
 
     private final List<NodeSimulator> nodes = new ArrayList<>();
     private final long startNs;
@@ -59,6 +67,11 @@ public final class FleetSimulator {
             simulatedNs = Math.min(endNs, simulatedNs + SLICE_NS);
             for (NodeSimulator node : nodes) {
                 node.advanceTo(simulatedNs, sinkFor.apply(node.info().getNodeId()));
+            }
+            if (pacing == Pacing.LOCKSTEP && (simulatedNs - startNs) % LOCKSTEP_FLUSH_EVERY_NS == 0) {
+                for (NodeSimulator node : nodes) {
+                    sinkFor.apply(node.info().getNodeId()).flush();
+                }
             }
             if (pacing == Pacing.REAL_TIME) {
                 long aheadNanos = (simulatedNs - simulatedAtWallStart) - (System.nanoTime() - wallStartNanos);
