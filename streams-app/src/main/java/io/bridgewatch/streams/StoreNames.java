@@ -6,6 +6,8 @@ public final class StoreNames {
     public static final String STREAM_TAILS = "bridge-stream-tails";
     /** Windowed crossing-cost state per node. */
     public static final String BRIDGE_COST_WINDOWS = "bridge-cost-windows";
+    /** Windowed copy and kernel intervals per node (concurrency). */
+    public static final String CONCURRENCY_WINDOWS = "concurrency-windows";
 
     private StoreNames() {
     }

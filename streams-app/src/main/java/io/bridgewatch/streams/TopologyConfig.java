@@ -3,23 +3,55 @@ package io.bridgewatch.streams;
 import java.time.Duration;
 
 /**
- * What shapes the topology: window sizes and how long a window waits for late events.
+ * What shapes the topology: window sizes, how long windows wait for late events, and the analytics' tolerances.
  *
  * @param nodeWindow per-node window size (DESIGN 4: 10 s by default)
- * @param grace how long after a window's end records are still accepted (event time)
+ * @param grace how long after a node window's end records are still accepted (event time)
+ * @param cohortWindow per-cohort window size (DESIGN 4: 60 s by default)
+ * @param cohortGrace grace of cohort windows; their inputs include node-window results, which come one node
+ *     window plus its grace after the events, so it must exceed that
+ * @param reorderSlack how far behind the latest record a record's intervals may still start: intervals older than
+ *     that are sealed (concurrency); a bound on how out of order a node's events arrive
+ * @param referenceAsyncP99 the reference p99 host duration of async copy calls; the CPU-only form counts an async
+ *     call as blocked above max(50 us, 10x this) (DESIGN 4.2); zero when unknown
  */
-public record TopologyConfig(Duration nodeWindow, Duration grace) {
+public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohortWindow, Duration cohortGrace,
+        Duration reorderSlack, Duration referenceAsyncP99) {
     public static final Duration DEFAULT_NODE_WINDOW = Duration.ofSeconds(10);
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_COHORT_WINDOW = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_COHORT_GRACE = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_REORDER_SLACK = Duration.ofMillis(100);
 
     public static final TopologyConfig DEFAULTS = new TopologyConfig(DEFAULT_NODE_WINDOW, DEFAULT_GRACE);
 
+    /** Node windows and grace as given, everything else at its default. */
+    public TopologyConfig(Duration nodeWindow, Duration grace) {
+        this(nodeWindow, grace, DEFAULT_COHORT_WINDOW, DEFAULT_COHORT_GRACE, DEFAULT_REORDER_SLACK, Duration.ZERO);
+    }
+
     public TopologyConfig {
-        if (nodeWindow.isNegative() || nodeWindow.isZero()) {
-            throw new IllegalArgumentException("node window must be positive, got " + nodeWindow);
+        requirePositive("node window", nodeWindow);
+        requirePositive("cohort window", cohortWindow);
+        requireNotNegative("grace", grace);
+        requireNotNegative("cohort grace", cohortGrace);
+        requireNotNegative("reorder slack", reorderSlack);
+        requireNotNegative("reference async p99", referenceAsyncP99);
+        if (cohortWindow.toMillis() % nodeWindow.toMillis() != 0) {
+            throw new IllegalArgumentException("cohort window " + cohortWindow
+                    + " must be a whole number of node windows (" + nodeWindow + ")");
         }
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("grace must not be negative, got " + grace);
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+
+    private static void requireNotNegative(String name, Duration value) {
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, got " + value);
         }
     }
 }

@@ -21,11 +21,17 @@ class TopologyNamingTest {
                 stores.addAll(processor.stores());
             }
         }));
-        assertThat(nodes).containsExactlyInAnyOrder("kernels-source", "kernel-stream-tails", "crossings-source",
+        assertThat(nodes).containsExactlyInAnyOrder(
+                "kernels-source", "kernels-late-gate", "kernels-late", "kernels-late-letters", "kernels-late-sink",
+                "kernels-on-time", "kernels-on-time-values", "kernel-stream-tails", "kernel-intervals",
+                "crossings-source", "crossings-late-gate", "crossings-late", "crossings-late-letters",
+                "crossings-late-sink", "crossings-on-time", "crossings-on-time-values",
                 "crossing-cost", "bridge-cost-aggregate", "bridge-cost-final", "bridge-cost-closed",
-                "bridge-cost-results", "bridge-cost-sink");
+                "bridge-cost-results", "bridge-cost-sink",
+                "copy-intervals", "intervals", "concurrency-aggregate", "concurrency-final", "concurrency-closed",
+                "concurrency-results", "concurrency-sink");
         assertThat(stores).containsExactlyInAnyOrder(StoreNames.STREAM_TAILS, StoreNames.BRIDGE_COST_WINDOWS,
-                "bridge-cost-final-store");
+                "bridge-cost-final-store", StoreNames.CONCURRENCY_WINDOWS, "concurrency-final-store");
         assertThat(description.subtopologies()).as("no repartitioning: node id is the key throughout").hasSize(1);
     }
 }

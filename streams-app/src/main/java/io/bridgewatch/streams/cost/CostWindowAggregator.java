@@ -35,9 +35,20 @@ public final class CostWindowAggregator {
         String key = sample.getGpuIndex() + "|" + sample.getDirection() + "|" + sample.getHostMemory() + "|"
                 + sample.getForm();
         CostGroupState group = state.getGroups().computeIfAbsent(key, k -> new CostGroupState(sample.getGpuIndex(),
-                sample.getDirection(), sample.getHostMemory(), sample.getForm(), 0L, 0L, EMPTY, EMPTY, 0L, 0L,
-                new HashMap<>()));
+                sample.getDirection(), sample.getHostMemory(), sample.getForm(), 0L, 0L, 0L, 0L, 0L, 0L, EMPTY, EMPTY,
+                0L, 0L, new HashMap<>()));
+        if (sample.getAsyncRequested()) {
+            group.setAsyncCalls(group.getAsyncCalls() + 1);
+            group.setAsyncHostNs(group.getAsyncHostNs() + sample.getHostLatencyNs());
+            if (Boolean.TRUE.equals(sample.getAsyncBlocked())) {
+                group.setAsyncBlocked(group.getAsyncBlocked() + 1);
+            }
+        }
+        if (sample.getCostNs() == null) {
+            return state;
+        }
         group.setCrossings(group.getCrossings() + 1);
+        group.setCostSumNs(group.getCostSumNs() + sample.getCostNs());
         group.setBytes(group.getBytes() + sample.getBytes());
         group.setCostSketch(accept(group.getCostSketch(), sample.getCostNs()));
         if (sample.getBytes() <= SMALL_CROSSING_BYTES) {
@@ -70,7 +81,8 @@ public final class CostWindowAggregator {
         CostForm form = CostForm.valueOf(group.getForm());
         DDSketch costs = Sketches.decode(group.getCostSketch());
         DDSketch small = Sketches.decode(group.getSmallSketch());
-        TollBandwidthFit.Result fit = TollBandwidthFit.fit(binPoints(group, form));
+        // A group of async calls that returned at once (CPU-only) has async figures but nothing to fit.
+        TollBandwidthFit.Result fit = group.getBins().isEmpty() ? null : TollBandwidthFit.fit(binPoints(group, form));
         return BridgeCostWindow.newBuilder()
                 .setNodeId(nodeId)
                 .setGpuIndex(group.getGpuIndex())
@@ -81,16 +93,24 @@ public final class CostWindowAggregator {
                 .setWindowEndNs(endNs)
                 .setCrossings(group.getCrossings())
                 .setBytes(group.getBytes())
-                .setCostP50S(costs.getValueAtQuantile(0.50) * NS)
-                .setCostP95S(costs.getValueAtQuantile(0.95) * NS)
-                .setCostP99S(costs.getValueAtQuantile(0.99) * NS)
+                .setCostP50S(quantileSeconds(costs, 0.50))
+                .setCostP95S(quantileSeconds(costs, 0.95))
+                .setCostP99S(quantileSeconds(costs, 0.99))
                 .setSmallCrossings((long) small.getCount())
-                .setSmallCostP50S(small.isEmpty() ? null : small.getValueAtQuantile(0.5) * NS)
-                .setTollS(fit.tollSeconds())
-                .setBandwidthBytesPerS(fit.bandwidthBytesPerSecond())
-                .setFitBins(fit.bins())
-                .setFitRSquared(fit.rSquared())
+                .setSmallCostP50S(quantileSeconds(small, 0.5))
+                .setTollS(fit == null ? null : fit.tollSeconds())
+                .setBandwidthBytesPerS(fit == null ? null : fit.bandwidthBytesPerSecond())
+                .setFitBins(fit == null ? 0 : fit.bins())
+                .setFitRSquared(fit == null ? null : fit.rSquared())
                 .setDmaBandwidthBytesPerS(group.getDmaNs() > 0 ? group.getDmaBytes() / (group.getDmaNs() * NS) : null)
+                .setTollShare(fit != null && group.getCostSumNs() > 0
+                        ? Math.min(1.0, group.getCrossings() * fit.tollSeconds() / (group.getCostSumNs() * NS)) : null)
+                .setAsyncCalls(group.getAsyncCalls())
+                .setAsyncBlocked(group.getAsyncBlocked())
+                .setAsyncBlockedFraction(group.getAsyncCalls() > 0
+                        ? (double) group.getAsyncBlocked() / group.getAsyncCalls() : null)
+                .setAsyncHostBlockedMeanS(group.getAsyncCalls() > 0
+                        ? group.getAsyncHostNs() * NS / group.getAsyncCalls() : null)
                 .build();
     }
 
@@ -106,6 +126,10 @@ public final class CostWindowAggregator {
         }
         points.sort(Comparator.comparingDouble(BinPoint::meanBytes));
         return points;
+    }
+
+    private static Double quantileSeconds(DDSketch sketch, double quantile) {
+        return sketch.isEmpty() ? null : sketch.getValueAtQuantile(quantile) * NS;
     }
 
     private static ByteBuffer accept(ByteBuffer encoded, long costNs) {

@@ -9,10 +9,18 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
-/** Charges each crossing its cost (DESIGN 4.1), using and advancing the per-stream tails. */
+/**
+ * Charges each crossing its cost (DESIGN 4.1), using and advancing the per-stream tails, and tells whether an async
+ * call blocked (DESIGN 4.2).
+ */
 public final class CrossingCostProcessor implements FixedKeyProcessor<String, Crossing, CostSample> {
+    private final AsyncBlocking asyncBlocking;
     private FixedKeyProcessorContext<String, CostSample> context;
     private StreamTails tails;
+
+    public CrossingCostProcessor(AsyncBlocking asyncBlocking) {
+        this.asyncBlocking = asyncBlocking;
+    }
 
     @Override
     public void init(FixedKeyProcessorContext<String, CostSample> context) {
@@ -34,11 +42,9 @@ public final class CrossingCostProcessor implements FixedKeyProcessor<String, Cr
         if (form == CostForm.GPU) {
             tails.advance(c.getNodeId(), c.getGpuIndex(), c.getContextId(), c.getStreamId(), c.getGpuEndNs());
         }
-        if (cost.isEmpty()) {
-            return;
-        }
         Long gpuDuration = form == CostForm.GPU ? c.getGpuEndNs() - c.getGpuStartNs() : null;
         context.forward(record.withValue(new CostSample(c.getGpuIndex(), c.getDirection().name(),
-                c.getHostMemory().name(), form.name(), c.getBytes(), cost.getAsLong(), gpuDuration)));
+                c.getHostMemory().name(), form.name(), c.getBytes(), cost.isPresent() ? cost.getAsLong() : null,
+                gpuDuration, c.getAsyncRequested(), c.getApiEndNs() - c.getApiStartNs(), asyncBlocking.blocked(c))));
     }
 }

@@ -1,0 +1,60 @@
+package io.bridgewatch.streams.concurrency;
+
+import io.bridgewatch.schema.CostForm;
+import io.bridgewatch.schema.Crossing;
+import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.streams.cost.CrossingCost;
+import io.bridgewatch.streams.internal.IntervalSample;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The intervals concurrency is measured over (DESIGN 4.3): a copy's GPU interval when it has one, else its host
+ * interval (through the synchronization that waited for it, when one did); a kernel's GPU interval (kernels
+ * without GPU times say nothing about overlap).
+ */
+public final class Intervals {
+    private Intervals() {
+    }
+
+    public static Optional<IntervalSample> of(Crossing c) {
+        boolean gpu = CrossingCost.formOf(c) == CostForm.GPU;
+        long start = gpu ? c.getGpuStartNs() : c.getApiStartNs();
+        long end = gpu ? c.getGpuEndNs()
+                : Math.max(c.getApiEndNs(), c.getHostSyncEndNs() == null ? 0 : c.getHostSyncEndNs());
+        return Optional.of(new IntervalSample(c.getGpuIndex(), c.getContextId(), c.getStreamId(), false,
+                gpu ? CostForm.GPU.name() : CostForm.CPU_ONLY.name(), start, Math.max(start, end),
+                Math.max(0, end - start), c.getApiStartNs()));
+    }
+
+    public static Optional<IntervalSample> of(KernelExec k) {
+        if (k.getGpuStartNs() == null || k.getGpuEndNs() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new IntervalSample(k.getGpuIndex(), k.getContextId(), k.getStreamId(), true,
+                CostForm.GPU.name(), k.getGpuStartNs(), Math.max(k.getGpuStartNs(), k.getGpuEndNs()), 0L,
+                k.getApiStartNs()));
+    }
+
+    /**
+     * The interval cut at window boundaries (windows of {@code windowNs} aligned to the epoch), so that each window
+     * measures only its own part; the whole copy's length travels with the first piece only.
+     */
+    public static List<IntervalSample> splitByWindow(IntervalSample sample, long windowNs) {
+        List<IntervalSample> pieces = new ArrayList<>();
+        long start = sample.getStartNs();
+        long end = sample.getEndNs();
+        boolean first = true;
+        do {
+            long windowEnd = Math.floorDiv(start, windowNs) * windowNs + windowNs;
+            long pieceEnd = Math.min(end, windowEnd);
+            IntervalSample piece = IntervalSample.newBuilder(sample).setStartNs(start).setEndNs(pieceEnd)
+                    .setCopyLengthNs(first ? sample.getCopyLengthNs() : 0L).build();
+            pieces.add(piece);
+            first = false;
+            start = pieceEnd;
+        } while (start < end);
+        return pieces;
+    }
+}
