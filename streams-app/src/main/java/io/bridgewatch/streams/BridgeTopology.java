@@ -1,9 +1,19 @@
 package io.bridgewatch.streams;
 
 import io.bridgewatch.schema.BridgeCostWindow;
+import io.bridgewatch.schema.CohortComparison;
 import io.bridgewatch.schema.ConcurrencyWindow;
 import io.bridgewatch.schema.Crossing;
+import io.bridgewatch.schema.DeadLetter;
 import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.ServingSample;
+import io.bridgewatch.streams.cohort.CohortAggregator;
+import io.bridgewatch.streams.cohort.CohortSampleProcessor;
+import io.bridgewatch.streams.cohort.CohortSamples;
+import io.bridgewatch.streams.cohort.NodeEnricher;
+import io.bridgewatch.streams.cohort.NodeFactsProcessor;
+import io.bridgewatch.streams.internal.CohortSample;
+import io.bridgewatch.streams.internal.CohortWindowState;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.concurrency.ConcurrencyAggregator;
@@ -21,6 +31,7 @@ import io.bridgewatch.streams.late.Gated;
 import io.bridgewatch.streams.late.LateRecordGate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -66,9 +77,20 @@ public final class BridgeTopology {
                 Consumed.with(Serdes.String(), BridgewatchSerdes.crossing()).withName("crossings-source")),
                 "crossings", Topics.CROSSINGS, BridgewatchSerdes.crossing(), config.nodeWindow(), config.grace());
 
+        KStream<String, ServingSample> serving = onTime(builder.stream(Topics.SERVING,
+                Consumed.with(Serdes.String(), BridgewatchSerdes.servingSample()).withName("serving-source")),
+                "serving", Topics.SERVING, BridgewatchSerdes.servingSample(), config.cohortWindow(),
+                config.cohortGrace());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.NODE_INFO),
+                Serdes.String(), BridgewatchSerdes.nodeInfo()));
+        builder.stream(Topics.NODES, Consumed.with(Serdes.String(), BridgewatchSerdes.nodeInfo())
+                        .withName("nodes-source"))
+                .process(NodeFactsProcessor::new, Named.as("node-facts"), StoreNames.NODE_INFO);
+
         kernels.processValues(KernelTailProcessor::new, Named.as("kernel-stream-tails"), StoreNames.STREAM_TAILS);
-        bridgeCost(crossings, config);
-        concurrency(crossings, kernels, config);
+        KStream<String, BridgeCostWindow> costs = bridgeCost(crossings, config);
+        KStream<String, ConcurrencyWindow> concurrency = concurrency(crossings, kernels, config);
+        cohorts(serving, costs, concurrency, config);
         return builder.build();
     }
 
@@ -86,9 +108,10 @@ public final class BridgeTopology {
                 .mapValues(Gated::value, Named.as(name + "-on-time-values"));
     }
 
-    private static void bridgeCost(KStream<String, Crossing> crossings, TopologyConfig config) {
+    private static KStream<String, BridgeCostWindow> bridgeCost(KStream<String, Crossing> crossings,
+            TopologyConfig config) {
         AsyncBlocking asyncBlocking = new AsyncBlocking(config.referenceAsyncP99().toNanos());
-        crossings.processValues(() -> new CrossingCostProcessor(asyncBlocking), Named.as("crossing-cost"),
+        KStream<String, BridgeCostWindow> results = crossings.processValues(() -> new CrossingCostProcessor(asyncBlocking), Named.as("crossing-cost"),
                         StoreNames.STREAM_TAILS)
                 .groupByKey(Grouped.with("bridge-cost-by-node", Serdes.String(),
                         BridgewatchSerdes.of(CostSample.class)))
@@ -103,20 +126,21 @@ public final class BridgeTopology {
                         .withName("bridge-cost-final"))
                 .toStream(Named.as("bridge-cost-closed"))
                 .flatMap((window, state) -> pairs(window, CostWindowAggregator.results(window.key(),
-                        startNs(window), endNs(window), state)), Named.as("bridge-cost-results"))
-                .to(Topics.BRIDGE_COST, Produced.with(Serdes.String(), BridgewatchSerdes.bridgeCostWindow())
-                        .withName("bridge-cost-sink"));
+                        startNs(window), endNs(window), state)), Named.as("bridge-cost-results"));
+        results.to(Topics.BRIDGE_COST, Produced.with(Serdes.String(), BridgewatchSerdes.bridgeCostWindow())
+                .withName("bridge-cost-sink"));
+        return results;
     }
 
-    private static void concurrency(KStream<String, Crossing> crossings, KStream<String, KernelExec> kernels,
-            TopologyConfig config) {
+    private static KStream<String, ConcurrencyWindow> concurrency(KStream<String, Crossing> crossings,
+            KStream<String, KernelExec> kernels, TopologyConfig config) {
         long windowNs = config.nodeWindow().toNanos();
         ConcurrencyAggregator aggregator = new ConcurrencyAggregator(config.reorderSlack().toNanos());
         KStream<String, IntervalSample> copyIntervals = crossings.processValues(
                 () -> new IntervalSplitter<Crossing>(Intervals::of, windowNs), Named.as("copy-intervals"));
         KStream<String, IntervalSample> kernelIntervals = kernels.processValues(
                 () -> new IntervalSplitter<KernelExec>(Intervals::of, windowNs), Named.as("kernel-intervals"));
-        copyIntervals.merge(kernelIntervals, Named.as("intervals"))
+        KStream<String, ConcurrencyWindow> results = copyIntervals.merge(kernelIntervals, Named.as("intervals"))
                 .groupByKey(Grouped.with("concurrency-by-node", Serdes.String(),
                         BridgewatchSerdes.of(IntervalSample.class)))
                 .windowedBy(TimeWindows.ofSizeAndGrace(config.nodeWindow(), config.grace()))
@@ -130,9 +154,66 @@ public final class BridgeTopology {
                         .withName("concurrency-final"))
                 .toStream(Named.as("concurrency-closed"))
                 .flatMap((window, state) -> pairs(window, ConcurrencyAggregator.results(window.key(),
-                        startNs(window), endNs(window), state)), Named.as("concurrency-results"))
-                .to(Topics.CONCURRENCY, Produced.with(Serdes.String(), BridgewatchSerdes.of(ConcurrencyWindow.class))
-                        .withName("concurrency-sink"));
+                        startNs(window), endNs(window), state)), Named.as("concurrency-results"));
+        results.to(Topics.CONCURRENCY, Produced.with(Serdes.String(), BridgewatchSerdes.of(ConcurrencyWindow.class))
+                .withName("concurrency-sink"));
+        return results;
+    }
+
+    /**
+     * Cohort comparisons (DESIGN 4.1, 4.3, 4.4): serving samples and closed node windows, joined with their node's
+     * facts, regrouped by cohort (the one repartition) and compared per variant with the cohort's reference.
+     */
+    private static void cohorts(KStream<String, ServingSample> serving,
+            KStream<String, BridgeCostWindow> costs, KStream<String, ConcurrencyWindow> concurrency,
+            TopologyConfig config) {
+        KStream<String, CohortSample> servingSamples = serving.processValues(() -> new CohortSampleProcessor<>(
+                s -> Optional.of(CohortSamples.of(s)), ServingSample::getIntervalStartNs), Named.as("serving-samples"));
+        KStream<String, CohortSample> costSamples = costs.processValues(() -> new CohortSampleProcessor<>(
+                CohortSamples::of, BridgeCostWindow::getWindowStartNs), Named.as("bridge-cost-samples"));
+        KStream<String, CohortSample> concurrencySamples = concurrency.processValues(
+                () -> new CohortSampleProcessor<>(CohortSamples::of, ConcurrencyWindow::getWindowStartNs),
+                Named.as("concurrency-samples"));
+        Serde<CohortSample> sampleSerde = BridgewatchSerdes.of(CohortSample.class);
+        KStream<String, CohortSample> enriched = servingSamples
+                .merge(costSamples, Named.as("cohort-samples-cost"))
+                .merge(concurrencySamples, Named.as("cohort-samples"))
+                .processValues(NodeEnricher::new, Named.as("cohort-enrich"), StoreNames.NODE_INFO);
+        enriched.filter((node, sample) -> sample.getCohort() == null, Named.as("cohort-unknown-node"))
+                .mapValues((node, sample) -> unknownNode(node, sample, sampleSerde), Named.as("cohort-unknown-letters"))
+                .to(Topics.DLQ, Produced.with(Serdes.String(), BridgewatchSerdes.deadLetter())
+                        .withName("cohort-unknown-sink"));
+        enriched.filter((node, sample) -> sample.getCohort() != null, Named.as("cohort-known-node"))
+                .selectKey((node, sample) -> sample.getCohort(), Named.as("cohort-key"))
+                .groupByKey(Grouped.with("cohort-inputs", Serdes.String(), sampleSerde))
+                .windowedBy(TimeWindows.ofSizeAndGrace(config.cohortWindow(), config.cohortGrace()))
+                .aggregate(CohortAggregator::empty, (cohort, sample, state) -> CohortAggregator.add(sample, state),
+                        Named.as("cohort-aggregate"),
+                        Materialized.<String, CohortWindowState, WindowStore<Bytes, byte[]>>as(
+                                        StoreNames.COHORT_WINDOWS)
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(BridgewatchSerdes.of(CohortWindowState.class)))
+                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())
+                        .withName("cohort-final"))
+                .toStream(Named.as("cohort-closed"))
+                .flatMap((window, state) -> pairs(window, CohortAggregator.results(window.key(), startNs(window),
+                        endNs(window), state)), Named.as("cohort-results"))
+                .to(Topics.MITIGATION, Produced.with(Serdes.String(), BridgewatchSerdes.of(CohortComparison.class))
+                        .withName("mitigation-sink"));
+    }
+
+    private static DeadLetter unknownNode(String node, CohortSample sample, Serde<CohortSample> serde) {
+        return DeadLetter.newBuilder()
+                .setSourceTopic(Topics.NODES)
+                .setSourcePartition(-1)
+                .setSourceOffset(-1)
+                .setRecordTimestampMs(0)
+                .setStage("enrichment")
+                .setReason("no NodeInfo for node '" + node + "' on " + Topics.NODES
+                        + ": cannot place it in a cohort (is its collector sending node facts?)")
+                .setKey(java.nio.ByteBuffer.wrap(node.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .setValue(java.nio.ByteBuffer.wrap(serde.serializer().serialize(Topics.NODES, sample)))
+                .build();
     }
 
     private static <V> List<KeyValue<String, V>> pairs(Windowed<String> window, List<V> results) {

@@ -8,6 +8,10 @@ public final class StoreNames {
     public static final String BRIDGE_COST_WINDOWS = "bridge-cost-windows";
     /** Windowed copy and kernel intervals per node (concurrency). */
     public static final String CONCURRENCY_WINDOWS = "concurrency-windows";
+    /** Latest NodeInfo per node (the table events are enriched with). */
+    public static final String NODE_INFO = "node-info";
+    /** Windowed per-variant figures per cohort. */
+    public static final String COHORT_WINDOWS = "cohort-windows";
 
     private StoreNames() {
     }

@@ -1,10 +1,17 @@
 package io.bridgewatch.streams;
 
+import io.bridgewatch.schema.CcMode;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
+import io.bridgewatch.schema.EngineKind;
+import io.bridgewatch.schema.EventSource;
+import io.bridgewatch.schema.HistogramDelta;
 import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.NodeInfo;
+import io.bridgewatch.schema.ServingSample;
 import java.util.List;
+import java.util.Map;
 
 /** Hand-made events for topology tests: node n1, GPU 0, context 1, stream 7 unless changed. */
 final class TestEvents {
@@ -37,5 +44,23 @@ final class TestEvents {
                 .setStreamId(7).setCorrelationId(2).setKernelName("gemm").setGrid(List.of(1, 1, 1))
                 .setBlock(List.of(128, 1, 1)).setApiStartNs(a).setApiEndNs(a + 5 * US).setGpuStartNs(s)
                 .setGpuEndNs(e);
+    }
+
+    /** An H200 vLLM node at concurrency 32; cohort 'NVIDIA H200|580|VLLM|0.14.1|Qwen3-27B-FP8|c32'. */
+    static NodeInfo node(String id, CcMode mode, String... mitigations) {
+        return NodeInfo.newBuilder().setNodeId(id).setHost(id).setGpuSku("NVIDIA H200").setGpuUuids(List.of("GPU-0"))
+                .setDriverVersion("580.159.04").setCudaVersion("13.0").setCcMode(mode)
+                .setTeeType(mode == CcMode.OFF ? "NONE" : "TDX").setEngine(EngineKind.VLLM).setEngineVersion("0.14.1")
+                .setModel("Qwen3-27B-FP8").setTensorParallelSize(1).setAsyncScheduling(true)
+                .setMitigations(List.of(mitigations)).setMaxConcurrency(32).setSource(EventSource.SIMULATOR)
+                .setStartedAtNs(T0).setLabels(Map.of()).build();
+    }
+
+    /** One second of serving ending at {@code endNs}: tokens, and {@code tokens} inter-token latencies of itl. */
+    static ServingSample serving(String node, long endNs, long tokens, double itlSeconds) {
+        return ServingSample.newBuilder().setNodeId(node).setIntervalStartNs(endNs - S).setIntervalEndNs(endNs)
+                .setOutputTokens(tokens).setPromptTokens(0).setRequestsFinished(0).setRunningRequests(32)
+                .setInterTokenLatency(new HistogramDelta(List.of(), List.of(tokens), tokens * itlSeconds, tokens))
+                .build();
     }
 }

@@ -2,6 +2,8 @@ package io.bridgewatch.streams;
 
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.NodeInfo;
+import io.bridgewatch.schema.ServingSample;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.schema.topics.Topics;
 import java.io.IOException;
@@ -21,6 +23,8 @@ final class TopologyHarness implements AutoCloseable {
     final TopologyTestDriver driver;
     final TestInputTopic<String, Crossing> crossings;
     final TestInputTopic<String, KernelExec> kernels;
+    final TestInputTopic<String, NodeInfo> nodes;
+    final TestInputTopic<String, ServingSample> serving;
 
     TopologyHarness(TopologyConfig topology) {
         StreamsAppConfig config;
@@ -35,6 +39,8 @@ final class TopologyHarness implements AutoCloseable {
         driver = new TopologyTestDriver(BridgeTopology.build(config.topology()), props);
         crossings = driver.createInputTopic(Topics.CROSSINGS, new StringSerializer(), BridgewatchSerdes.crossing());
         kernels = driver.createInputTopic(Topics.KERNELS, new StringSerializer(), BridgewatchSerdes.kernelExec());
+        nodes = driver.createInputTopic(Topics.NODES, new StringSerializer(), BridgewatchSerdes.nodeInfo());
+        serving = driver.createInputTopic(Topics.SERVING, new StringSerializer(), BridgewatchSerdes.servingSample());
     }
 
     <T extends SpecificRecord> TestOutputTopic<String, T> output(String topic, Class<T> type) {

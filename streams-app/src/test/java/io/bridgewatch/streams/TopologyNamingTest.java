@@ -29,9 +29,18 @@ class TopologyNamingTest {
                 "crossing-cost", "bridge-cost-aggregate", "bridge-cost-final", "bridge-cost-closed",
                 "bridge-cost-results", "bridge-cost-sink",
                 "copy-intervals", "intervals", "concurrency-aggregate", "concurrency-final", "concurrency-closed",
-                "concurrency-results", "concurrency-sink");
+                "concurrency-results", "concurrency-sink",
+                "nodes-source", "node-facts", "serving-source", "serving-late-gate", "serving-late",
+                "serving-late-letters", "serving-late-sink", "serving-on-time", "serving-on-time-values",
+                "serving-samples", "bridge-cost-samples", "concurrency-samples", "cohort-samples-cost",
+                "cohort-samples", "cohort-enrich", "cohort-unknown-node", "cohort-unknown-letters",
+                "cohort-unknown-sink", "cohort-known-node", "cohort-key", "cohort-inputs-repartition-filter",
+                "cohort-inputs-repartition-sink", "cohort-inputs-repartition-source", "cohort-aggregate",
+                "cohort-final", "cohort-closed", "cohort-results", "mitigation-sink");
         assertThat(stores).containsExactlyInAnyOrder(StoreNames.STREAM_TAILS, StoreNames.BRIDGE_COST_WINDOWS,
-                "bridge-cost-final-store", StoreNames.CONCURRENCY_WINDOWS, "concurrency-final-store");
-        assertThat(description.subtopologies()).as("no repartitioning: node id is the key throughout").hasSize(1);
+                "bridge-cost-final-store", StoreNames.CONCURRENCY_WINDOWS, "concurrency-final-store",
+                StoreNames.NODE_INFO, StoreNames.COHORT_WINDOWS, "cohort-final-store");
+        assertThat(description.subtopologies())
+                .as("one repartition only: node results regrouped by cohort; node id is the key before it").hasSize(2);
     }
 }

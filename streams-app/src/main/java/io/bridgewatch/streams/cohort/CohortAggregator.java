@@ -1,0 +1,178 @@
+package io.bridgewatch.streams.cohort;
+
+import io.bridgewatch.schema.CcMode;
+import io.bridgewatch.schema.CohortComparison;
+import io.bridgewatch.streams.internal.CohortSample;
+import io.bridgewatch.streams.internal.CohortWindowState;
+import io.bridgewatch.streams.internal.VariantState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Folds a cohort's samples per variant, and compares each variant of a closed window with the cohort's reference
+ * (DESIGN 4.1 small-crossing slowdown, 4.3 concurrency loss, 4.4 throughput gap and recovered fraction). Where a
+ * ratio cannot be formed the record says why instead of dividing by zero.
+ */
+public final class CohortAggregator {
+    /** A gap below this is noise: no recovered fraction is computed from it. */
+    static final double GAP_NOISE = 0.02;
+    /** A reference whose copies overlap less than this (C_ref - 1) leaves concurrency loss undefined. */
+    static final double MIN_REFERENCE_OVERLAP = 0.05;
+
+    private CohortAggregator() {
+    }
+
+    public static CohortWindowState empty() {
+        return new CohortWindowState(new HashMap<>());
+    }
+
+    public static CohortWindowState add(CohortSample sample, CohortWindowState state) {
+        VariantState v = state.getVariants().computeIfAbsent(sample.getVariant(), k -> new VariantState(
+                sample.getCcMode(), new ArrayList<>(sample.getMitigations()), new ArrayList<>(), 0L, 0.0, 0.0, 0L,
+                new HashMap<>(), 0.0, 0.0));
+        if (!v.getNodes().contains(sample.getNodeId())) {
+            TreeSet<String> nodes = new TreeSet<>(v.getNodes());
+            nodes.add(sample.getNodeId());
+            v.setNodes(new ArrayList<>(nodes));
+        }
+        v.setOutputTokens(v.getOutputTokens() + sample.getOutputTokens());
+        v.setIntervalS(v.getIntervalS() + sample.getIntervalS());
+        v.setItlSumS(v.getItlSumS() + sample.getItlSumS());
+        v.setItlCount(v.getItlCount() + sample.getItlCount());
+        if (sample.getSmallCostP50S() != null) {
+            List<Double> medians = new ArrayList<>(v.getSmallCostP50S().getOrDefault(sample.getDirection(),
+                    List.of()));
+            medians.add(sample.getSmallCostP50S());
+            v.getSmallCostP50S().put(sample.getDirection(), medians);
+        }
+        v.setCopyTimeS(v.getCopyTimeS() + sample.getCopyTimeS());
+        v.setCopyUnionS(v.getCopyUnionS() + sample.getCopyUnionS());
+        return state;
+    }
+
+    /** One comparison per variant of the closed window, reference first. */
+    public static List<CohortComparison> results(String cohort, long windowStartNs, long windowEndNs,
+            CohortWindowState state) {
+        Map<String, VariantState> variants = new TreeMap<>(state.getVariants());
+        VariantFigures reference = variants.containsKey(Cohorts.REFERENCE)
+                ? VariantFigures.of(variants.get(Cohorts.REFERENCE)) : null;
+        List<CohortComparison> results = new ArrayList<>();
+        if (reference != null) {
+            results.add(base(cohort, Cohorts.REFERENCE, windowStartNs, windowEndNs, variants.get(Cohorts.REFERENCE),
+                    reference).setReferenceSource("live").build());
+        }
+        for (Map.Entry<String, VariantState> entry : variants.entrySet()) {
+            if (entry.getKey().equals(Cohorts.REFERENCE)) {
+                continue;
+            }
+            VariantState unmitigated = variants.get(Cohorts.unmitigated(entry.getKey()));
+            results.add(compare(cohort, entry.getKey(), windowStartNs, windowEndNs, entry.getValue(),
+                    unmitigated == null ? null : VariantFigures.of(unmitigated), reference));
+        }
+        return results;
+    }
+
+    private static CohortComparison compare(String cohort, String variant, long startNs, long endNs,
+            VariantState state, VariantFigures unmitigated, VariantFigures reference) {
+        VariantFigures own = VariantFigures.of(state);
+        CohortComparison.Builder out = base(cohort, variant, startNs, endNs, state, own);
+        List<String> reasons = new ArrayList<>();
+        if (reference == null) {
+            reasons.add("no reference: the cohort had no cc_mode=OFF node reporting in this window");
+            return out.setReferenceSource("none").setNoRatioReason(String.join("; ", reasons)).build();
+        }
+        out.setReferenceSource("live")
+                .setReferenceTokensPerS(reference.tokensPerSecond())
+                .setReferenceInterTokenLatencyMeanS(reference.itlMeanSeconds())
+                .setReferenceCopyConcurrencyIndex(reference.concurrencyIndex());
+        out.setThroughputGap(ratio(own.tokensPerSecond(), reference.tokensPerSecond(), reasons, "throughput")
+                .map(r -> 1 - r).orElse(null));
+        out.setInterTokenLatencyRatio(ratio(own.itlMeanSeconds(), reference.itlMeanSeconds(), reasons,
+                "inter-token latency").orElse(null));
+        Map<String, Double> slowdown = new TreeMap<>();
+        own.smallCostMedians().forEach((direction, median) -> {
+            Double referenceMedian = reference.smallCostMedians().get(direction);
+            if (referenceMedian != null && referenceMedian > 0) {
+                slowdown.put(direction, median / referenceMedian);
+            }
+        });
+        out.setSmallCrossingSlowdown(slowdown);
+        out.setConcurrencyLoss(concurrencyLoss(own, reference, reasons));
+        if (!state.getMitigations().isEmpty()) {
+            recovered(out, own, unmitigated, reference, reasons);
+        }
+        return out.setNoRatioReason(reasons.isEmpty() ? null : String.join("; ", reasons)).build();
+    }
+
+    private static void recovered(CohortComparison.Builder out, VariantFigures own, VariantFigures unmitigated,
+            VariantFigures reference, List<String> reasons) {
+        if (unmitigated == null) {
+            reasons.add("no recovered fraction: no unmitigated node of the same CC mode in this window");
+            return;
+        }
+        Double x = own.tokensPerSecond();
+        Double xcc = unmitigated.tokensPerSecond();
+        Double xref = reference.tokensPerSecond();
+        if (x != null && xcc != null && xref != null) {
+            if (xref - xcc > GAP_NOISE * xref) {
+                out.setRecoveredFraction((x - xcc) / (xref - xcc));
+            } else {
+                reasons.add(String.format("no recovered fraction: the unmitigated gap %.1f%% is within noise (%.0f%%)",
+                        100 * (1 - xcc / xref), 100 * GAP_NOISE));
+            }
+        }
+        Double itl = own.itlMeanSeconds();
+        Double itlCc = unmitigated.itlMeanSeconds();
+        Double itlRef = reference.itlMeanSeconds();
+        if (itl != null && itlCc != null && itlRef != null && itlCc - itlRef > GAP_NOISE * itlRef) {
+            out.setInterTokenLatencyRecoveredFraction((itlCc - itl) / (itlCc - itlRef));
+        }
+    }
+
+    private static Double concurrencyLoss(VariantFigures own, VariantFigures reference, List<String> reasons) {
+        Double c = own.concurrencyIndex();
+        Double cRef = reference.concurrencyIndex();
+        if (c == null || cRef == null) {
+            return null;
+        }
+        if (cRef - 1 < MIN_REFERENCE_OVERLAP) {
+            reasons.add(String.format("no concurrency loss: the reference's copies do not overlap (C_ref = %.3f)",
+                    cRef));
+            return null;
+        }
+        return Math.max(0, Math.min(1, 1 - (c - 1) / (cRef - 1)));
+    }
+
+    private static java.util.Optional<Double> ratio(Double value, Double referenceValue, List<String> reasons,
+            String what) {
+        if (value == null || referenceValue == null) {
+            return java.util.Optional.empty();
+        }
+        if (referenceValue == 0) {
+            reasons.add("no " + what + " ratio: the reference's " + what + " is zero");
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(value / referenceValue);
+    }
+
+    private static CohortComparison.Builder base(String cohort, String variant, long startNs, long endNs,
+            VariantState state, VariantFigures figures) {
+        return CohortComparison.newBuilder()
+                .setCohort(cohort)
+                .setVariant(variant)
+                .setCcMode(CcMode.valueOf(state.getCcMode()))
+                .setMitigations(state.getMitigations())
+                .setWindowStartNs(startNs)
+                .setWindowEndNs(endNs)
+                .setNodes(state.getNodes())
+                .setReferenceSource("none")
+                .setTokensPerS(figures.tokensPerSecond())
+                .setInterTokenLatencyMeanS(figures.itlMeanSeconds())
+                .setSmallCrossingCostP50S(figures.smallCostMedians())
+                .setCopyConcurrencyIndex(figures.concurrencyIndex());
+    }
+}

@@ -1,0 +1,53 @@
+package io.bridgewatch.streams.cohort;
+
+import io.bridgewatch.schema.BridgeCostWindow;
+import io.bridgewatch.schema.ConcurrencyWindow;
+import io.bridgewatch.schema.NodeInfo;
+import io.bridgewatch.schema.ServingSample;
+import io.bridgewatch.streams.internal.CohortSample;
+import java.util.List;
+import java.util.Optional;
+
+/** A node's contributions to its cohort window, and their enrichment with the node's facts. */
+public final class CohortSamples {
+    private CohortSamples() {
+    }
+
+    public static CohortSample of(ServingSample s) {
+        CohortSample.Builder sample = CohortSample.newBuilder().setNodeId(s.getNodeId())
+                .setOutputTokens(s.getOutputTokens())
+                .setIntervalS((s.getIntervalEndNs() - s.getIntervalStartNs()) * 1e-9);
+        if (s.getInterTokenLatency() != null) {
+            sample.setItlSumS(s.getInterTokenLatency().getSumS()).setItlCount(s.getInterTokenLatency().getCount());
+        }
+        return sample.build();
+    }
+
+    /** The window's small-crossing median, if it had small crossings. */
+    public static Optional<CohortSample> of(BridgeCostWindow w) {
+        if (w.getSmallCostP50S() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(CohortSample.newBuilder().setNodeId(w.getNodeId()).setDirection(w.getDirection().name())
+                .setSmallCostP50S(w.getSmallCostP50S()).build());
+    }
+
+    /** A (gpu, context) row's copy time and union; the across-contexts rows are not pooled (they would double). */
+    public static Optional<CohortSample> of(ConcurrencyWindow w) {
+        if (w.getContextId() == null || w.getCopyUnionS() <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(CohortSample.newBuilder().setNodeId(w.getNodeId()).setCopyTimeS(w.getCopyTimeS())
+                .setCopyUnionS(w.getCopyUnionS()).build());
+    }
+
+    /** The sample with its node's cohort and variant; left without them when the node's facts are unknown. */
+    public static CohortSample enrich(CohortSample sample, NodeInfo node) {
+        if (node == null) {
+            return sample;
+        }
+        List<String> mitigations = Cohorts.mitigations(node);
+        return CohortSample.newBuilder(sample).setCohort(Cohorts.key(node)).setVariant(Cohorts.variant(node))
+                .setCcMode(node.getCcMode().name()).setMitigations(mitigations).build();
+    }
+}

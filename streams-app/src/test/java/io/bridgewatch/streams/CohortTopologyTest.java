@@ -1,0 +1,124 @@
+package io.bridgewatch.streams;
+
+import static io.bridgewatch.streams.TestEvents.S;
+import static io.bridgewatch.streams.TestEvents.T0;
+import static io.bridgewatch.streams.TestEvents.node;
+import static io.bridgewatch.streams.TestEvents.serving;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.bridgewatch.schema.CcMode;
+import io.bridgewatch.schema.CohortComparison;
+import io.bridgewatch.schema.DeadLetter;
+import io.bridgewatch.schema.topics.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Throughput gap, recovered fraction and inter-token latency per cohort (DESIGN 4.4), hand-computed. */
+class CohortTopologyTest {
+    private static final String COHORT = "NVIDIA H200|580|VLLM|0.14.1|Qwen3-27B-FP8|c32";
+    private TopologyHarness harness;
+    private TestOutputTopic<String, CohortComparison> results;
+
+    @BeforeEach
+    void start() {
+        harness = new TopologyHarness(new TopologyConfig(Duration.ofSeconds(10), Duration.ofSeconds(5)));
+        results = harness.output(Topics.MITIGATION, CohortComparison.class);
+    }
+
+    @AfterEach
+    void stop() {
+        harness.close();
+    }
+
+    @Test
+    void shouldComputeGapAndRecoveredFractionAgainstTheLiveReference() {
+        harness.nodes.pipeInput("ref", node("ref", CcMode.OFF));
+        harness.nodes.pipeInput("cc", node("cc", CcMode.ON));
+        harness.nodes.pipeInput("drain", node("drain", CcMode.ON, "drain-thread"));
+        for (int second = 1; second <= 50; second++) {
+            harness.serving.pipeInput("ref", serving("ref", T0 + second * S, 100, 0.010));
+            harness.serving.pipeInput("cc", serving("cc", T0 + second * S, 80, 0.0125));
+            harness.serving.pipeInput("drain", serving("drain", T0 + second * S, 95, 0.0105));
+        }
+        closeFirstCohortWindow("cc");
+
+        Map<String, CohortComparison> byVariant = results.readValuesToList().stream()
+                .collect(Collectors.toMap(CohortComparison::getVariant, r -> r));
+        assertThat(byVariant).containsOnlyKeys("reference", "cc", "cc+drain-thread");
+        CohortComparison cc = byVariant.get("cc");
+        assertThat(cc.getCohort()).isEqualTo(COHORT);
+        assertThat(cc.getReferenceSource()).isEqualTo("live");
+        assertThat(cc.getTokensPerS()).isCloseTo(80, within(1e-9));
+        assertThat(cc.getThroughputGap()).isCloseTo(0.20, within(1e-9));
+        assertThat(cc.getInterTokenLatencyRatio()).isCloseTo(1.25, within(1e-9));
+        assertThat(cc.getRecoveredFraction()).as("only mitigated variants recover").isNull();
+        CohortComparison drain = byVariant.get("cc+drain-thread");
+        assertThat(drain.getThroughputGap()).as("residual gap").isCloseTo(0.05, within(1e-9));
+        assertThat(drain.getRecoveredFraction()).isCloseTo((95.0 - 80) / (100 - 80), within(1e-9));
+        assertThat(drain.getInterTokenLatencyRecoveredFraction()).isCloseTo(0.8, within(1e-9));
+        assertThat(drain.getNodes()).containsExactly("drain");
+        assertThat(drain.getWindowStartNs()).isEqualTo(T0);
+        assertThat(drain.getWindowEndNs()).isEqualTo(T0 + 60 * S);
+    }
+
+    @Test
+    void shouldSayWhyThereIsNoRatioWhenTheCohortHasNoReference() {
+        harness.nodes.pipeInput("cc", node("cc", CcMode.ON));
+        harness.nodes.pipeInput("drain", node("drain", CcMode.ON, "drain-thread"));
+        for (int second = 1; second <= 50; second++) {
+            harness.serving.pipeInput("cc", serving("cc", T0 + second * S, 80, 0.0125));
+            harness.serving.pipeInput("drain", serving("drain", T0 + second * S, 95, 0.0105));
+        }
+        closeFirstCohortWindow("cc");
+
+        List<CohortComparison> rows = results.readValuesToList();
+        assertThat(rows).hasSize(2).allSatisfy(row -> {
+            assertThat(row.getReferenceSource()).isEqualTo("none");
+            assertThat(row.getThroughputGap()).isNull();
+            assertThat(row.getRecoveredFraction()).isNull();
+            assertThat(row.getNoRatioReason()).contains("no reference", "cc_mode=OFF");
+            assertThat(row.getTokensPerS()).isNotNull();
+        });
+    }
+
+    @Test
+    void shouldNotComputeARecoveredFractionFromAGapWithinNoise() {
+        harness.nodes.pipeInput("ref", node("ref", CcMode.OFF));
+        harness.nodes.pipeInput("cc", node("cc", CcMode.ON));
+        harness.nodes.pipeInput("drain", node("drain", CcMode.ON, "drain-thread"));
+        for (int second = 1; second <= 50; second++) {
+            harness.serving.pipeInput("ref", serving("ref", T0 + second * S, 100, 0.010));
+            harness.serving.pipeInput("cc", serving("cc", T0 + second * S, 99, 0.010));
+            harness.serving.pipeInput("drain", serving("drain", T0 + second * S, 100, 0.010));
+        }
+        closeFirstCohortWindow("cc");
+
+        CohortComparison drain = results.readValuesToList().stream()
+                .filter(r -> r.getVariant().equals("cc+drain-thread")).findFirst().orElseThrow();
+        assertThat(drain.getRecoveredFraction()).isNull();
+        assertThat(drain.getNoRatioReason()).contains("within noise");
+    }
+
+    @Test
+    void shouldSendSamplesOfANodeWithoutFactsToTheDeadLetterTopic() {
+        harness.serving.pipeInput("stranger", serving("stranger", T0 + S, 10, 0.01));
+
+        List<DeadLetter> letters = harness.output(Topics.DLQ, DeadLetter.class).readValuesToList();
+        assertThat(letters).singleElement().satisfies(letter -> {
+            assertThat(letter.getStage()).isEqualTo("enrichment");
+            assertThat(letter.getReason()).contains("no NodeInfo for node 'stranger'");
+        });
+    }
+
+    /** A sample of a known node at 95 s moves the cohort's stream time past 60 s + 30 s grace. */
+    private void closeFirstCohortWindow(String knownNode) {
+        harness.serving.pipeInput(knownNode, serving(knownNode, T0 + 95 * S, 100, 0.010));
+    }
+}
