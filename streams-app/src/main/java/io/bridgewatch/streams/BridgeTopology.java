@@ -17,6 +17,7 @@ import io.bridgewatch.streams.internal.CohortWindowState;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.concurrency.ConcurrencyAggregator;
+import io.bridgewatch.streams.concurrency.CopyIntervalProcessor;
 import io.bridgewatch.streams.concurrency.IntervalSplitter;
 import io.bridgewatch.streams.concurrency.Intervals;
 import io.bridgewatch.streams.cost.AsyncBlocking;
@@ -69,6 +70,8 @@ public final class BridgeTopology {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.STREAM_TAILS), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.HOST_TAILS), Serdes.String(), Serdes.Long()));
 
         KStream<String, KernelExec> kernels = onTime(builder.stream(Topics.KERNELS,
                 Consumed.with(Serdes.String(), BridgewatchSerdes.kernelExec()).withName("kernels-source")),
@@ -137,7 +140,7 @@ public final class BridgeTopology {
         long windowNs = config.nodeWindow().toNanos();
         ConcurrencyAggregator aggregator = new ConcurrencyAggregator(config.reorderSlack().toNanos());
         KStream<String, IntervalSample> copyIntervals = crossings.processValues(
-                () -> new IntervalSplitter<Crossing>(Intervals::of, windowNs), Named.as("copy-intervals"));
+                () -> new CopyIntervalProcessor(windowNs), Named.as("copy-intervals"), StoreNames.HOST_TAILS);
         KStream<String, IntervalSample> kernelIntervals = kernels.processValues(
                 () -> new IntervalSplitter<KernelExec>(Intervals::of, windowNs), Named.as("kernel-intervals"));
         KStream<String, ConcurrencyWindow> results = copyIntervals.merge(kernelIntervals, Named.as("intervals"))

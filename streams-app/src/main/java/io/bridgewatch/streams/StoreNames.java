@@ -4,6 +4,8 @@ package io.bridgewatch.streams;
 public final class StoreNames {
     /** GPU end of the latest work per (gpu, context, stream) of a node: the "prior_end" of DESIGN 4.1. */
     public static final String STREAM_TAILS = "bridge-stream-tails";
+    /** When the host saw the latest copy per (gpu, context, stream) of a node done (CPU-only concurrency). */
+    public static final String HOST_TAILS = "bridge-host-tails";
     /** Windowed crossing-cost state per node. */
     public static final String BRIDGE_COST_WINDOWS = "bridge-cost-windows";
     /** Windowed copy and kernel intervals per node (concurrency). */

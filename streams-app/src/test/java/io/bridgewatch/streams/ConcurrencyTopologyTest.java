@@ -124,6 +124,19 @@ class ConcurrencyTopologyTest {
     }
 
     @Test
+    void shouldNotCountHostTimeQueuedBehindTheStreamsPreviousCopyAsCrossing() {
+        // Same stream, two threads: the second call waits until the first copy is done at 300 us, so its crossing
+        // runs [300, 600] us, not [100, 600] us: serialized, C = 1.
+        harness.crossings.pipeInput("n1", hostOnly(T0 + S, T0 + S + 300 * US, false).setTid(1).build());
+        harness.crossings.pipeInput("n1", hostOnly(T0 + S + 100 * US, T0 + S + 600 * US, false).setTid(2).build());
+        harness.advanceStreamTimeTo(T0 + 16 * S);
+
+        ConcurrencyWindow context = row(results.readValuesToList(), 1L);
+        assertThat(context.getCopyConcurrencyIndex()).isEqualTo(1.0);
+        assertThat(context.getCopyUnionS()).isCloseTo(600e-6, within(1e-12));
+    }
+
+    @Test
     void shouldKeepOverlapsOfOutOfOrderRecordsWithinTheReorderSlack() {
         // The second record arrives first but starts 50 us earlier (within the 100 ms slack): still overlapping.
         harness.crossings.pipeInput("n1", copy(T0 + S + 50 * US, T0 + S + 55 * US, T0 + S + 50 * US,

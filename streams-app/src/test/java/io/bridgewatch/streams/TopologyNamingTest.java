@@ -39,7 +39,7 @@ class TopologyNamingTest {
                 "cohort-final", "cohort-closed", "cohort-results", "mitigation-sink");
         assertThat(stores).containsExactlyInAnyOrder(StoreNames.STREAM_TAILS, StoreNames.BRIDGE_COST_WINDOWS,
                 "bridge-cost-final-store", StoreNames.CONCURRENCY_WINDOWS, "concurrency-final-store",
-                StoreNames.NODE_INFO, StoreNames.COHORT_WINDOWS, "cohort-final-store");
+                StoreNames.NODE_INFO, StoreNames.COHORT_WINDOWS, "cohort-final-store", StoreNames.HOST_TAILS);
         assertThat(description.subtopologies())
                 .as("one repartition only: node results regrouped by cohort; node id is the key before it").hasSize(2);
     }

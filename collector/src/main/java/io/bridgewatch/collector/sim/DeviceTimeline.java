@@ -30,12 +30,15 @@ final class DeviceTimeline {
     private final BridgeModel bridge;
     private final SplittableRandom random;
     private final TimedEventBuffer events;
+    private final boolean gpuTimestamps;
     private final Map<Long, Long> streamTailNs = new HashMap<>();
     private final Map<String, Long> laneFreeNs = new HashMap<>();
     private long nextCorrelationId = 1;
 
-    DeviceTimeline(String nodeId, int pid, BridgeModel bridge, SplittableRandom random, TimedEventBuffer events) {
+    DeviceTimeline(String nodeId, int pid, BridgeModel bridge, SplittableRandom random, TimedEventBuffer events,
+            boolean gpuTimestamps) {
         this.nodeId = nodeId;
+        this.gpuTimestamps = gpuTimestamps;
         this.pid = pid;
         this.bridge = bridge;
         this.random = random;
@@ -64,7 +67,7 @@ final class DeviceTimeline {
                 .setStreamId(c.streamId()).setCorrelationId(nextCorrelationId++).setApi(c.api())
                 .setDirection(c.direction()).setHostMemory(c.memory()).setBytes(c.bytes())
                 .setAsyncRequested(c.async()).setApiStartNs(issueNs).setApiEndNs(hostReturn)
-                .setGpuStartNs(gpuStart).setGpuEndNs(gpuEnd).setPhase(c.phase()).build());
+                .setGpuStartNs(gpu(gpuStart)).setGpuEndNs(gpu(gpuEnd)).setPhase(c.phase()).build());
         return new CopyResult(hostReturn, gpuEnd);
     }
 
@@ -79,8 +82,13 @@ final class DeviceTimeline {
                 .setStreamId(streamId).setCorrelationId(nextCorrelationId++).setKernelName(name)
                 .setGrid(List.of()).setBlock(List.of()).setGraphId(graphId)
                 .setApiStartNs(issueNs).setApiEndNs(issueNs + LAUNCH_CALL_NS)
-                .setGpuStartNs(gpuStart).setGpuEndNs(gpuEnd).setPhase(phase).build());
+                .setGpuStartNs(gpu(gpuStart)).setGpuEndNs(gpu(gpuEnd)).setPhase(phase).build());
         return gpuEnd;
+    }
+
+    /** A GPU timestamp as the agent would record it: absent without GPU tracing. */
+    private Long gpu(long ns) {
+        return gpuTimestamps ? ns : null;
     }
 
     /** GPU end of the last work enqueued on the stream. */

@@ -51,6 +51,11 @@ public final class GroundTruth {
         return bridge.bandwidthBytesPerSecond(direction, memory);
     }
 
+    /** Whether an async copy from pinned memory holds its thread until done (CC: yes; reference: no). */
+    public boolean asyncPinnedCopiesBlock() {
+        return bridge.blocksIssuer(true, HostMemoryKind.PINNED);
+    }
+
     /** Output tokens per second over the decode part of the run. */
     public double tokensPerSecond() {
         long span = lastTokenNs - decodeStartNs;

@@ -4,8 +4,9 @@ import io.bridgewatch.schema.EngineKind;
 
 /** What every node of a scenario shares unless the node says otherwise. */
 public record NodeDefaults(String gpuSku, String driverVersion, String cudaVersion, EngineKind engine,
-        String engineVersion, String model, WorkloadProfile workload, PhasePlan phases) {
-    public static final NodeDefaults DEFAULTS = new NodeDefaults(null, null, null, null, null, null, null, null);
+        String engineVersion, String model, WorkloadProfile workload, PhasePlan phases, Boolean gpuTracing) {
+    public static final NodeDefaults DEFAULTS = new NodeDefaults(null, null, null, null, null, null, null, null,
+            null);
 
     public NodeDefaults {
         gpuSku = gpuSku == null ? "NVIDIA H200" : gpuSku;
@@ -16,5 +17,13 @@ public record NodeDefaults(String gpuSku, String driverVersion, String cudaVersi
         model = model == null ? "Qwen3-27B-FP8" : model;
         workload = workload == null ? WorkloadProfile.DEFAULTS : workload;
         phases = phases == null ? PhasePlan.DEFAULTS : phases;
+        // GPU activity tracing (CUPTI) is on unless said otherwise; production CC nodes run without it.
+        gpuTracing = gpuTracing == null ? Boolean.TRUE : gpuTracing;
+    }
+
+    /** The same defaults with GPU timestamps on or off (off: host enter/exit only, as under interposition). */
+    public NodeDefaults withGpuTracing(boolean tracing) {
+        return new NodeDefaults(gpuSku, driverVersion, cudaVersion, engine, engineVersion, model, workload, phases,
+                tracing);
     }
 }

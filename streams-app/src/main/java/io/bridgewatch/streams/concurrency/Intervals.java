@@ -8,24 +8,32 @@ import io.bridgewatch.streams.internal.IntervalSample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The intervals concurrency is measured over (DESIGN 4.3): a copy's GPU interval when it has one, else its host
- * interval (through the synchronization that waited for it, when one did); a kernel's GPU interval (kernels
- * without GPU times say nothing about overlap).
+ * interval (through the synchronization that waited for it, when one did), started no earlier than the host saw
+ * the previous copy on its stream done (a stream runs its work in order, so the time before that was queueing,
+ * not crossing); a kernel's GPU interval (kernels without GPU times say nothing about overlap).
  */
 public final class Intervals {
     private Intervals() {
     }
 
-    public static Optional<IntervalSample> of(Crossing c) {
+    /** @param priorHostDoneNs when the host saw the previous copy on this stream done (CPU-only form), if known */
+    public static IntervalSample of(Crossing c, OptionalLong priorHostDoneNs) {
         boolean gpu = CrossingCost.formOf(c) == CostForm.GPU;
-        long start = gpu ? c.getGpuStartNs() : c.getApiStartNs();
-        long end = gpu ? c.getGpuEndNs()
-                : Math.max(c.getApiEndNs(), c.getHostSyncEndNs() == null ? 0 : c.getHostSyncEndNs());
-        return Optional.of(new IntervalSample(c.getGpuIndex(), c.getContextId(), c.getStreamId(), false,
+        long end = gpu ? c.getGpuEndNs() : hostDoneNs(c);
+        long start = gpu ? c.getGpuStartNs()
+                : Math.max(c.getApiStartNs(), Math.min(end, priorHostDoneNs.orElse(Long.MIN_VALUE)));
+        return new IntervalSample(c.getGpuIndex(), c.getContextId(), c.getStreamId(), false,
                 gpu ? CostForm.GPU.name() : CostForm.CPU_ONLY.name(), start, Math.max(start, end),
-                Math.max(0, end - start), c.getApiStartNs()));
+                Math.max(0, end - start), c.getApiStartNs());
+    }
+
+    /** When the host knew the copy was done: its return, or the synchronization that waited for it. */
+    public static long hostDoneNs(Crossing c) {
+        return Math.max(c.getApiEndNs(), c.getHostSyncEndNs() == null ? 0 : c.getHostSyncEndNs());
     }
 
     public static Optional<IntervalSample> of(KernelExec k) {

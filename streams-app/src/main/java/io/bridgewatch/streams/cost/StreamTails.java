@@ -3,7 +3,10 @@ package io.bridgewatch.streams.cost;
 import java.util.OptionalLong;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** The GPU end of the latest work enqueued on each (node, gpu, context, stream), kept in a state store. */
+/**
+ * The end of the latest work enqueued on each (node, gpu, context, stream), kept in a state store: GPU ends for the
+ * cost's {@code prior_end}, host-seen ends for CPU-only copy intervals (each in its own store).
+ */
 public final class StreamTails {
     private final KeyValueStore<String, Long> store;
 
@@ -16,12 +19,12 @@ public final class StreamTails {
         return tail == null ? OptionalLong.empty() : OptionalLong.of(tail);
     }
 
-    /** Records that work on this stream ends at {@code gpuEndNs}, if that is later than what is known. */
-    public void advance(String node, int gpu, long context, long stream, long gpuEndNs) {
+    /** Records that work on this stream ends at {@code endNs}, if that is later than what is known. */
+    public void advance(String node, int gpu, long context, long stream, long endNs) {
         String key = key(node, gpu, context, stream);
         Long tail = store.get(key);
-        if (tail == null || gpuEndNs > tail) {
-            store.put(key, gpuEndNs);
+        if (tail == null || endNs > tail) {
+            store.put(key, endNs);
         }
     }
 
