@@ -1,7 +1,6 @@
 package io.bridgewatch.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.bridgewatch.collector.sim.FleetSimulator;
 import io.bridgewatch.collector.sim.GroundTruth;
@@ -17,18 +16,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,21 +111,7 @@ class DemoIT {
     }
 
     private static List<byte[]> read(String topic, java.util.function.Predicate<List<byte[]>> complete) {
-        List<byte[]> values = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, demo.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-" + topic + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(Set.of(topic));
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-                return complete.test(values);
-            });
-            // Drain what else is already there.
-            consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(r.value()));
-        }
-        return values;
+        return TopicReader.readUntil(demo.bootstrapServers(), topic, new ByteArrayDeserializer(), complete,
+                Duration.ofSeconds(60));
     }
 }

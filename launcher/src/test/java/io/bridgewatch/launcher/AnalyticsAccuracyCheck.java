@@ -1,0 +1,129 @@
+package io.bridgewatch.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.bridgewatch.collector.sim.FleetSimulator;
+import io.bridgewatch.collector.sim.GroundTruth;
+import io.bridgewatch.collector.sim.Scenario;
+import io.bridgewatch.collector.sim.ScenarioLoader;
+import io.bridgewatch.schema.BridgeCostWindow;
+import io.bridgewatch.schema.CohortComparison;
+import io.bridgewatch.schema.ConcurrencyWindow;
+import io.bridgewatch.schema.Direction;
+import io.bridgewatch.schema.HostMemoryKind;
+import io.bridgewatch.schema.serde.BridgewatchSerdes;
+import io.bridgewatch.schema.topics.Topics;
+import io.bridgewatch.streams.TopologyConfig;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.assertj.core.data.Percentage;
+
+/**
+ * The analytics held to the simulator's truth (issue 3's acceptance), through the real embedded broker: the
+ * default scenario runs 160 s of simulated time, so that the cohort window [60 s, 120 s) closes after the model
+ * loads. Subclasses pick the form (GPU timestamps or host enter/exit only) and its tolerances.
+ */
+abstract class AnalyticsAccuracyCheck {
+    static final long START_NS = 1_767_225_600_000_000_000L;
+    static final Duration RUN = Duration.ofSeconds(160);
+    static final long COHORT_WINDOW_START_NS = START_NS + 60_000_000_000L;
+
+    /** The pipeline's results and the truth of one run. */
+    record Run(List<BridgeCostWindow> costs, List<ConcurrencyWindow> concurrency, List<CohortComparison> cohorts,
+            FleetTruth truth) {
+    }
+
+    static Run run(boolean gpuTracing) throws Exception {
+        Scenario base = ScenarioLoader.loadDefault();
+        Scenario scenario = new Scenario(base.seed(), base.defaults().withGpuTracing(gpuTracing), base.bridge(),
+                base.nodes());
+        FleetTruth truth = new FleetTruth(scenario, START_NS, RUN, TopologyConfig.DEFAULT_NODE_WINDOW);
+        try (SdkMeterProvider meters = SdkMeterProvider.builder().build();
+                Demo demo = new Demo(new DemoSettings(null, scenario, RUN, FleetSimulator.Pacing.LOCKSTEP,
+                        Duration.ofHours(1), START_NS), new PrintStream(OutputStream.nullOutputStream()),
+                        meters.get("test"))) {
+            demo.start();
+            demo.run();
+            String kafka = demo.bootstrapServers();
+            int variants = scenario.nodes().size();
+            List<CohortComparison> cohorts = TopicReader.readUntil(kafka, Topics.MITIGATION,
+                    BridgewatchSerdes.of(CohortComparison.class).deserializer(),
+                    read -> read.stream().filter(c -> c.getWindowStartNs() == COHORT_WINDOW_START_NS).count()
+                            >= variants, Duration.ofSeconds(90));
+            List<BridgeCostWindow> costs = TopicReader.readUntil(kafka, Topics.BRIDGE_COST,
+                    BridgewatchSerdes.bridgeCostWindow().deserializer(), read -> !read.isEmpty(),
+                    Duration.ofSeconds(30));
+            List<ConcurrencyWindow> concurrency = TopicReader.readUntil(kafka, Topics.CONCURRENCY,
+                    BridgewatchSerdes.of(ConcurrencyWindow.class).deserializer(), read -> !read.isEmpty(),
+                    Duration.ofSeconds(30));
+            return new Run(costs, concurrency, cohorts, truth);
+        }
+    }
+
+    /** Median reported toll per node and direction (pinned memory) within the tolerance of the true toll. */
+    static void assertTolls(Run run, double percent) {
+        int checked = 0;
+        for (Map.Entry<String, GroundTruth> node : run.truth().mechanism().entrySet()) {
+            for (Direction direction : List.of(Direction.H2D, Direction.D2H)) {
+                List<Double> tolls = run.costs().stream()
+                        .filter(w -> w.getNodeId().equals(node.getKey()) && w.getDirection() == direction
+                                && w.getHostMemory() == HostMemoryKind.PINNED && w.getTollS() != null)
+                        .map(BridgeCostWindow::getTollS).sorted().toList();
+                if (tolls.isEmpty()) {
+                    continue; // e.g. no-async nodes read back into pageable memory only
+                }
+                assertThat(tolls.get(tolls.size() / 2)).as("%s %s toll", node.getKey(), direction)
+                        .isCloseTo(node.getValue().tollSeconds(direction, HostMemoryKind.PINNED),
+                                Percentage.withPercentage(percent));
+                checked++;
+            }
+        }
+        assertThat(checked).as("tolls checked").isGreaterThanOrEqualTo(9);
+    }
+
+    /** Fraction of pinned async calls that blocked, per node, against the mechanism (CC: all, reference: none). */
+    static void assertAsyncBlocking(Run run, double points) {
+        for (Map.Entry<String, GroundTruth> node : run.truth().mechanism().entrySet()) {
+            List<BridgeCostWindow> pinned = run.costs().stream().filter(w -> w.getNodeId().equals(node.getKey())
+                    && w.getHostMemory() == HostMemoryKind.PINNED).toList();
+            long calls = pinned.stream().mapToLong(BridgeCostWindow::getAsyncCalls).sum();
+            long blocked = pinned.stream().mapToLong(BridgeCostWindow::getAsyncBlocked).sum();
+            assertThat(calls).as("%s async calls", node.getKey()).isPositive();
+            double truth = node.getValue().asyncPinnedCopiesBlock() ? 1.0 : 0.0;
+            assertThat((double) blocked / calls).as("%s async-blocked fraction", node.getKey())
+                    .isCloseTo(truth, within(points));
+        }
+    }
+
+    /** Copy concurrency index of context 1 per node window against the truth from the timeline. */
+    static void assertConcurrency(Run run, double tolerance) {
+        List<ConcurrencyWindow> rows = run.concurrency().stream()
+                .filter(w -> w.getContextId() != null && w.getContextId() == 1 && w.getCopyConcurrencyIndex() != null)
+                .toList();
+        assertThat(rows).hasSizeGreaterThan(12 * 10);
+        for (ConcurrencyWindow row : rows) {
+            double truth = run.truth().concurrencyIndex(row.getNodeId(), row.getWindowStartNs());
+            assertThat(row.getCopyConcurrencyIndex()).as("%s concurrency at %d", row.getNodeId(),
+                    row.getWindowStartNs()).isCloseTo(truth, within(tolerance));
+        }
+    }
+
+    /** The cohort window [60 s, 120 s): the variants' truth, by variant name, per cohort. */
+    static Map<String, Map<String, CohortComparison>> cohortWindow(Run run) {
+        return run.cohorts().stream().filter(c -> c.getWindowStartNs() == COHORT_WINDOW_START_NS)
+                .collect(Collectors.groupingBy(CohortComparison::getCohort,
+                        Collectors.toMap(CohortComparison::getVariant, c -> c, (a, b) -> b)));
+    }
+
+    /** True tokens/s of the variant's node(s) over the cohort window. */
+    static double trueTokensPerSecond(Run run, CohortComparison row) {
+        return row.getNodes().stream().mapToDouble(node -> run.truth().tokensPerSecond(node,
+                COHORT_WINDOW_START_NS, TopologyConfig.DEFAULT_COHORT_WINDOW.toNanos())).average().orElseThrow();
+    }
+}

@@ -1,0 +1,76 @@
+package io.bridgewatch.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.bridgewatch.schema.BridgeCostWindow;
+import io.bridgewatch.schema.CohortComparison;
+import io.bridgewatch.schema.Direction;
+import io.bridgewatch.schema.HostMemoryKind;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.data.Percentage;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** With GPU timestamps: the acceptance tolerances of issue 3. */
+class GpuFormAccuracyIT extends AnalyticsAccuracyCheck {
+    private static Run run;
+
+    @BeforeAll
+    static void runPipeline() throws Exception {
+        run = run(true);
+    }
+
+    @Test
+    void shouldReportTollsWithinFivePercent() {
+        assertTolls(run, 5);
+    }
+
+    @Test
+    void shouldReportTheH2dBandwidthWithinFivePercent() {
+        for (String node : run.truth().mechanism().keySet()) {
+            List<Double> bandwidths = run.costs().stream()
+                    .filter(w -> w.getNodeId().equals(node) && w.getDirection() == Direction.H2D
+                            && w.getHostMemory() == HostMemoryKind.PINNED && w.getBandwidthBytesPerS() != null)
+                    .map(BridgeCostWindow::getBandwidthBytesPerS).sorted().toList();
+            assertThat(bandwidths).as("%s windows with a bandwidth (KV restores)", node).isNotEmpty();
+            assertThat(bandwidths.get(bandwidths.size() / 2)).as("%s H2D bandwidth", node).isCloseTo(
+                    run.truth().mechanism().get(node).bandwidthBytesPerSecond(Direction.H2D, HostMemoryKind.PINNED),
+                    Percentage.withPercentage(5));
+        }
+    }
+
+    @Test
+    void shouldReportTheAsyncBlockedFractionWithinTwoPoints() {
+        assertAsyncBlocking(run, 0.02);
+    }
+
+    @Test
+    void shouldReportTheConcurrencyIndexWithinFiveHundredths() {
+        assertConcurrency(run, 0.05);
+    }
+
+    @Test
+    void shouldReportGapAndRecoveredFractionWithinThreePoints() {
+        Map<String, Map<String, CohortComparison>> cohorts = cohortWindow(run);
+        assertThat(cohorts).hasSize(3);
+        cohorts.forEach((cohort, variants) -> {
+            assertThat(variants).containsOnlyKeys("reference", "cc", "cc+no-async-scheduling", "cc+drain-thread");
+            double xRef = trueTokensPerSecond(run, variants.get("reference"));
+            double xCc = trueTokensPerSecond(run, variants.get("cc"));
+            for (CohortComparison row : variants.values()) {
+                if (row.getVariant().equals("reference")) {
+                    continue;
+                }
+                double x = trueTokensPerSecond(run, row);
+                assertThat(row.getThroughputGap()).as("%s %s gap", cohort, row.getVariant())
+                        .isCloseTo(1 - x / xRef, within(0.03));
+                if (!row.getMitigations().isEmpty()) {
+                    assertThat(row.getRecoveredFraction()).as("%s %s recovered", cohort, row.getVariant())
+                            .isCloseTo((x - xCc) / (xRef - xCc), within(0.03));
+                }
+            }
+        });
+    }
+}
