@@ -114,9 +114,14 @@ abstract class AnalyticsAccuracyCheck {
         }
     }
 
-    /** The cohort window [60 s, 120 s): the variants' truth, by variant name, per cohort. */
+    /** The cohort window [60 s, 120 s): the variants' results, by variant name, per cohort. */
     static Map<String, Map<String, CohortComparison>> cohortWindow(Run run) {
-        return run.cohorts().stream().filter(c -> c.getWindowStartNs() == COHORT_WINDOW_START_NS)
+        return cohortWindow(run, COHORT_WINDOW_START_NS);
+    }
+
+    /** A cohort window's results, by variant name, per cohort. */
+    static Map<String, Map<String, CohortComparison>> cohortWindow(Run run, long windowStartNs) {
+        return run.cohorts().stream().filter(c -> c.getWindowStartNs() == windowStartNs)
                 .collect(Collectors.groupingBy(CohortComparison::getCohort,
                         Collectors.toMap(CohortComparison::getVariant, c -> c, (a, b) -> b)));
     }

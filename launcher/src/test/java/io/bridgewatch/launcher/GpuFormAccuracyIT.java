@@ -3,12 +3,14 @@ package io.bridgewatch.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.bridgewatch.collector.sim.GroundTruth;
 import io.bridgewatch.schema.BridgeCostWindow;
 import io.bridgewatch.schema.CohortComparison;
 import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,36 @@ class GpuFormAccuracyIT extends AnalyticsAccuracyCheck {
     @Test
     void shouldReportTheConcurrencyIndexWithinFiveHundredths() {
         assertConcurrency(run, 0.05);
+    }
+
+    @Test
+    void shouldReportModelLoadAndKvRestorePenaltiesWithinFivePercent() {
+        // Model loads happen in the first cohort window, KV restores every 15 s.
+        checkPenalty(cohortWindow(run, START_NS), "MODEL_LOAD", node -> List.of(node.modelLoadSeconds()));
+        checkPenalty(cohortWindow(run), "KV_RESTORE", GroundTruth::kvRestoreSeconds);
+    }
+
+    private static void checkPenalty(Map<String, Map<String, CohortComparison>> cohorts, String phase,
+            Function<GroundTruth, List<Double>> durations) {
+        assertThat(cohorts).hasSize(3);
+        cohorts.forEach((cohort, variants) -> {
+            double reference = trueMedian(variants.get("reference"), durations);
+            for (CohortComparison row : variants.values()) {
+                if (row.getVariant().equals("reference")) {
+                    continue;
+                }
+                double truth = trueMedian(row, durations) / reference - 1;
+                assertThat(row.getPhasePenalty().get(phase)).as("%s %s %s penalty", cohort, row.getVariant(), phase)
+                        .isCloseTo(truth, Percentage.withPercentage(5));
+            }
+        });
+    }
+
+    private static double trueMedian(CohortComparison row, Function<GroundTruth, List<Double>> durations) {
+        double[] values = row.getNodes().stream().flatMap(n -> durations.apply(run.truth().mechanism().get(n))
+                .stream()).mapToDouble(Double::doubleValue).sorted().toArray();
+        return values.length % 2 == 1 ? values[values.length / 2]
+                : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.bridgewatch.schema.ConcurrencyWindow;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.DeadLetter;
 import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.PhaseOccurrence;
 import io.bridgewatch.schema.ServingSample;
 import io.bridgewatch.streams.cohort.CohortAggregator;
 import io.bridgewatch.streams.cohort.CohortSampleProcessor;
@@ -24,10 +25,15 @@ import io.bridgewatch.streams.cost.AsyncBlocking;
 import io.bridgewatch.streams.cost.CostWindowAggregator;
 import io.bridgewatch.streams.cost.CrossingCostProcessor;
 import io.bridgewatch.streams.cost.KernelTailProcessor;
+import io.bridgewatch.streams.phase.BridgeFitProcessor;
+import io.bridgewatch.streams.phase.PhaseEvents;
+import io.bridgewatch.streams.phase.PhaseOccurrenceProcessor;
 import io.bridgewatch.streams.internal.ConcurrencyWindowState;
 import io.bridgewatch.streams.internal.CostSample;
 import io.bridgewatch.streams.internal.CostWindowState;
 import io.bridgewatch.streams.internal.IntervalSample;
+import io.bridgewatch.streams.internal.PhaseOccurrenceState;
+import io.bridgewatch.streams.internal.RouteFit;
 import io.bridgewatch.streams.late.Gated;
 import io.bridgewatch.streams.late.LateRecordGate;
 import java.time.Duration;
@@ -72,6 +78,11 @@ public final class BridgeTopology {
                 Stores.persistentKeyValueStore(StoreNames.STREAM_TAILS), Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.HOST_TAILS), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.NODE_BRIDGE_FIT),
+                Serdes.String(), BridgewatchSerdes.of(RouteFit.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.PHASE_OCCURRENCES), Serdes.String(),
+                BridgewatchSerdes.of(PhaseOccurrenceState.class)));
 
         KStream<String, KernelExec> kernels = onTime(builder.stream(Topics.KERNELS,
                 Consumed.with(Serdes.String(), BridgewatchSerdes.kernelExec()).withName("kernels-source")),
@@ -91,9 +102,13 @@ public final class BridgeTopology {
                 .process(NodeFactsProcessor::new, Named.as("node-facts"), StoreNames.NODE_INFO);
 
         kernels.processValues(KernelTailProcessor::new, Named.as("kernel-stream-tails"), StoreNames.STREAM_TAILS);
-        KStream<String, BridgeCostWindow> costs = bridgeCost(crossings, config);
+        AsyncBlocking asyncBlocking = new AsyncBlocking(config.referenceAsyncP99().toNanos());
+        KStream<String, CostSample> costSamples = crossings.processValues(
+                () -> new CrossingCostProcessor(asyncBlocking), Named.as("crossing-cost"), StoreNames.STREAM_TAILS);
+        KStream<String, BridgeCostWindow> costs = bridgeCost(costSamples, config);
         KStream<String, ConcurrencyWindow> concurrency = concurrency(crossings, kernels, config);
-        cohorts(serving, costs, concurrency, config);
+        KStream<String, PhaseOccurrence> phases = phases(costSamples, kernels, costs, config);
+        cohorts(serving, costs, concurrency, phases, config);
         return builder.build();
     }
 
@@ -111,11 +126,9 @@ public final class BridgeTopology {
                 .mapValues(Gated::value, Named.as(name + "-on-time-values"));
     }
 
-    private static KStream<String, BridgeCostWindow> bridgeCost(KStream<String, Crossing> crossings,
+    private static KStream<String, BridgeCostWindow> bridgeCost(KStream<String, CostSample> costSamples,
             TopologyConfig config) {
-        AsyncBlocking asyncBlocking = new AsyncBlocking(config.referenceAsyncP99().toNanos());
-        KStream<String, BridgeCostWindow> results = crossings.processValues(() -> new CrossingCostProcessor(asyncBlocking), Named.as("crossing-cost"),
-                        StoreNames.STREAM_TAILS)
+        KStream<String, BridgeCostWindow> results = costSamples
                 .groupByKey(Grouped.with("bridge-cost-by-node", Serdes.String(),
                         BridgewatchSerdes.of(CostSample.class)))
                 .windowedBy(TimeWindows.ofSizeAndGrace(config.nodeWindow(), config.grace()))
@@ -164,12 +177,30 @@ public final class BridgeTopology {
     }
 
     /**
+     * Phase occurrences (DESIGN 4.5): crossings (from ready to done) and kernels of bursty phases, grouped into
+     * occurrences per node, GPU and phase, with the node's latest bridge fit for the prediction.
+     */
+    private static KStream<String, PhaseOccurrence> phases(KStream<String, CostSample> costSamples,
+            KStream<String, KernelExec> kernels, KStream<String, BridgeCostWindow> costs, TopologyConfig config) {
+        costs.process(BridgeFitProcessor::new, Named.as("bridge-fit"), StoreNames.NODE_BRIDGE_FIT);
+        KStream<String, PhaseOccurrence> occurrences = costSamples
+                .flatMapValues(PhaseEvents::of, Named.as("crossing-phase-events"))
+                .merge(kernels.flatMapValues(PhaseEvents::of, Named.as("kernel-phase-events")),
+                        Named.as("phase-events"))
+                .process(() -> new PhaseOccurrenceProcessor(config.phaseGap()), Named.as("phase-occurrences"),
+                        StoreNames.PHASE_OCCURRENCES, StoreNames.NODE_BRIDGE_FIT);
+        occurrences.to(Topics.PHASES, Produced.with(Serdes.String(), BridgewatchSerdes.of(PhaseOccurrence.class))
+                .withName("phases-sink"));
+        return occurrences;
+    }
+
+    /**
      * Cohort comparisons (DESIGN 4.1, 4.3, 4.4): serving samples and closed node windows, joined with their node's
      * facts, regrouped by cohort (the one repartition) and compared per variant with the cohort's reference.
      */
     private static void cohorts(KStream<String, ServingSample> serving,
             KStream<String, BridgeCostWindow> costs, KStream<String, ConcurrencyWindow> concurrency,
-            TopologyConfig config) {
+            KStream<String, PhaseOccurrence> phases, TopologyConfig config) {
         KStream<String, CohortSample> servingSamples = serving.processValues(() -> new CohortSampleProcessor<>(
                 s -> Optional.of(CohortSamples.of(s)), ServingSample::getIntervalStartNs), Named.as("serving-samples"));
         KStream<String, CohortSample> costSamples = costs.processValues(() -> new CohortSampleProcessor<>(
@@ -177,10 +208,13 @@ public final class BridgeTopology {
         KStream<String, CohortSample> concurrencySamples = concurrency.processValues(
                 () -> new CohortSampleProcessor<>(CohortSamples::of, ConcurrencyWindow::getWindowStartNs),
                 Named.as("concurrency-samples"));
+        KStream<String, CohortSample> phaseSamples = phases.processValues(() -> new CohortSampleProcessor<>(
+                p -> Optional.of(CohortSamples.of(p)), PhaseOccurrence::getStartNs), Named.as("phase-samples"));
         Serde<CohortSample> sampleSerde = BridgewatchSerdes.of(CohortSample.class);
         KStream<String, CohortSample> enriched = servingSamples
                 .merge(costSamples, Named.as("cohort-samples-cost"))
-                .merge(concurrencySamples, Named.as("cohort-samples"))
+                .merge(concurrencySamples, Named.as("cohort-samples-concurrency"))
+                .merge(phaseSamples, Named.as("cohort-samples"))
                 .processValues(NodeEnricher::new, Named.as("cohort-enrich"), StoreNames.NODE_INFO);
         enriched.filter((node, sample) -> sample.getCohort() == null, Named.as("cohort-unknown-node"))
                 .mapValues((node, sample) -> unknownNode(node, sample, sampleSerde), Named.as("cohort-unknown-letters"))

@@ -10,6 +10,10 @@ public final class StoreNames {
     public static final String BRIDGE_COST_WINDOWS = "bridge-cost-windows";
     /** Windowed copy and kernel intervals per node (concurrency). */
     public static final String CONCURRENCY_WINDOWS = "concurrency-windows";
+    /** Latest toll and bandwidth per (node, gpu, direction, host memory), for phase predictions. */
+    public static final String NODE_BRIDGE_FIT = "node-bridge-fit";
+    /** Open phase occurrences per (node, gpu, phase). */
+    public static final String PHASE_OCCURRENCES = "phase-occurrences";
     /** Latest NodeInfo per node (the table events are enriched with). */
     public static final String NODE_INFO = "node-info";
     /** Windowed per-variant figures per cohort. */

@@ -14,20 +14,23 @@ import java.time.Duration;
  *     that are sealed (concurrency); a bound on how out of order a node's events arrive
  * @param referenceAsyncP99 the reference p99 host duration of async copy calls; the CPU-only form counts an async
  *     call as blocked above max(50 us, 10x this) (DESIGN 4.2); zero when unknown
+ * @param phaseGap a phase occurrence ends when no event of its phase comes for this long (DESIGN 4.5)
  */
 public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohortWindow, Duration cohortGrace,
-        Duration reorderSlack, Duration referenceAsyncP99) {
+        Duration reorderSlack, Duration referenceAsyncP99, Duration phaseGap) {
     public static final Duration DEFAULT_NODE_WINDOW = Duration.ofSeconds(10);
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
     public static final Duration DEFAULT_COHORT_WINDOW = Duration.ofSeconds(60);
     public static final Duration DEFAULT_COHORT_GRACE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_REORDER_SLACK = Duration.ofMillis(100);
+    public static final Duration DEFAULT_PHASE_GAP = Duration.ofSeconds(1);
 
     public static final TopologyConfig DEFAULTS = new TopologyConfig(DEFAULT_NODE_WINDOW, DEFAULT_GRACE);
 
     /** Node windows and grace as given, everything else at its default. */
     public TopologyConfig(Duration nodeWindow, Duration grace) {
-        this(nodeWindow, grace, DEFAULT_COHORT_WINDOW, DEFAULT_COHORT_GRACE, DEFAULT_REORDER_SLACK, Duration.ZERO);
+        this(nodeWindow, grace, DEFAULT_COHORT_WINDOW, DEFAULT_COHORT_GRACE, DEFAULT_REORDER_SLACK, Duration.ZERO,
+                DEFAULT_PHASE_GAP);
     }
 
     public TopologyConfig {
@@ -37,6 +40,7 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
         requireNotNegative("cohort grace", cohortGrace);
         requireNotNegative("reorder slack", reorderSlack);
         requireNotNegative("reference async p99", referenceAsyncP99);
+        requirePositive("phase gap", phaseGap);
         if (cohortWindow.toMillis() % nodeWindow.toMillis() != 0) {
             throw new IllegalArgumentException("cohort window " + cohortWindow
                     + " must be a whole number of node windows (" + nodeWindow + ")");

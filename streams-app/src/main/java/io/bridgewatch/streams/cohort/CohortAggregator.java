@@ -33,7 +33,7 @@ public final class CohortAggregator {
     public static CohortWindowState add(CohortSample sample, CohortWindowState state) {
         VariantState v = state.getVariants().computeIfAbsent(sample.getVariant(), k -> new VariantState(
                 sample.getCcMode(), new ArrayList<>(sample.getMitigations()), new ArrayList<>(), 0L, 0.0, 0.0, 0L,
-                new HashMap<>(), 0.0, 0.0));
+                new HashMap<>(), 0.0, 0.0, new HashMap<>()));
         if (!v.getNodes().contains(sample.getNodeId())) {
             TreeSet<String> nodes = new TreeSet<>(v.getNodes());
             nodes.add(sample.getNodeId());
@@ -48,6 +48,12 @@ public final class CohortAggregator {
                     List.of()));
             medians.add(sample.getSmallCostP50S());
             v.getSmallCostP50S().put(sample.getDirection(), medians);
+        }
+        if (sample.getPhaseDurationS() != null) {
+            List<Double> durations = new ArrayList<>(v.getPhaseDurationsS().getOrDefault(sample.getPhase(),
+                    List.of()));
+            durations.add(sample.getPhaseDurationS());
+            v.getPhaseDurationsS().put(sample.getPhase(), durations);
         }
         v.setCopyTimeS(v.getCopyTimeS() + sample.getCopyTimeS());
         v.setCopyUnionS(v.getCopyUnionS() + sample.getCopyUnionS());
@@ -93,14 +99,9 @@ public final class CohortAggregator {
                 .map(r -> 1 - r).orElse(null));
         out.setInterTokenLatencyRatio(ratio(own.itlMeanSeconds(), reference.itlMeanSeconds(), reasons,
                 "inter-token latency").orElse(null));
-        Map<String, Double> slowdown = new TreeMap<>();
-        own.smallCostMedians().forEach((direction, median) -> {
-            Double referenceMedian = reference.smallCostMedians().get(direction);
-            if (referenceMedian != null && referenceMedian > 0) {
-                slowdown.put(direction, median / referenceMedian);
-            }
-        });
+        Map<String, Double> slowdown = perKeyRatio(own.smallCostMedians(), reference.smallCostMedians(), 0);
         out.setSmallCrossingSlowdown(slowdown);
+        out.setPhasePenalty(perKeyRatio(own.phaseDurationMedians(), reference.phaseDurationMedians(), -1));
         out.setConcurrencyLoss(concurrencyLoss(own, reference, reasons));
         if (!state.getMitigations().isEmpty()) {
             recovered(out, own, unmitigated, reference, reasons);
@@ -131,6 +132,19 @@ public final class CohortAggregator {
         if (itl != null && itlCc != null && itlRef != null && itlCc - itlRef > GAP_NOISE * itlRef) {
             out.setInterTokenLatencyRecoveredFraction((itlCc - itl) / (itlCc - itlRef));
         }
+    }
+
+    /** value / reference value + offset, for each key both have (and the reference's is positive). */
+    private static Map<String, Double> perKeyRatio(Map<String, Double> values, Map<String, Double> references,
+            double offset) {
+        Map<String, Double> ratios = new TreeMap<>();
+        values.forEach((key, value) -> {
+            Double referenceValue = references.get(key);
+            if (referenceValue != null && referenceValue > 0) {
+                ratios.put(key, value / referenceValue + offset);
+            }
+        });
+        return ratios;
     }
 
     private static Double concurrencyLoss(VariantFigures own, VariantFigures reference, List<String> reasons) {
@@ -173,6 +187,7 @@ public final class CohortAggregator {
                 .setTokensPerS(figures.tokensPerSecond())
                 .setInterTokenLatencyMeanS(figures.itlMeanSeconds())
                 .setSmallCrossingCostP50S(figures.smallCostMedians())
+                .setPhaseDurationMedianS(figures.phaseDurationMedians())
                 .setCopyConcurrencyIndex(figures.concurrencyIndex());
     }
 }

@@ -3,6 +3,7 @@ package io.bridgewatch.streams.cohort;
 import io.bridgewatch.schema.BridgeCostWindow;
 import io.bridgewatch.schema.ConcurrencyWindow;
 import io.bridgewatch.schema.NodeInfo;
+import io.bridgewatch.schema.PhaseOccurrence;
 import io.bridgewatch.schema.ServingSample;
 import io.bridgewatch.streams.internal.CohortSample;
 import java.util.List;
@@ -39,6 +40,11 @@ public final class CohortSamples {
         }
         return Optional.of(CohortSample.newBuilder().setNodeId(w.getNodeId()).setCopyTimeS(w.getCopyTimeS())
                 .setCopyUnionS(w.getCopyUnionS()).build());
+    }
+
+    public static CohortSample of(PhaseOccurrence p) {
+        return CohortSample.newBuilder().setNodeId(p.getNodeId()).setPhase(p.getPhase().name())
+                .setPhaseDurationS(p.getDurationS()).build();
     }
 
     /** The sample with its node's cohort and variant; left without them when the node's facts are unknown. */

@@ -7,16 +7,21 @@ import java.util.TreeMap;
 
 /** A variant's figures over a window: throughput, latency, small-crossing medians and pooled concurrency. */
 record VariantFigures(Double tokensPerSecond, Double itlMeanSeconds, Map<String, Double> smallCostMedians,
-        Double concurrencyIndex) {
+        Double concurrencyIndex, Map<String, Double> phaseDurationMedians) {
 
     static VariantFigures of(VariantState v) {
-        Map<String, Double> medians = new TreeMap<>();
-        v.getSmallCostP50S().forEach((direction, values) -> medians.put(direction, median(values)));
         return new VariantFigures(
                 v.getIntervalS() > 0 ? v.getOutputTokens() / v.getIntervalS() : null,
                 v.getItlCount() > 0 ? v.getItlSumS() / v.getItlCount() : null,
-                medians,
-                v.getCopyUnionS() > 0 ? v.getCopyTimeS() / v.getCopyUnionS() : null);
+                medians(v.getSmallCostP50S()),
+                v.getCopyUnionS() > 0 ? v.getCopyTimeS() / v.getCopyUnionS() : null,
+                medians(v.getPhaseDurationsS()));
+    }
+
+    private static Map<String, Double> medians(Map<String, List<Double>> valuesByKey) {
+        Map<String, Double> medians = new TreeMap<>();
+        valuesByKey.forEach((key, values) -> medians.put(key, median(values)));
+        return medians;
     }
 
     static double median(List<Double> values) {

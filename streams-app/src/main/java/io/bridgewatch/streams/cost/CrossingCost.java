@@ -24,29 +24,42 @@ public final class CrossingCost {
     }
 
     /**
-     * The cost in nanoseconds, or empty when the record says nothing about the bridge (CPU-only async call that
-     * returned at once with no synchronization after it).
+     * The cost {@code done - ready} in nanoseconds, or empty when the record says nothing about the bridge (CPU-only
+     * async call that returned at once with no synchronization after it).
+     */
+    public static OptionalLong costNs(Crossing c, OptionalLong priorEndNs) {
+        long cost = Math.max(0, doneNs(c) - readyNs(c, priorEndNs));
+        if (formOf(c) == CostForm.GPU || c.getHostSyncEndNs() != null) {
+            return OptionalLong.of(cost);
+        }
+        long hostLatency = c.getApiEndNs() - c.getApiStartNs();
+        if (!c.getAsyncRequested() || hostLatency > ASYNC_BLOCKING_FLOOR_NS) {
+            return OptionalLong.of(cost);
+        }
+        return OptionalLong.empty();
+    }
+
+    /**
+     * When the crossing could start: {@code max(a, prior_end)} with GPU times, {@code a} without.
      *
      * @param priorEndNs GPU end of the latest work enqueued earlier on the same stream, if known
      */
-    public static OptionalLong costNs(Crossing c, OptionalLong priorEndNs) {
+    public static long readyNs(Crossing c, OptionalLong priorEndNs) {
         long a = c.getApiStartNs();
-        long b = c.getApiEndNs();
+        if (formOf(c) != CostForm.GPU) {
+            return a;
+        }
+        // Work on a stream runs in enqueue order, so nothing enqueued earlier ends after this copy starts; a
+        // later tail comes from work processed ahead of this record (same-millisecond events) and is capped.
+        long priorEnd = Math.min(priorEndNs.orElse(a), c.getGpuStartNs());
+        return Math.max(a, priorEnd);
+    }
+
+    /** When the crossing was done: {@code max(b, e)} with GPU times, else the return or the synchronization after. */
+    public static long doneNs(Crossing c) {
         if (formOf(c) == CostForm.GPU) {
-            // Work on a stream runs in enqueue order, so nothing enqueued earlier ends after this copy starts; a
-            // later tail comes from work processed ahead of this record (same-millisecond events) and is capped.
-            long priorEnd = Math.min(priorEndNs.orElse(a), c.getGpuStartNs());
-            long ready = Math.max(a, priorEnd);
-            long done = Math.max(b, c.getGpuEndNs());
-            return OptionalLong.of(Math.max(0, done - ready));
+            return Math.max(c.getApiEndNs(), c.getGpuEndNs());
         }
-        if (c.getHostSyncEndNs() != null) {
-            return OptionalLong.of(Math.max(0, c.getHostSyncEndNs() - a));
-        }
-        long hostLatency = b - a;
-        if (!c.getAsyncRequested() || hostLatency > ASYNC_BLOCKING_FLOOR_NS) {
-            return OptionalLong.of(Math.max(0, hostLatency));
-        }
-        return OptionalLong.empty();
+        return c.getHostSyncEndNs() != null ? Math.max(c.getApiEndNs(), c.getHostSyncEndNs()) : c.getApiEndNs();
     }
 }

@@ -45,6 +45,8 @@ public final class CrossingCostProcessor implements FixedKeyProcessor<String, Cr
         Long gpuDuration = form == CostForm.GPU ? c.getGpuEndNs() - c.getGpuStartNs() : null;
         context.forward(record.withValue(new CostSample(c.getGpuIndex(), c.getDirection().name(),
                 c.getHostMemory().name(), form.name(), c.getBytes(), cost.isPresent() ? cost.getAsLong() : null,
-                gpuDuration, c.getAsyncRequested(), c.getApiEndNs() - c.getApiStartNs(), asyncBlocking.blocked(c))));
+                gpuDuration, c.getAsyncRequested(), c.getApiEndNs() - c.getApiStartNs(), asyncBlocking.blocked(c),
+                c.getContextId(), c.getPhase() == null ? null : c.getPhase().name(), CrossingCost.readyNs(c, prior),
+                CrossingCost.doneNs(c))));
     }
 }

@@ -1,0 +1,132 @@
+package io.bridgewatch.streams.phase;
+
+import io.bridgewatch.schema.CostForm;
+import io.bridgewatch.schema.Phase;
+import io.bridgewatch.schema.PhaseOccurrence;
+import io.bridgewatch.streams.StoreNames;
+import io.bridgewatch.streams.internal.PhaseEvent;
+import io.bridgewatch.streams.internal.PhaseOccurrenceState;
+import io.bridgewatch.streams.internal.RouteFit;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Phase occurrences (DESIGN 4.5) per (node, gpu, phase): events of the phase belong to one occurrence until a quiet
+ * gap passes without one (a session window kept in a store, so a node's events need no repartition). An
+ * occurrence is emitted when an event after the gap arrives, or when stream time passes its end plus the gap.
+ */
+public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEvent, String, PhaseOccurrence> {
+    private static final long NS_PER_MS = 1_000_000;
+    private final long gapNs;
+    private ProcessorContext<String, PhaseOccurrence> context;
+    private KeyValueStore<String, PhaseOccurrenceState> open;
+    private KeyValueStore<String, RouteFit> fits;
+
+    public PhaseOccurrenceProcessor(Duration gap) {
+        this.gapNs = gap.toNanos();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, PhaseOccurrence> context) {
+        this.context = context;
+        this.open = context.getStateStore(StoreNames.PHASE_OCCURRENCES);
+        this.fits = context.getStateStore(StoreNames.NODE_BRIDGE_FIT);
+        context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, this::closeQuiet);
+    }
+
+    @Override
+    public void process(Record<String, PhaseEvent> record) {
+        PhaseEvent event = record.value();
+        String node = record.key();
+        String key = node + "|" + event.getGpuIndex() + "|" + event.getPhase();
+        PhaseOccurrenceState state = open.get(key);
+        if (state != null && event.getStartNs() > state.getEndNs() + gapNs) {
+            emit(node, state);
+            state = null;
+        }
+        open.put(key, extend(state, event));
+    }
+
+    private void closeQuiet(long streamTimeMs) {
+        List<KeyValue<String, PhaseOccurrenceState>> quiet = new ArrayList<>();
+        try (KeyValueIterator<String, PhaseOccurrenceState> all = open.all()) {
+            all.forEachRemaining(entry -> {
+                if (entry.value.getEndNs() + gapNs < streamTimeMs * NS_PER_MS) {
+                    quiet.add(KeyValue.pair(entry.key, entry.value));
+                }
+            });
+        }
+        for (KeyValue<String, PhaseOccurrenceState> entry : quiet) {
+            open.delete(entry.key);
+            emit(entry.key.substring(0, entry.key.indexOf('|')), entry.value);
+        }
+    }
+
+    private static PhaseOccurrenceState extend(PhaseOccurrenceState state, PhaseEvent event) {
+        if (state == null) {
+            state = new PhaseOccurrenceState(event.getGpuIndex(), event.getPhase(), event.getStartNs(),
+                    event.getEndNs(), 0L, 0L, 0L, new ArrayList<>(), new HashMap<>(), true);
+        }
+        state.setStartNs(Math.min(state.getStartNs(), event.getStartNs()));
+        state.setEndNs(Math.max(state.getEndNs(), event.getEndNs()));
+        state.setGpuTimes(state.getGpuTimes() && event.getGpuTimes());
+        if (event.getCopy()) {
+            state.setCrossings(state.getCrossings() + 1);
+            state.setBytes(state.getBytes() + event.getBytes());
+            state.getBytesByRoute().merge(event.getRoute(), event.getBytes(), Long::sum);
+            if (!state.getContexts().contains(event.getContextId())) {
+                TreeSet<Long> contexts = new TreeSet<>(state.getContexts());
+                contexts.add(event.getContextId());
+                state.setContexts(new ArrayList<>(contexts));
+            }
+        } else {
+            state.setKernels(state.getKernels() + 1);
+        }
+        return state;
+    }
+
+    private void emit(String node, PhaseOccurrenceState s) {
+        double duration = (s.getEndNs() - s.getStartNs()) * 1e-9;
+        int contexts = Math.max(1, s.getContexts().size());
+        PhaseOccurrence occurrence = PhaseOccurrence.newBuilder()
+                .setNodeId(node)
+                .setGpuIndex(s.getGpuIndex())
+                .setPhase(Phase.valueOf(s.getPhase()))
+                .setForm(s.getGpuTimes() ? CostForm.GPU : CostForm.CPU_ONLY)
+                .setStartNs(s.getStartNs())
+                .setEndNs(s.getEndNs())
+                .setDurationS(duration)
+                .setCrossings(s.getCrossings())
+                .setKernels(s.getKernels())
+                .setBytes(s.getBytes())
+                .setMeanBytesPerCrossing(s.getCrossings() > 0 ? (double) s.getBytes() / s.getCrossings() : null)
+                .setContextsUsed(s.getContexts().size())
+                .setEffectiveBandwidthBytesPerS(duration > 0 ? s.getBytes() / duration : null)
+                .setPredictedDurationS(predict(node, s, contexts))
+                .build();
+        context.forward(new Record<>(node, occurrence, s.getStartNs() / NS_PER_MS));
+    }
+
+    /** The bridge model: crossings * toll / contexts + bytes / (bandwidth * contexts), on the main route's fit. */
+    private Double predict(String node, PhaseOccurrenceState s, int contexts) {
+        String route = s.getBytesByRoute().entrySet().stream().max(Map.Entry.comparingByValue())
+                .map(e -> e.getKey().toString()).orElse(null);
+        RouteFit fit = route == null ? null : fits.get(BridgeFitProcessor.key(node, s.getGpuIndex(), route));
+        if (fit == null) {
+            return null;
+        }
+        return s.getCrossings() * fit.getTollS() / contexts
+                + s.getBytes() / (fit.getBandwidthBytesPerS() * contexts);
+    }
+}
