@@ -27,6 +27,16 @@ class CpuOnlyFormAccuracyIT extends AnalyticsAccuracyCheck {
     }
 
     @Test
+    void shouldSayWhyThereIsNoComputeParityWithoutGpuKernelTimes() {
+        cohortWindow(run).values().stream().flatMap(v -> v.values().stream())
+                .filter(row -> !row.getVariant().equals("reference"))
+                .forEach(row -> {
+                    assertThat(row.getComputeParity()).isNull();
+                    assertThat(row.getNoRatioReason()).contains("no GPU kernel times");
+                });
+    }
+
+    @Test
     void shouldReportTollsWithinTenPercent() {
         assertTolls(run, 10);
     }

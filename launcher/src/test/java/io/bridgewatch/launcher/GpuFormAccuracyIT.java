@@ -84,6 +84,14 @@ class GpuFormAccuracyIT extends AnalyticsAccuracyCheck {
     }
 
     @Test
+    void shouldReportComputeParityWithinTwoPercentOfOne() {
+        cohortWindow(run).forEach((cohort, variants) -> variants.values().stream()
+                .filter(row -> !row.getVariant().equals("reference"))
+                .forEach(row -> assertThat(row.getComputeParity()).as("%s %s", cohort, row.getVariant())
+                        .isCloseTo(1.0, within(0.02))));
+    }
+
+    @Test
     void shouldReportGapAndRecoveredFractionWithinThreePoints() {
         Map<String, Map<String, CohortComparison>> cohorts = cohortWindow(run);
         assertThat(cohorts).hasSize(3);

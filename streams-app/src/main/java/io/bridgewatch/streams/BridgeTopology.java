@@ -2,6 +2,7 @@ package io.bridgewatch.streams;
 
 import io.bridgewatch.schema.BridgeCostWindow;
 import io.bridgewatch.schema.CohortComparison;
+import io.bridgewatch.schema.ComputeParity;
 import io.bridgewatch.schema.ConcurrencyWindow;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.DeadLetter;
@@ -25,6 +26,8 @@ import io.bridgewatch.streams.cost.AsyncBlocking;
 import io.bridgewatch.streams.cost.CostWindowAggregator;
 import io.bridgewatch.streams.cost.CrossingCostProcessor;
 import io.bridgewatch.streams.cost.KernelTailProcessor;
+import io.bridgewatch.streams.parity.KernelDurationAggregator;
+import io.bridgewatch.streams.parity.KernelWindowSamples;
 import io.bridgewatch.streams.phase.BridgeFitProcessor;
 import io.bridgewatch.streams.phase.PhaseEvents;
 import io.bridgewatch.streams.phase.PhaseOccurrenceProcessor;
@@ -32,6 +35,7 @@ import io.bridgewatch.streams.internal.ConcurrencyWindowState;
 import io.bridgewatch.streams.internal.CostSample;
 import io.bridgewatch.streams.internal.CostWindowState;
 import io.bridgewatch.streams.internal.IntervalSample;
+import io.bridgewatch.streams.internal.KernelWindowState;
 import io.bridgewatch.streams.internal.PhaseOccurrenceState;
 import io.bridgewatch.streams.internal.RouteFit;
 import io.bridgewatch.streams.late.Gated;
@@ -108,7 +112,8 @@ public final class BridgeTopology {
         KStream<String, BridgeCostWindow> costs = bridgeCost(costSamples, config);
         KStream<String, ConcurrencyWindow> concurrency = concurrency(crossings, kernels, config);
         KStream<String, PhaseOccurrence> phases = phases(costSamples, kernels, costs, config);
-        cohorts(serving, costs, concurrency, phases, config);
+        KStream<String, CohortSample> kernelDurations = kernelDurations(kernels, config);
+        cohorts(serving, costs, concurrency, phases, kernelDurations, config);
         return builder.build();
     }
 
@@ -194,13 +199,33 @@ public final class BridgeTopology {
         return occurrences;
     }
 
+    /** GPU durations of each node's kernels per node window (DESIGN 4.6), as cohort samples. */
+    private static KStream<String, CohortSample> kernelDurations(KStream<String, KernelExec> kernels,
+            TopologyConfig config) {
+        return kernels.filter((node, k) -> KernelDurationAggregator.hasGpuTimes(k), Named.as("timed-kernels"))
+                .groupByKey(Grouped.with("kernel-durations-by-node", Serdes.String(),
+                        BridgewatchSerdes.kernelExec()))
+                .windowedBy(TimeWindows.ofSizeAndGrace(config.nodeWindow(), config.grace()))
+                .aggregate(KernelDurationAggregator::empty, (node, k, state) -> KernelDurationAggregator.add(k, state),
+                        Named.as("kernel-durations-aggregate"),
+                        Materialized.<String, KernelWindowState, WindowStore<Bytes, byte[]>>as(
+                                        StoreNames.KERNEL_WINDOWS)
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(BridgewatchSerdes.of(KernelWindowState.class)))
+                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())
+                        .withName("kernel-durations-final"))
+                .toStream(Named.as("kernel-durations-closed"))
+                .process(KernelWindowSamples::new, Named.as("kernel-samples"));
+    }
+
     /**
      * Cohort comparisons (DESIGN 4.1, 4.3, 4.4): serving samples and closed node windows, joined with their node's
      * facts, regrouped by cohort (the one repartition) and compared per variant with the cohort's reference.
      */
     private static void cohorts(KStream<String, ServingSample> serving,
             KStream<String, BridgeCostWindow> costs, KStream<String, ConcurrencyWindow> concurrency,
-            KStream<String, PhaseOccurrence> phases, TopologyConfig config) {
+            KStream<String, PhaseOccurrence> phases, KStream<String, CohortSample> kernelSamples,
+            TopologyConfig config) {
         KStream<String, CohortSample> servingSamples = serving.processValues(() -> new CohortSampleProcessor<>(
                 s -> Optional.of(CohortSamples.of(s)), ServingSample::getIntervalStartNs), Named.as("serving-samples"));
         KStream<String, CohortSample> costSamples = costs.processValues(() -> new CohortSampleProcessor<>(
@@ -214,13 +239,15 @@ public final class BridgeTopology {
         KStream<String, CohortSample> enriched = servingSamples
                 .merge(costSamples, Named.as("cohort-samples-cost"))
                 .merge(concurrencySamples, Named.as("cohort-samples-concurrency"))
-                .merge(phaseSamples, Named.as("cohort-samples"))
+                .merge(phaseSamples, Named.as("cohort-samples-phases"))
+                .merge(kernelSamples, Named.as("cohort-samples"))
                 .processValues(NodeEnricher::new, Named.as("cohort-enrich"), StoreNames.NODE_INFO);
         enriched.filter((node, sample) -> sample.getCohort() == null, Named.as("cohort-unknown-node"))
                 .mapValues((node, sample) -> unknownNode(node, sample, sampleSerde), Named.as("cohort-unknown-letters"))
                 .to(Topics.DLQ, Produced.with(Serdes.String(), BridgewatchSerdes.deadLetter())
                         .withName("cohort-unknown-sink"));
-        enriched.filter((node, sample) -> sample.getCohort() != null, Named.as("cohort-known-node"))
+        KStream<Windowed<String>, CohortWindowState> closed = enriched
+                .filter((node, sample) -> sample.getCohort() != null, Named.as("cohort-known-node"))
                 .selectKey((node, sample) -> sample.getCohort(), Named.as("cohort-key"))
                 .groupByKey(Grouped.with("cohort-inputs", Serdes.String(), sampleSerde))
                 .windowedBy(TimeWindows.ofSizeAndGrace(config.cohortWindow(), config.cohortGrace()))
@@ -232,11 +259,15 @@ public final class BridgeTopology {
                                 .withValueSerde(BridgewatchSerdes.of(CohortWindowState.class)))
                 .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())
                         .withName("cohort-final"))
-                .toStream(Named.as("cohort-closed"))
-                .flatMap((window, state) -> pairs(window, CohortAggregator.results(window.key(), startNs(window),
+                .toStream(Named.as("cohort-closed"));
+        closed.flatMap((window, state) -> pairs(window, CohortAggregator.results(window.key(), startNs(window),
                         endNs(window), state)), Named.as("cohort-results"))
                 .to(Topics.MITIGATION, Produced.with(Serdes.String(), BridgewatchSerdes.of(CohortComparison.class))
                         .withName("mitigation-sink"));
+        closed.flatMap((window, state) -> pairs(window, CohortAggregator.parity(window.key(), startNs(window),
+                        endNs(window), state)), Named.as("compute-parity-results"))
+                .to(Topics.COMPUTE_PARITY, Produced.with(Serdes.String(), BridgewatchSerdes.of(ComputeParity.class))
+                        .withName("compute-parity-sink"));
     }
 
     private static DeadLetter unknownNode(String node, CohortSample sample, Serde<CohortSample> serde) {

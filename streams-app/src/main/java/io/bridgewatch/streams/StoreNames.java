@@ -10,6 +10,8 @@ public final class StoreNames {
     public static final String BRIDGE_COST_WINDOWS = "bridge-cost-windows";
     /** Windowed copy and kernel intervals per node (concurrency). */
     public static final String CONCURRENCY_WINDOWS = "concurrency-windows";
+    /** Windowed kernel GPU durations per node (compute parity). */
+    public static final String KERNEL_WINDOWS = "kernel-windows";
     /** Latest toll and bandwidth per (node, gpu, direction, host memory), for phase predictions. */
     public static final String NODE_BRIDGE_FIT = "node-bridge-fit";
     /** Open phase occurrences per (node, gpu, phase). */

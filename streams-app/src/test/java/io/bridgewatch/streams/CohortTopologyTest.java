@@ -2,6 +2,7 @@ package io.bridgewatch.streams;
 
 import static io.bridgewatch.streams.TestEvents.S;
 import static io.bridgewatch.streams.TestEvents.T0;
+import static io.bridgewatch.streams.TestEvents.kernel;
 import static io.bridgewatch.streams.TestEvents.node;
 import static io.bridgewatch.streams.TestEvents.serving;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +10,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.bridgewatch.schema.CcMode;
 import io.bridgewatch.schema.CohortComparison;
+import io.bridgewatch.schema.ComputeParity;
 import io.bridgewatch.schema.DeadLetter;
 import io.bridgewatch.schema.topics.Topics;
 import java.time.Duration;
@@ -104,6 +106,42 @@ class CohortTopologyTest {
                 .filter(r -> r.getVariant().equals("cc+drain-thread")).findFirst().orElseThrow();
         assertThat(drain.getRecoveredFraction()).isNull();
         assertThat(drain.getNoRatioReason()).contains("within noise");
+    }
+
+    @Test
+    void shouldCompareKernelDurationsOfMatchingKernelsWithTheReference() {
+        harness.nodes.pipeInput("ref", node("ref", CcMode.OFF));
+        harness.nodes.pipeInput("cc", node("cc", CcMode.ON));
+        for (int i = 0; i < 20; i++) {
+            long at = T0 + S + i * 100 * TestEvents.MS;
+            // gemm: 10 ms vs 10.2 ms; a graph: 4 ms vs 4 ms; a kernel only CC ran does not count.
+            harness.kernels.pipeInput("ref", kernel(at, at, at + 10 * TestEvents.MS).setNodeId("ref").build());
+            harness.kernels.pipeInput("cc", kernel(at, at, at + 10_200 * TestEvents.US).setNodeId("cc").build());
+            harness.kernels.pipeInput("ref", kernel(at, at, at + 4 * TestEvents.MS).setNodeId("ref")
+                    .setGraphId(7L).setKernelName("decode graph").build());
+            harness.kernels.pipeInput("cc", kernel(at, at, at + 4 * TestEvents.MS).setNodeId("cc")
+                    .setGraphId(7L).setKernelName("decode graph").build());
+            harness.kernels.pipeInput("cc", kernel(at, at, at + TestEvents.MS).setNodeId("cc")
+                    .setKernelName("only-on-cc").build());
+        }
+        // Kernel windows close on kernel stream time: a later kernel closes [0, 10 s).
+        harness.kernels.pipeInput("ref", kernel(T0 + 16 * S, T0 + 16 * S, T0 + 16 * S + 1).setNodeId("ref").build());
+        for (int second = 1; second <= 95; second += 2) {
+            harness.serving.pipeInput("cc", serving("cc", T0 + second * S, 80, 0.01));
+            harness.serving.pipeInput("ref", serving("ref", T0 + second * S, 100, 0.01));
+        }
+
+        CohortComparison cc = results.readValuesToList().stream().filter(r -> r.getVariant().equals("cc"))
+                .findFirst().orElseThrow();
+        assertThat(cc.getComputeParityKernels()).isEqualTo(2);
+        // Launch-weighted: (20 x 10.2 + 20 x 4) / (20 x 10 + 20 x 4) ms, each median within DDSketch's 1%.
+        assertThat(cc.getComputeParity()).isCloseTo(14.2 / 14.0, within(0.02));
+        List<ComputeParity> perKernel = harness.output(Topics.COMPUTE_PARITY, ComputeParity.class)
+                .readValuesToList();
+        assertThat(perKernel).extracting(ComputeParity::getKernel)
+                .containsExactly("gemm|grid 1,1,1|block 128,1,1", "graph 7");
+        assertThat(perKernel.get(0).getParity()).isCloseTo(1.02, within(0.02));
+        assertThat(perKernel.get(0).getLaunches()).isEqualTo(20);
     }
 
     @Test

@@ -35,14 +35,17 @@ class TopologyNamingTest {
                 "serving-samples", "bridge-cost-samples", "concurrency-samples", "cohort-samples-cost",
                 "cohort-samples-concurrency", "cohort-samples", "cohort-enrich",
                 "bridge-fit", "crossing-phase-events", "kernel-phase-events", "phase-events", "phase-occurrences",
-                "phases-sink", "phase-samples", "cohort-unknown-node", "cohort-unknown-letters",
+                "phases-sink", "phase-samples", "cohort-samples-phases", "timed-kernels",
+                "kernel-durations-aggregate", "kernel-durations-final",
+                "kernel-durations-closed", "kernel-samples", "compute-parity-results", "compute-parity-sink", "cohort-unknown-node", "cohort-unknown-letters",
                 "cohort-unknown-sink", "cohort-known-node", "cohort-key", "cohort-inputs-repartition-filter",
                 "cohort-inputs-repartition-sink", "cohort-inputs-repartition-source", "cohort-aggregate",
                 "cohort-final", "cohort-closed", "cohort-results", "mitigation-sink");
         assertThat(stores).containsExactlyInAnyOrder(StoreNames.STREAM_TAILS, StoreNames.BRIDGE_COST_WINDOWS,
                 "bridge-cost-final-store", StoreNames.CONCURRENCY_WINDOWS, "concurrency-final-store",
                 StoreNames.NODE_INFO, StoreNames.COHORT_WINDOWS, "cohort-final-store", StoreNames.HOST_TAILS,
-                StoreNames.NODE_BRIDGE_FIT, StoreNames.PHASE_OCCURRENCES);
+                StoreNames.NODE_BRIDGE_FIT, StoreNames.PHASE_OCCURRENCES, StoreNames.KERNEL_WINDOWS,
+                "kernel-durations-final-store");
         assertThat(description.subtopologies())
                 .as("one repartition only: node results regrouped by cohort; node id is the key before it").hasSize(2);
     }

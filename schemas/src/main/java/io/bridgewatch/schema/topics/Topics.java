@@ -16,6 +16,7 @@ public final class Topics {
     public static final String CONCURRENCY = "bridgewatch.concurrency.v1";
     public static final String MITIGATION = "bridgewatch.mitigation.v1";
     public static final String PHASES = "bridgewatch.phases.v1";
+    public static final String COMPUTE_PARITY = "bridgewatch.compute-parity.v1";
     public static final String ALERTS = "bridgewatch.alerts.v1";
     public static final String DLQ = "bridgewatch.dlq.v1";
 
@@ -45,6 +46,7 @@ public final class Topics {
                 new TopicSpec(CONCURRENCY, partitions, results),
                 new TopicSpec(MITIGATION, partitions, results),
                 new TopicSpec(PHASES, partitions, results),
+                new TopicSpec(COMPUTE_PARITY, partitions, results),
                 new TopicSpec(ALERTS, partitions, results),
                 new TopicSpec(DLQ, partitions, results));
     }

@@ -2,6 +2,10 @@ package io.bridgewatch.streams.cohort;
 
 import io.bridgewatch.schema.CcMode;
 import io.bridgewatch.schema.CohortComparison;
+import io.bridgewatch.schema.ComputeParity;
+import io.bridgewatch.streams.internal.KernelDurations;
+import io.bridgewatch.streams.parity.ComputeParityCalculator;
+import io.bridgewatch.streams.parity.KernelDurationAggregator;
 import io.bridgewatch.streams.internal.CohortSample;
 import io.bridgewatch.streams.internal.CohortWindowState;
 import io.bridgewatch.streams.internal.VariantState;
@@ -14,8 +18,8 @@ import java.util.TreeSet;
 
 /**
  * Folds a cohort's samples per variant, and compares each variant of a closed window with the cohort's reference
- * (DESIGN 4.1 small-crossing slowdown, 4.3 concurrency loss, 4.4 throughput gap and recovered fraction). Where a
- * ratio cannot be formed the record says why instead of dividing by zero.
+ * (DESIGN 4.1 small-crossing slowdown, 4.3 concurrency loss, 4.4 throughput gap and recovered fraction, 4.5 phase
+ * penalties, 4.6 compute parity). Where a ratio cannot be formed the record says why instead of dividing by zero.
  */
 public final class CohortAggregator {
     /** A gap below this is noise: no recovered fraction is computed from it. */
@@ -33,7 +37,7 @@ public final class CohortAggregator {
     public static CohortWindowState add(CohortSample sample, CohortWindowState state) {
         VariantState v = state.getVariants().computeIfAbsent(sample.getVariant(), k -> new VariantState(
                 sample.getCcMode(), new ArrayList<>(sample.getMitigations()), new ArrayList<>(), 0L, 0.0, 0.0, 0L,
-                new HashMap<>(), 0.0, 0.0, new HashMap<>()));
+                new HashMap<>(), 0.0, 0.0, new HashMap<>(), new HashMap<>()));
         if (!v.getNodes().contains(sample.getNodeId())) {
             TreeSet<String> nodes = new TreeSet<>(v.getNodes());
             nodes.add(sample.getNodeId());
@@ -55,6 +59,7 @@ public final class CohortAggregator {
             durations.add(sample.getPhaseDurationS());
             v.getPhaseDurationsS().put(sample.getPhase(), durations);
         }
+        KernelDurationAggregator.merge(v.getKernels(), sample.getKernels());
         v.setCopyTimeS(v.getCopyTimeS() + sample.getCopyTimeS());
         v.setCopyUnionS(v.getCopyUnionS() + sample.getCopyUnionS());
         return state;
@@ -77,13 +82,15 @@ public final class CohortAggregator {
             }
             VariantState unmitigated = variants.get(Cohorts.unmitigated(entry.getKey()));
             results.add(compare(cohort, entry.getKey(), windowStartNs, windowEndNs, entry.getValue(),
-                    unmitigated == null ? null : VariantFigures.of(unmitigated), reference));
+                    unmitigated == null ? null : VariantFigures.of(unmitigated), reference,
+                    variants.get(Cohorts.REFERENCE) == null ? Map.of() : variants.get(Cohorts.REFERENCE).getKernels()));
         }
         return results;
     }
 
     private static CohortComparison compare(String cohort, String variant, long startNs, long endNs,
-            VariantState state, VariantFigures unmitigated, VariantFigures reference) {
+            VariantState state, VariantFigures unmitigated, VariantFigures reference,
+            Map<String, KernelDurations> referenceKernels) {
         VariantFigures own = VariantFigures.of(state);
         CohortComparison.Builder out = base(cohort, variant, startNs, endNs, state, own);
         List<String> reasons = new ArrayList<>();
@@ -103,10 +110,35 @@ public final class CohortAggregator {
         out.setSmallCrossingSlowdown(slowdown);
         out.setPhasePenalty(perKeyRatio(own.phaseDurationMedians(), reference.phaseDurationMedians(), -1));
         out.setConcurrencyLoss(concurrencyLoss(own, reference, reasons));
+        List<ComputeParity> parity = ComputeParityCalculator.perKernel(cohort, variant, startNs, endNs,
+                state.getKernels(), referenceKernels);
+        out.setComputeParity(ComputeParityCalculator.overall(parity)).setComputeParityKernels(parity.size());
+        if (parity.isEmpty()) {
+            reasons.add(state.getKernels().isEmpty()
+                    ? "no compute parity: no GPU kernel times (CPU-only form)"
+                    : "no compute parity: no kernel in common with the reference");
+        }
         if (!state.getMitigations().isEmpty()) {
             recovered(out, own, unmitigated, reference, reasons);
         }
         return out.setNoRatioReason(reasons.isEmpty() ? null : String.join("; ", reasons)).build();
+    }
+
+    /** Per-kernel compute parity of every variant against the live reference of the window (none without one). */
+    public static List<ComputeParity> parity(String cohort, long windowStartNs, long windowEndNs,
+            CohortWindowState state) {
+        VariantState reference = state.getVariants().get(Cohorts.REFERENCE);
+        if (reference == null) {
+            return List.of();
+        }
+        List<ComputeParity> rows = new ArrayList<>();
+        new TreeMap<>(state.getVariants()).forEach((variant, v) -> {
+            if (!variant.equals(Cohorts.REFERENCE)) {
+                rows.addAll(ComputeParityCalculator.perKernel(cohort, variant, windowStartNs, windowEndNs,
+                        v.getKernels(), reference.getKernels()));
+            }
+        });
+        return rows;
     }
 
     private static void recovered(CohortComparison.Builder out, VariantFigures own, VariantFigures unmitigated,

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.bridgewatch.streams.stats.Sketches;
 
 /** Folds crossing costs into a node's window state, and turns a closed window into BridgeCostWindow results. */
 public final class CostWindowAggregator {

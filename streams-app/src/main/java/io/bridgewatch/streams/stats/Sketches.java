@@ -1,4 +1,4 @@
-package io.bridgewatch.streams.cost;
+package io.bridgewatch.streams.stats;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
@@ -10,17 +10,17 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 
 /** DDSketch quantile sketches (1% relative accuracy) and their bytes in state stores. */
-final class Sketches {
-    static final double RELATIVE_ACCURACY = 0.01;
+public final class Sketches {
+    public static final double RELATIVE_ACCURACY = 0.01;
 
     private Sketches() {
     }
 
-    static DDSketch empty() {
+    public static DDSketch empty() {
         return DDSketches.logarithmicUnboundedDense(RELATIVE_ACCURACY);
     }
 
-    static DDSketch decode(ByteBuffer bytes) {
+    public static DDSketch decode(ByteBuffer bytes) {
         if (bytes == null || !bytes.hasRemaining()) {
             return empty();
         }
@@ -33,7 +33,7 @@ final class Sketches {
         }
     }
 
-    static ByteBuffer encode(DDSketch sketch) {
+    public static ByteBuffer encode(DDSketch sketch) {
         GrowingByteArrayOutput out = GrowingByteArrayOutput.withDefaultInitialCapacity();
         try {
             sketch.encode(out, false);

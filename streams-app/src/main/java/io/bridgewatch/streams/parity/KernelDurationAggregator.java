@@ -1,0 +1,56 @@
+package io.bridgewatch.streams.parity;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.streams.internal.KernelDurations;
+import io.bridgewatch.streams.internal.KernelWindowState;
+import io.bridgewatch.streams.stats.Sketches;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** GPU durations of a node's kernels per match key (DESIGN 4.6), and the merge of such maps. */
+public final class KernelDurationAggregator {
+    private KernelDurationAggregator() {
+    }
+
+    /** 'graph id' for a graph launch; else 'name|grid x,y,z|block x,y,z'. */
+    public static String matchKey(KernelExec k) {
+        if (k.getGraphId() != null) {
+            return "graph " + k.getGraphId();
+        }
+        return k.getKernelName() + "|grid " + join(k.getGrid()) + "|block " + join(k.getBlock());
+    }
+
+    public static boolean hasGpuTimes(KernelExec k) {
+        return k.getGpuStartNs() != null && k.getGpuEndNs() != null;
+    }
+
+    public static KernelWindowState empty() {
+        return new KernelWindowState(new HashMap<>());
+    }
+
+    public static KernelWindowState add(KernelExec k, KernelWindowState state) {
+        KernelDurations durations = state.getKernels().computeIfAbsent(matchKey(k),
+                key -> new KernelDurations(k.getKernelName(), ByteBuffer.allocate(0)));
+        DDSketch sketch = Sketches.decode(durations.getSketch());
+        sketch.accept(Math.max(1, k.getGpuEndNs() - k.getGpuStartNs()));
+        durations.setSketch(Sketches.encode(sketch));
+        return state;
+    }
+
+    /** Adds the durations of {@code more} into {@code into}. */
+    public static void merge(Map<String, KernelDurations> into, Map<String, KernelDurations> more) {
+        more.forEach((key, durations) -> into.merge(key, durations, (a, b) -> {
+            DDSketch merged = Sketches.decode(a.getSketch());
+            merged.mergeWith(Sketches.decode(b.getSketch()));
+            return new KernelDurations(a.getName(), Sketches.encode(merged));
+        }));
+    }
+
+    private static String join(List<Integer> dims) {
+        return dims.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+}
