@@ -9,7 +9,6 @@ import io.bridgewatch.schema.topics.TopicProvisioner;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.StreamsApp;
 import io.bridgewatch.streams.StreamsAppConfig;
-import io.bridgewatch.streams.TopologyConfig;
 import io.opentelemetry.api.metrics.Meter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -61,7 +60,7 @@ final class Demo implements AutoCloseable {
         provisionTopics();
         streams = new StreamsApp(new StreamsAppConfig(bootstrapServers,
                 StreamsAppConfig.DEFAULT_APPLICATION_ID + "-demo-" + Long.toHexString(System.nanoTime()),
-                tempDir("bridgewatch-streams-"), 1, TopologyConfig.DEFAULTS));
+                tempDir("bridgewatch-streams-"), 1, settings.topology()));
         streams.start();
         resources.add(0, streams);
         ResultsReader reader = new ResultsReader(bootstrapServers, view);

@@ -4,6 +4,8 @@ import io.bridgewatch.collector.sim.FleetSimulator;
 import io.bridgewatch.collector.sim.Scenario;
 import io.bridgewatch.collector.sim.ScenarioException;
 import io.bridgewatch.collector.sim.ScenarioLoader;
+import io.bridgewatch.streams.TopologyConfig;
+import io.bridgewatch.streams.cohort.ReferenceBaseline;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
@@ -32,6 +34,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--scenario", description = "Scenario YAML file; default: the built-in 12-node H200 fleet.")
     Path scenario;
 
+    @Option(names = "--baseline", description = "Reference figures (YAML) for cohorts without cc_mode=OFF nodes;"
+            + " see README.")
+    Path baseline;
+
     @Option(names = "--virtual-time", description = "Simulate as fast as possible instead of in real time.")
     boolean virtualTime;
 
@@ -52,6 +58,15 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("bridgewatch demo: " + e.getMessage());
             return 2;
         }
+        TopologyConfig topology = TopologyConfig.DEFAULTS;
+        if (baseline != null) {
+            try {
+                topology = topology.withBaseline(ReferenceBaseline.load(baseline));
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                System.err.println("bridgewatch demo: " + e.getMessage());
+                return 2;
+            }
+        }
         SdkMeterProviderBuilder meters = SdkMeterProvider.builder();
         if (metricsPort > 0) {
             meters.registerMetricReader(PrometheusHttpServer.builder().setHost("127.0.0.1").setPort(metricsPort)
@@ -59,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         DemoSettings settings = new DemoSettings(bootstrapServers, fleet, duration,
                 virtualTime ? FleetSimulator.Pacing.LOCKSTEP : FleetSimulator.Pacing.REAL_TIME, refresh,
-                System.currentTimeMillis() * 1_000_000L);
+                System.currentTimeMillis() * 1_000_000L, topology);
         CountDownLatch finished = new CountDownLatch(1);
         try (SdkMeterProvider provider = meters.build();
                 Demo demo = new Demo(settings, System.out, provider.get("bridgewatch-collector"))) {

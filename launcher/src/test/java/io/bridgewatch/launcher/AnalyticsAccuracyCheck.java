@@ -46,7 +46,7 @@ abstract class AnalyticsAccuracyCheck {
         FleetTruth truth = new FleetTruth(scenario, START_NS, RUN, TopologyConfig.DEFAULT_NODE_WINDOW);
         try (SdkMeterProvider meters = SdkMeterProvider.builder().build();
                 Demo demo = new Demo(new DemoSettings(null, scenario, RUN, FleetSimulator.Pacing.LOCKSTEP,
-                        Duration.ofHours(1), START_NS), new PrintStream(OutputStream.nullOutputStream()),
+                        Duration.ofHours(1), START_NS, TopologyConfig.DEFAULTS), new PrintStream(OutputStream.nullOutputStream()),
                         meters.get("test"))) {
             demo.start();
             demo.run();

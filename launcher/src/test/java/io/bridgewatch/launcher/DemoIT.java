@@ -11,6 +11,7 @@ import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.schema.topics.Topics;
+import io.bridgewatch.streams.TopologyConfig;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -40,7 +41,7 @@ class DemoIT {
     static void runDemo() throws Exception {
         meters = SdkMeterProvider.builder().build();
         demo = new Demo(new DemoSettings(null, ScenarioLoader.loadDefault(), Duration.ofSeconds(60),
-                FleetSimulator.Pacing.LOCKSTEP, Duration.ofHours(1), START_NS),
+                FleetSimulator.Pacing.LOCKSTEP, Duration.ofHours(1), START_NS, TopologyConfig.DEFAULTS),
                 new PrintStream(OUTPUT, true, StandardCharsets.UTF_8), meters.get("test"));
         demo.start();
         demo.run();

@@ -261,11 +261,11 @@ public final class BridgeTopology {
                         .withName("cohort-final"))
                 .toStream(Named.as("cohort-closed"));
         closed.flatMap((window, state) -> pairs(window, CohortAggregator.results(window.key(), startNs(window),
-                        endNs(window), state)), Named.as("cohort-results"))
+                        endNs(window), state, config.baseline())), Named.as("cohort-results"))
                 .to(Topics.MITIGATION, Produced.with(Serdes.String(), BridgewatchSerdes.of(CohortComparison.class))
                         .withName("mitigation-sink"));
         closed.flatMap((window, state) -> pairs(window, CohortAggregator.parity(window.key(), startNs(window),
-                        endNs(window), state)), Named.as("compute-parity-results"))
+                        endNs(window), state, config.baseline())), Named.as("compute-parity-results"))
                 .to(Topics.COMPUTE_PARITY, Produced.with(Serdes.String(), BridgewatchSerdes.of(ComputeParity.class))
                         .withName("compute-parity-sink"));
     }

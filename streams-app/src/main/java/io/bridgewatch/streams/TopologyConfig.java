@@ -1,5 +1,6 @@
 package io.bridgewatch.streams;
 
+import io.bridgewatch.streams.cohort.ReferenceBaseline;
 import java.time.Duration;
 
 /**
@@ -15,9 +16,10 @@ import java.time.Duration;
  * @param referenceAsyncP99 the reference p99 host duration of async copy calls; the CPU-only form counts an async
  *     call as blocked above max(50 us, 10x this) (DESIGN 4.2); zero when unknown
  * @param phaseGap a phase occurrence ends when no event of its phase comes for this long (DESIGN 4.5)
+ * @param baseline reference figures for cohorts without live cc_mode=OFF nodes
  */
 public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohortWindow, Duration cohortGrace,
-        Duration reorderSlack, Duration referenceAsyncP99, Duration phaseGap) {
+        Duration reorderSlack, Duration referenceAsyncP99, Duration phaseGap, ReferenceBaseline baseline) {
     public static final Duration DEFAULT_NODE_WINDOW = Duration.ofSeconds(10);
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
     public static final Duration DEFAULT_COHORT_WINDOW = Duration.ofSeconds(60);
@@ -30,7 +32,7 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
     /** Node windows and grace as given, everything else at its default. */
     public TopologyConfig(Duration nodeWindow, Duration grace) {
         this(nodeWindow, grace, DEFAULT_COHORT_WINDOW, DEFAULT_COHORT_GRACE, DEFAULT_REORDER_SLACK, Duration.ZERO,
-                DEFAULT_PHASE_GAP);
+                DEFAULT_PHASE_GAP, ReferenceBaseline.NONE);
     }
 
     public TopologyConfig {
@@ -41,10 +43,17 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
         requireNotNegative("reorder slack", reorderSlack);
         requireNotNegative("reference async p99", referenceAsyncP99);
         requirePositive("phase gap", phaseGap);
+        baseline = baseline == null ? ReferenceBaseline.NONE : baseline;
         if (cohortWindow.toMillis() % nodeWindow.toMillis() != 0) {
             throw new IllegalArgumentException("cohort window " + cohortWindow
                     + " must be a whole number of node windows (" + nodeWindow + ")");
         }
+    }
+
+    /** The same config with reference figures from a baseline file. */
+    public TopologyConfig withBaseline(ReferenceBaseline referenceBaseline) {
+        return new TopologyConfig(nodeWindow, grace, cohortWindow, cohortGrace, reorderSlack, referenceAsyncP99,
+                phaseGap, referenceBaseline);
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -6,6 +6,7 @@ import static io.bridgewatch.streams.TestEvents.kernel;
 import static io.bridgewatch.streams.TestEvents.node;
 import static io.bridgewatch.streams.TestEvents.serving;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.bridgewatch.schema.CcMode;
@@ -13,6 +14,9 @@ import io.bridgewatch.schema.CohortComparison;
 import io.bridgewatch.schema.ComputeParity;
 import io.bridgewatch.schema.DeadLetter;
 import io.bridgewatch.schema.topics.Topics;
+import io.bridgewatch.streams.cohort.ReferenceBaseline;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +25,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Throughput gap, recovered fraction and inter-token latency per cohort (DESIGN 4.4), hand-computed. */
 class CohortTopologyTest {
@@ -88,6 +93,44 @@ class CohortTopologyTest {
             assertThat(row.getNoRatioReason()).contains("no reference", "cc_mode=OFF");
             assertThat(row.getTokensPerS()).isNotNull();
         });
+    }
+
+    @Test
+    void shouldUseTheBaselineFileWhenTheCohortHasNoLiveReference(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("baseline.yaml");
+        Files.writeString(file, """
+                # reference figures measured on cc_mode=OFF nodes of this cohort
+                cohorts:
+                  - cohort: "%s"
+                    tokens_per_s: 100.0
+                    inter_token_latency_mean_s: 0.010
+                """.formatted(COHORT));
+        harness.close();
+        harness = new TopologyHarness(new TopologyConfig(Duration.ofSeconds(10), Duration.ofSeconds(5))
+                .withBaseline(ReferenceBaseline.load(file)));
+        results = harness.output(Topics.MITIGATION, CohortComparison.class);
+        harness.nodes.pipeInput("cc", node("cc", CcMode.ON));
+        harness.nodes.pipeInput("drain", node("drain", CcMode.ON, "drain-thread"));
+        for (int second = 1; second <= 50; second++) {
+            harness.serving.pipeInput("cc", serving("cc", T0 + second * S, 80, 0.0125));
+            harness.serving.pipeInput("drain", serving("drain", T0 + second * S, 95, 0.0105));
+        }
+        closeFirstCohortWindow("cc");
+
+        Map<String, CohortComparison> byVariant = results.readValuesToList().stream()
+                .collect(Collectors.toMap(CohortComparison::getVariant, r -> r));
+        assertThat(byVariant).containsOnlyKeys("cc", "cc+drain-thread");
+        assertThat(byVariant.get("cc").getReferenceSource()).isEqualTo("baseline");
+        assertThat(byVariant.get("cc").getThroughputGap()).isCloseTo(0.20, within(1e-9));
+        assertThat(byVariant.get("cc+drain-thread").getRecoveredFraction()).isCloseTo(0.75, within(1e-9));
+    }
+
+    @Test
+    void shouldNameTheLineOfAWrongBaselineField(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("baseline.yaml");
+        Files.writeString(file, "cohorts:\n  - cohort: x\n    tokens_per_second: 1\n");
+        assertThatThrownBy(() -> ReferenceBaseline.load(file)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("baseline.yaml:").hasMessageContaining("cohorts[0].tokens_per_second");
     }
 
     @Test

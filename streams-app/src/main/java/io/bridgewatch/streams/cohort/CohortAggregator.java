@@ -3,7 +3,6 @@ package io.bridgewatch.streams.cohort;
 import io.bridgewatch.schema.CcMode;
 import io.bridgewatch.schema.CohortComparison;
 import io.bridgewatch.schema.ComputeParity;
-import io.bridgewatch.streams.internal.KernelDurations;
 import io.bridgewatch.streams.parity.ComputeParityCalculator;
 import io.bridgewatch.streams.parity.KernelDurationAggregator;
 import io.bridgewatch.streams.internal.CohortSample;
@@ -65,16 +64,30 @@ public final class CohortAggregator {
         return state;
     }
 
+    /** The reference of a cohort window: its figures, its kernels' median durations and where they come from. */
+    private record Reference(VariantFigures figures, Map<String, Double> kernelMedians, String source) {
+        /** The live reference variant of the window, else the baseline's entry for the cohort, else none. */
+        static Reference of(String cohort, Map<String, VariantState> variants, ReferenceBaseline baseline) {
+            VariantState live = variants.get(Cohorts.REFERENCE);
+            if (live != null) {
+                return new Reference(VariantFigures.of(live), ComputeParityCalculator.medians(live.getKernels()),
+                        "live");
+            }
+            return baseline.of(cohort)
+                    .map(entry -> new Reference(entry.figures(), entry.kernelDurationP50S(), "baseline"))
+                    .orElse(null);
+        }
+    }
+
     /** One comparison per variant of the closed window, reference first. */
     public static List<CohortComparison> results(String cohort, long windowStartNs, long windowEndNs,
-            CohortWindowState state) {
+            CohortWindowState state, ReferenceBaseline baseline) {
         Map<String, VariantState> variants = new TreeMap<>(state.getVariants());
-        VariantFigures reference = variants.containsKey(Cohorts.REFERENCE)
-                ? VariantFigures.of(variants.get(Cohorts.REFERENCE)) : null;
+        Reference reference = Reference.of(cohort, variants, baseline);
         List<CohortComparison> results = new ArrayList<>();
-        if (reference != null) {
+        if (variants.containsKey(Cohorts.REFERENCE)) {
             results.add(base(cohort, Cohorts.REFERENCE, windowStartNs, windowEndNs, variants.get(Cohorts.REFERENCE),
-                    reference).setReferenceSource("live").build());
+                    reference.figures()).setReferenceSource("live").build());
         }
         for (Map.Entry<String, VariantState> entry : variants.entrySet()) {
             if (entry.getKey().equals(Cohorts.REFERENCE)) {
@@ -82,23 +95,23 @@ public final class CohortAggregator {
             }
             VariantState unmitigated = variants.get(Cohorts.unmitigated(entry.getKey()));
             results.add(compare(cohort, entry.getKey(), windowStartNs, windowEndNs, entry.getValue(),
-                    unmitigated == null ? null : VariantFigures.of(unmitigated), reference,
-                    variants.get(Cohorts.REFERENCE) == null ? Map.of() : variants.get(Cohorts.REFERENCE).getKernels()));
+                    unmitigated == null ? null : VariantFigures.of(unmitigated), reference));
         }
         return results;
     }
 
     private static CohortComparison compare(String cohort, String variant, long startNs, long endNs,
-            VariantState state, VariantFigures unmitigated, VariantFigures reference,
-            Map<String, KernelDurations> referenceKernels) {
+            VariantState state, VariantFigures unmitigated, Reference referenceSide) {
         VariantFigures own = VariantFigures.of(state);
         CohortComparison.Builder out = base(cohort, variant, startNs, endNs, state, own);
         List<String> reasons = new ArrayList<>();
-        if (reference == null) {
-            reasons.add("no reference: the cohort had no cc_mode=OFF node reporting in this window");
+        if (referenceSide == null) {
+            reasons.add("no reference: the cohort had no cc_mode=OFF node reporting in this window"
+                    + " and the baseline file has no entry for it");
             return out.setReferenceSource("none").setNoRatioReason(String.join("; ", reasons)).build();
         }
-        out.setReferenceSource("live")
+        VariantFigures reference = referenceSide.figures();
+        out.setReferenceSource(referenceSide.source())
                 .setReferenceTokensPerS(reference.tokensPerSecond())
                 .setReferenceInterTokenLatencyMeanS(reference.itlMeanSeconds())
                 .setReferenceCopyConcurrencyIndex(reference.concurrencyIndex());
@@ -111,7 +124,7 @@ public final class CohortAggregator {
         out.setPhasePenalty(perKeyRatio(own.phaseDurationMedians(), reference.phaseDurationMedians(), -1));
         out.setConcurrencyLoss(concurrencyLoss(own, reference, reasons));
         List<ComputeParity> parity = ComputeParityCalculator.perKernel(cohort, variant, startNs, endNs,
-                state.getKernels(), referenceKernels);
+                state.getKernels(), referenceSide.kernelMedians());
         out.setComputeParity(ComputeParityCalculator.overall(parity)).setComputeParityKernels(parity.size());
         if (parity.isEmpty()) {
             reasons.add(state.getKernels().isEmpty()
@@ -124,10 +137,10 @@ public final class CohortAggregator {
         return out.setNoRatioReason(reasons.isEmpty() ? null : String.join("; ", reasons)).build();
     }
 
-    /** Per-kernel compute parity of every variant against the live reference of the window (none without one). */
+    /** Per-kernel compute parity of every variant against the window's reference (none without one). */
     public static List<ComputeParity> parity(String cohort, long windowStartNs, long windowEndNs,
-            CohortWindowState state) {
-        VariantState reference = state.getVariants().get(Cohorts.REFERENCE);
+            CohortWindowState state, ReferenceBaseline baseline) {
+        Reference reference = Reference.of(cohort, state.getVariants(), baseline);
         if (reference == null) {
             return List.of();
         }
@@ -135,7 +148,7 @@ public final class CohortAggregator {
         new TreeMap<>(state.getVariants()).forEach((variant, v) -> {
             if (!variant.equals(Cohorts.REFERENCE)) {
                 rows.addAll(ComputeParityCalculator.perKernel(cohort, variant, windowStartNs, windowEndNs,
-                        v.getKernels(), reference.getKernels()));
+                        v.getKernels(), reference.kernelMedians()));
             }
         });
         return rows;

@@ -19,19 +19,25 @@ public final class ComputeParityCalculator {
     private ComputeParityCalculator() {
     }
 
-    /** Per-kernel parities, in match-key order. */
+    /** Median GPU duration in seconds per match key. */
+    public static Map<String, Double> medians(Map<String, KernelDurations> kernels) {
+        Map<String, Double> medians = new TreeMap<>();
+        kernels.forEach((key, durations) -> medians.put(key,
+                Sketches.decode(durations.getSketch()).getValueAtQuantile(0.5) * NS));
+        return medians;
+    }
+
+    /** Per-kernel parities against the reference's median durations (seconds), in match-key order. */
     public static List<ComputeParity> perKernel(String cohort, String variant, long startNs, long endNs,
-            Map<String, KernelDurations> own, Map<String, KernelDurations> reference) {
+            Map<String, KernelDurations> own, Map<String, Double> referenceMedians) {
         List<ComputeParity> rows = new ArrayList<>();
         new TreeMap<>(own).forEach((key, durations) -> {
-            KernelDurations ref = reference.get(key);
-            if (ref == null) {
+            Double referenceMedian = referenceMedians.get(key);
+            if (referenceMedian == null || referenceMedian <= 0) {
                 return;
             }
             DDSketch mine = Sketches.decode(durations.getSketch());
-            DDSketch theirs = Sketches.decode(ref.getSketch());
             double median = mine.getValueAtQuantile(0.5) * NS;
-            double referenceMedian = theirs.getValueAtQuantile(0.5) * NS;
             rows.add(ComputeParity.newBuilder().setCohort(cohort).setVariant(variant).setWindowStartNs(startNs)
                     .setWindowEndNs(endNs).setKernel(key).setKernelName(durations.getName())
                     .setLaunches((long) mine.getCount()).setDurationP50S(median)
