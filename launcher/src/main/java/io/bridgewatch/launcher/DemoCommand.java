@@ -102,15 +102,4 @@ final class DemoCommand implements Callable<Integer> {
             return 0;
         }
     }
-
-    /** Parses {@code 60s}, {@code 5m}, {@code 500ms} and ISO-8601 durations. */
-    static final class DurationConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            if (value.startsWith("P") || value.startsWith("p")) {
-                return Duration.parse(value);
-            }
-            return Duration.ofNanos(io.bridgewatch.collector.sim.Units.durationNanos(value));
-        }
-    }
 }

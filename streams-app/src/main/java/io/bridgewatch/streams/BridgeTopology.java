@@ -27,10 +27,12 @@ import io.bridgewatch.streams.cost.CostWindowAggregator;
 import io.bridgewatch.streams.cost.CrossingCostProcessor;
 import io.bridgewatch.streams.cost.KernelTailProcessor;
 import io.bridgewatch.streams.parity.KernelDurationAggregator;
-import io.bridgewatch.streams.parity.KernelWindowSamples;
 import io.bridgewatch.streams.phase.BridgeFitProcessor;
 import io.bridgewatch.streams.phase.PhaseEvents;
 import io.bridgewatch.streams.phase.PhaseOccurrenceProcessor;
+import io.bridgewatch.streams.window.NodeWindowAggregation;
+import io.bridgewatch.streams.window.NodeWindowProcessor;
+import io.bridgewatch.streams.window.ObjectCacheStoreBuilder;
 import io.bridgewatch.streams.internal.ConcurrencyWindowState;
 import io.bridgewatch.streams.internal.CostSample;
 import io.bridgewatch.streams.internal.CostWindowState;
@@ -67,8 +69,8 @@ import org.apache.kafka.streams.state.WindowStore;
  * <p>Per node (key = node id, so one task sees all of a node's crossings and kernels, and nothing is
  * repartitioned): records whose window has closed go to the dead-letter topic; kernels and copies advance the
  * per-stream GPU tails and each crossing is charged {@code done - ready} (DESIGN 4.1) and judged blocking or not
- * when async (4.2); copy and kernel intervals are measured for concurrency (4.3). Each is folded into event-time
- * windows whose final result is emitted once the window closes.
+ * when async (4.2); copy and kernel intervals are measured for concurrency (4.3); phases (4.5) and kernel durations
+ * (4.6) are gathered. Each is folded into event-time windows whose final result is emitted once the window closes.
  */
 public final class BridgeTopology {
     private static final long NS_PER_MS = 1_000_000L;
@@ -80,6 +82,12 @@ public final class BridgeTopology {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.STREAM_TAILS), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.BRIDGE_COST_WINDOWS,
+                BridgewatchSerdes.of(CostWindowState.class)));
+        builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.CONCURRENCY_WINDOWS,
+                BridgewatchSerdes.of(ConcurrencyWindowState.class)));
+        builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.KERNEL_WINDOWS,
+                BridgewatchSerdes.of(KernelWindowState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.HOST_TAILS), Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.NODE_BRIDGE_FIT),
@@ -133,21 +141,9 @@ public final class BridgeTopology {
 
     private static KStream<String, BridgeCostWindow> bridgeCost(KStream<String, CostSample> costSamples,
             TopologyConfig config) {
-        KStream<String, BridgeCostWindow> results = costSamples
-                .groupByKey(Grouped.with("bridge-cost-by-node", Serdes.String(),
-                        BridgewatchSerdes.of(CostSample.class)))
-                .windowedBy(TimeWindows.ofSizeAndGrace(config.nodeWindow(), config.grace()))
-                .aggregate(CostWindowAggregator::empty, (node, sample, state) -> CostWindowAggregator.add(sample, state),
-                        Named.as("bridge-cost-aggregate"),
-                        Materialized.<String, CostWindowState, WindowStore<Bytes, byte[]>>as(
-                                        StoreNames.BRIDGE_COST_WINDOWS)
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(BridgewatchSerdes.of(CostWindowState.class)))
-                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())
-                        .withName("bridge-cost-final"))
-                .toStream(Named.as("bridge-cost-closed"))
-                .flatMap((window, state) -> pairs(window, CostWindowAggregator.results(window.key(),
-                        startNs(window), endNs(window), state)), Named.as("bridge-cost-results"));
+        KStream<String, BridgeCostWindow> results = costSamples.process(
+                () -> nodeWindows(StoreNames.BRIDGE_COST_WINDOWS, CostWindowAggregator.AGGREGATION, config),
+                Named.as("bridge-cost-aggregate"), StoreNames.BRIDGE_COST_WINDOWS);
         results.to(Topics.BRIDGE_COST, Produced.with(Serdes.String(), BridgewatchSerdes.bridgeCostWindow())
                 .withName("bridge-cost-sink"));
         return results;
@@ -162,23 +158,18 @@ public final class BridgeTopology {
         KStream<String, IntervalSample> kernelIntervals = kernels.processValues(
                 () -> new IntervalSplitter<KernelExec>(Intervals::of, windowNs), Named.as("kernel-intervals"));
         KStream<String, ConcurrencyWindow> results = copyIntervals.merge(kernelIntervals, Named.as("intervals"))
-                .groupByKey(Grouped.with("concurrency-by-node", Serdes.String(),
-                        BridgewatchSerdes.of(IntervalSample.class)))
-                .windowedBy(TimeWindows.ofSizeAndGrace(config.nodeWindow(), config.grace()))
-                .aggregate(ConcurrencyAggregator::empty, (node, sample, state) -> aggregator.add(sample, state),
-                        Named.as("concurrency-aggregate"),
-                        Materialized.<String, ConcurrencyWindowState, WindowStore<Bytes, byte[]>>as(
-                                        StoreNames.CONCURRENCY_WINDOWS)
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(BridgewatchSerdes.of(ConcurrencyWindowState.class)))
-                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())
-                        .withName("concurrency-final"))
-                .toStream(Named.as("concurrency-closed"))
-                .flatMap((window, state) -> pairs(window, ConcurrencyAggregator.results(window.key(),
-                        startNs(window), endNs(window), state)), Named.as("concurrency-results"));
+                .process(() -> nodeWindows(StoreNames.CONCURRENCY_WINDOWS, aggregator, config),
+                        Named.as("concurrency-aggregate"), StoreNames.CONCURRENCY_WINDOWS);
         results.to(Topics.CONCURRENCY, Produced.with(Serdes.String(), BridgewatchSerdes.of(ConcurrencyWindow.class))
                 .withName("concurrency-sink"));
         return results;
+    }
+
+    /** Final results of tumbling node windows, on an object-cached store (see {@link NodeWindowProcessor}). */
+    private static <V, S, R> NodeWindowProcessor<V, S, R> nodeWindows(String store,
+            NodeWindowAggregation<V, S, R> aggregation, TopologyConfig config) {
+        return new NodeWindowProcessor<>(store, aggregation, config.nodeWindow().toMillis(),
+                config.grace().toMillis());
     }
 
     /**
@@ -203,19 +194,8 @@ public final class BridgeTopology {
     private static KStream<String, CohortSample> kernelDurations(KStream<String, KernelExec> kernels,
             TopologyConfig config) {
         return kernels.filter((node, k) -> KernelDurationAggregator.hasGpuTimes(k), Named.as("timed-kernels"))
-                .groupByKey(Grouped.with("kernel-durations-by-node", Serdes.String(),
-                        BridgewatchSerdes.kernelExec()))
-                .windowedBy(TimeWindows.ofSizeAndGrace(config.nodeWindow(), config.grace()))
-                .aggregate(KernelDurationAggregator::empty, (node, k, state) -> KernelDurationAggregator.add(k, state),
-                        Named.as("kernel-durations-aggregate"),
-                        Materialized.<String, KernelWindowState, WindowStore<Bytes, byte[]>>as(
-                                        StoreNames.KERNEL_WINDOWS)
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(BridgewatchSerdes.of(KernelWindowState.class)))
-                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())
-                        .withName("kernel-durations-final"))
-                .toStream(Named.as("kernel-durations-closed"))
-                .process(KernelWindowSamples::new, Named.as("kernel-samples"));
+                .process(() -> nodeWindows(StoreNames.KERNEL_WINDOWS, KernelDurationAggregator.AGGREGATION, config),
+                        Named.as("kernel-durations-aggregate"), StoreNames.KERNEL_WINDOWS);
     }
 
     /**

@@ -30,7 +30,7 @@ public record StreamsAppConfig(String bootstrapServers, String applicationId, Pa
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // Wait briefly for the other input topic of a task so kernels and crossings interleave in event time.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 200L);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200L);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000L);
         return p;
     }
 }

@@ -22,30 +22,35 @@ class TopologyNamingTest {
             }
         }));
         assertThat(nodes).containsExactlyInAnyOrder(
+                // inputs, late records to the dead-letter topic
                 "kernels-source", "kernels-late-gate", "kernels-late", "kernels-late-letters", "kernels-late-sink",
-                "kernels-on-time", "kernels-on-time-values", "kernel-stream-tails", "kernel-intervals",
+                "kernels-on-time", "kernels-on-time-values",
                 "crossings-source", "crossings-late-gate", "crossings-late", "crossings-late-letters",
                 "crossings-late-sink", "crossings-on-time", "crossings-on-time-values",
-                "crossing-cost", "bridge-cost-aggregate", "bridge-cost-final", "bridge-cost-closed",
-                "bridge-cost-results", "bridge-cost-sink",
-                "copy-intervals", "intervals", "concurrency-aggregate", "concurrency-final", "concurrency-closed",
-                "concurrency-results", "concurrency-sink",
-                "nodes-source", "node-facts", "serving-source", "serving-late-gate", "serving-late",
-                "serving-late-letters", "serving-late-sink", "serving-on-time", "serving-on-time-values",
-                "serving-samples", "bridge-cost-samples", "concurrency-samples", "cohort-samples-cost",
-                "cohort-samples-concurrency", "cohort-samples", "cohort-enrich",
+                "serving-source", "serving-late-gate", "serving-late", "serving-late-letters", "serving-late-sink",
+                "serving-on-time", "serving-on-time-values",
+                "nodes-source", "node-facts",
+                // 4.1-4.2 cost and async revocation
+                "kernel-stream-tails", "crossing-cost", "bridge-cost-aggregate", "bridge-cost-sink",
+                // 4.3 concurrency
+                "copy-intervals", "kernel-intervals", "intervals", "concurrency-aggregate", "concurrency-sink",
+                // 4.5 phases
                 "bridge-fit", "crossing-phase-events", "kernel-phase-events", "phase-events", "phase-occurrences",
-                "phases-sink", "phase-samples", "cohort-samples-phases", "timed-kernels",
-                "kernel-durations-aggregate", "kernel-durations-final",
-                "kernel-durations-closed", "kernel-samples", "compute-parity-results", "compute-parity-sink", "cohort-unknown-node", "cohort-unknown-letters",
-                "cohort-unknown-sink", "cohort-known-node", "cohort-key", "cohort-inputs-repartition-filter",
+                "phases-sink",
+                // 4.6 kernel durations
+                "timed-kernels", "kernel-durations-aggregate",
+                // cohorts: 4.4, comparisons, compute parity
+                "serving-samples", "bridge-cost-samples", "concurrency-samples", "phase-samples",
+                "cohort-samples-cost", "cohort-samples-concurrency", "cohort-samples-phases", "cohort-samples",
+                "cohort-enrich", "cohort-unknown-node", "cohort-unknown-letters", "cohort-unknown-sink",
+                "cohort-known-node", "cohort-key", "cohort-inputs-repartition-filter",
                 "cohort-inputs-repartition-sink", "cohort-inputs-repartition-source", "cohort-aggregate",
-                "cohort-final", "cohort-closed", "cohort-results", "mitigation-sink");
-        assertThat(stores).containsExactlyInAnyOrder(StoreNames.STREAM_TAILS, StoreNames.BRIDGE_COST_WINDOWS,
-                "bridge-cost-final-store", StoreNames.CONCURRENCY_WINDOWS, "concurrency-final-store",
-                StoreNames.NODE_INFO, StoreNames.COHORT_WINDOWS, "cohort-final-store", StoreNames.HOST_TAILS,
-                StoreNames.NODE_BRIDGE_FIT, StoreNames.PHASE_OCCURRENCES, StoreNames.KERNEL_WINDOWS,
-                "kernel-durations-final-store");
+                "cohort-final", "cohort-closed", "cohort-results", "mitigation-sink", "compute-parity-results",
+                "compute-parity-sink");
+        assertThat(stores).containsExactlyInAnyOrder(StoreNames.STREAM_TAILS, StoreNames.HOST_TAILS,
+                StoreNames.BRIDGE_COST_WINDOWS, StoreNames.CONCURRENCY_WINDOWS, StoreNames.KERNEL_WINDOWS,
+                StoreNames.NODE_BRIDGE_FIT, StoreNames.PHASE_OCCURRENCES, StoreNames.NODE_INFO,
+                StoreNames.COHORT_WINDOWS, "cohort-final-store");
         assertThat(description.subtopologies())
                 .as("one repartition only: node results regrouped by cohort; node id is the key before it").hasSize(2);
     }

@@ -1,17 +1,22 @@
 package io.bridgewatch.schema.serde;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.message.BadHeaderException;
-import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -21,23 +26,36 @@ import org.apache.kafka.common.serialization.Serializer;
  * Kafka serde for one Avro record type on Avro single-object encoding ({@code C3 01} + CRC-64-AVRO fingerprint +
  * binary body). Writer schemas are resolved by fingerprint against the current schema and every released version
  * of the same record, so no schema registry is needed and older producers keep working.
+ *
+ * <p>State stores read and write through this serde on every record, so it encodes with Avro's buffered binary
+ * encoder and decodes straight from the byte array (Avro's message encoder and decoder go byte by byte through
+ * streams); the wire format is the same. Thread-safe: encoders and decoders are reused per thread.
  */
 public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
     private static final int HEADER_BYTES = 10;
+    private static final byte MARKER_0 = (byte) 0xC3;
+    private static final byte MARKER_1 = (byte) 0x01;
+    private static final ThreadLocal<BinaryEncoder> ENCODERS = new ThreadLocal<>();
+    private static final ThreadLocal<BinaryDecoder> DECODERS = new ThreadLocal<>();
 
     private final Class<T> type;
     private final Schema schema;
-    private final BinaryMessageEncoder<T> encoder;
-    private final BinaryMessageDecoder<T> decoder;
+    private final byte[] header;
+    private final SpecificDatumWriter<T> writer;
+    private final Map<Long, DatumReader<T>> readersByFingerprint = new HashMap<>();
 
     SingleObjectSerde(Class<T> type, Schema schema, Iterable<Schema> releasedWriterSchemas) {
         this.type = type;
         this.schema = schema;
         SpecificData model = SpecificData.getForClass(type);
-        this.encoder = new BinaryMessageEncoder<>(model, schema);
-        this.decoder = new BinaryMessageDecoder<>(model, schema);
-        for (Schema writer : releasedWriterSchemas) {
-            decoder.addSchema(writer);
+        long fingerprint = SchemaNormalization.parsingFingerprint64(schema);
+        this.header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN)
+                .put(MARKER_0).put(MARKER_1).putLong(fingerprint).array();
+        this.writer = new SpecificDatumWriter<>(schema, model);
+        readersByFingerprint.put(fingerprint, new SpecificDatumReader<>(schema, schema, model));
+        for (Schema released : releasedWriterSchemas) {
+            readersByFingerprint.putIfAbsent(SchemaNormalization.parsingFingerprint64(released),
+                    new SpecificDatumReader<>(released, schema, model));
         }
     }
 
@@ -47,10 +65,13 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
             return null;
         }
         try {
-            ByteBuffer buffer = encoder.encode(record);
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.get(bytes);
-            return bytes;
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            out.write(header);
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, ENCODERS.get());
+            ENCODERS.set(encoder);
+            writer.write(record, encoder);
+            encoder.flush();
+            return out.toByteArray();
         } catch (IOException | RuntimeException e) {
             throw new SchemaDecodingException(
                     "cannot encode " + type.getSimpleName() + " for topic " + topic + ": " + e.getMessage(), e);
@@ -62,16 +83,27 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
         if (data == null) {
             return null;
         }
-        try {
-            return decoder.decode(data);
-        } catch (BadHeaderException e) {
+        if (data.length < 2 || data[0] != MARKER_0 || data[1] != MARKER_1) {
             throw new SchemaDecodingException(describe(topic, data)
-                    + "not Avro single-object encoding (expected marker C3 01, got " + firstBytes(data) + ")", e);
-        } catch (MissingSchemaException e) {
+                    + "not Avro single-object encoding (expected marker C3 01, got " + firstBytes(data) + ")");
+        }
+        if (data.length < HEADER_BYTES) {
+            throw new SchemaDecodingException(describe(topic, data) + "header truncated (" + data.length
+                    + " of " + HEADER_BYTES + " bytes)");
+        }
+        DatumReader<T> reader = readersByFingerprint.get(
+                ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+        if (reader == null) {
             throw new SchemaDecodingException(describe(topic, data) + "unknown schema fingerprint "
                     + fingerprintOf(data) + "; known: " + type.getSimpleName() + " fingerprint "
                     + fingerprintHex(SchemaNormalization.parsingFingerprint64(schema))
-                    + " and its released versions (a newer producer, or another record type?)", e);
+                    + " and its released versions (a newer producer, or another record type?)");
+        }
+        try {
+            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_BYTES,
+                    data.length - HEADER_BYTES, DECODERS.get());
+            DECODERS.set(decoder);
+            return reader.read(null, decoder);
         } catch (IOException | RuntimeException e) {
             throw new SchemaDecodingException(describe(topic, data) + "corrupt body ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);

@@ -5,10 +5,10 @@ import io.bridgewatch.schema.CostForm;
 import io.bridgewatch.streams.internal.ConcurrencyGroupState;
 import io.bridgewatch.streams.internal.ConcurrencyWindowState;
 import io.bridgewatch.streams.internal.IntervalSample;
-import io.bridgewatch.streams.internal.OpenCopy;
-import io.bridgewatch.streams.internal.Span;
 import io.bridgewatch.streams.interval.Interval;
 import io.bridgewatch.streams.interval.IntervalSets;
+import io.bridgewatch.streams.window.NodeWindowAggregation;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,9 +22,11 @@ import java.util.List;
  * gain overlaps from later records (a record's intervals start after its host API entry), so they are folded into
  * sums (sealed). An interval that arrives after its time was sealed is counted as not overlapping and reported.
  */
-public final class ConcurrencyAggregator {
+public final class ConcurrencyAggregator
+        implements NodeWindowAggregation<IntervalSample, ConcurrencyWindowState, ConcurrencyWindow> {
     private static final double NS = 1e-9;
     private static final String ALL_CONTEXTS = "*";
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final long reorderSlackNs;
 
@@ -32,10 +34,12 @@ public final class ConcurrencyAggregator {
         this.reorderSlackNs = reorderSlackNs;
     }
 
-    public static ConcurrencyWindowState empty() {
+    @Override
+    public ConcurrencyWindowState empty() {
         return new ConcurrencyWindowState(Long.MIN_VALUE, new HashMap<>());
     }
 
+    @Override
     public ConcurrencyWindowState add(IntervalSample sample, ConcurrencyWindowState state) {
         state.setMaxRecordTimeNs(Math.max(state.getMaxRecordTimeNs(), sample.getRecordTimeNs()));
         long sealTo = state.getMaxRecordTimeNs() - reorderSlackNs;
@@ -55,7 +59,7 @@ public final class ConcurrencyAggregator {
         String key = sample.getGpuIndex() + "|" + context + "|" + sample.getForm();
         return state.getGroups().computeIfAbsent(key, k -> new ConcurrencyGroupState(sample.getGpuIndex(),
                 context.equals(ALL_CONTEXTS) ? null : sample.getContextId(), sample.getForm(), 0L, 0L,
-                Long.MIN_VALUE, 0L, 0L, 0L, 0L, new ArrayList<>(), new ArrayList<>()));
+                Long.MIN_VALUE, 0L, 0L, 0L, 0L, EMPTY, EMPTY));
     }
 
     private static void addCopy(ConcurrencyGroupState group, IntervalSample sample) {
@@ -75,19 +79,9 @@ public final class ConcurrencyAggregator {
                 return;
             }
         }
-        OpenCopy copy = new OpenCopy(start, end, sample.getStreamId(), false);
-        for (OpenCopy other : group.getOpenCopies()) {
-            if (other.getStreamId() == copy.getStreamId()) {
-                continue;
-            }
-            if (other.getStartNs() <= copy.getStartNs() && copy.getStartNs() < other.getEndNs()) {
-                copy.setOverlapped(true);
-            }
-            if (copy.getStartNs() <= other.getStartNs() && other.getStartNs() < copy.getEndNs()) {
-                other.setOverlapped(true);
-            }
-        }
-        group.getOpenCopies().add(copy);
+        OpenCopies open = OpenCopies.decode(group.getOpenCopies());
+        open.add(start, end, sample.getStreamId());
+        group.setOpenCopies(open.encode());
     }
 
     private static void addKernel(ConcurrencyGroupState group, IntervalSample sample) {
@@ -95,11 +89,9 @@ public final class ConcurrencyAggregator {
         if (sample.getEndNs() <= start) {
             return;
         }
-        List<Interval> spans = new ArrayList<>(group.getOpenKernels().stream()
-                .map(s -> new Interval(s.getStartNs(), s.getEndNs())).toList());
+        List<Interval> spans = new ArrayList<>(PackedSpans.decode(group.getOpenKernels()));
         spans.add(new Interval(start, sample.getEndNs()));
-        group.setOpenKernels(new ArrayList<>(IntervalSets.union(spans).stream()
-                .map(i -> new Span(i.startNs(), i.endNs())).toList()));
+        group.setOpenKernels(PackedSpans.encode(IntervalSets.union(spans)));
     }
 
     /** Folds everything before {@code sealTo} into the sums and drops intervals that end before it. */
@@ -108,24 +100,23 @@ public final class ConcurrencyAggregator {
             return;
         }
         long from = group.getSealedToNs();
-        List<Interval> copies = IntervalSets.clip(group.getOpenCopies().stream()
-                .map(c -> new Interval(c.getStartNs(), c.getEndNs())).toList(), from, sealTo);
-        List<Interval> kernels = IntervalSets.clip(group.getOpenKernels().stream()
-                .map(s -> new Interval(s.getStartNs(), s.getEndNs())).toList(), from, sealTo);
-        group.setSealedUnionNs(group.getSealedUnionNs() + IntervalSets.unionMeasure(copies));
-        group.setSealedCopyComputeNs(group.getSealedCopyComputeNs()
-                + IntervalSets.intersectionMeasure(copies, kernels));
-        long overlapped = group.getOpenCopies().stream()
-                .filter(c -> c.getEndNs() <= sealTo && c.getOverlapped()).count();
-        group.setOverlappedCopies(group.getOverlappedCopies() + overlapped);
-        // Decoded Avro arrays cannot remove in place: keep fresh lists of what is still open.
-        group.setOpenCopies(new ArrayList<>(group.getOpenCopies().stream().filter(c -> c.getEndNs() > sealTo).toList()));
-        group.setOpenKernels(new ArrayList<>(group.getOpenKernels().stream().filter(k -> k.getEndNs() > sealTo).toList()));
+        OpenCopies open = OpenCopies.decode(group.getOpenCopies());
+        List<Interval> openKernels = PackedSpans.decode(group.getOpenKernels());
+        if (open.size() > 0) {
+            List<Interval> copies = IntervalSets.clip(open.intervals(), from, sealTo);
+            group.setSealedUnionNs(group.getSealedUnionNs() + IntervalSets.unionMeasure(copies));
+            group.setSealedCopyComputeNs(group.getSealedCopyComputeNs()
+                    + IntervalSets.intersectionMeasure(copies, IntervalSets.clip(openKernels, from, sealTo)));
+            group.setOverlappedCopies(group.getOverlappedCopies() + open.removeEndingBy(sealTo));
+            group.setOpenCopies(open.encode());
+        }
+        group.setOpenKernels(PackedSpans.encode(openKernels.stream().filter(k -> k.endNs() > sealTo).toList()));
         group.setSealedToNs(sealTo);
     }
 
     /** One result per group with copies, in a stable order; seals everything first (the window is closed). */
-    public static List<ConcurrencyWindow> results(String nodeId, long windowStartNs, long windowEndNs,
+    @Override
+    public List<ConcurrencyWindow> results(String nodeId, long windowStartNs, long windowEndNs,
             ConcurrencyWindowState state) {
         List<ConcurrencyWindow> results = new ArrayList<>();
         state.getGroups().values().stream()

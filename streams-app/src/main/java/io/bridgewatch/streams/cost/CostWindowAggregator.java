@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import io.bridgewatch.streams.stats.Sketches;
+import io.bridgewatch.streams.window.NodeWindowAggregation;
 
 /** Folds crossing costs into a node's window state, and turns a closed window into BridgeCostWindow results. */
 public final class CostWindowAggregator {
@@ -24,6 +25,25 @@ public final class CostWindowAggregator {
     private static final double NS = 1e-9;
     /** An empty sketch, as stored before the first value arrives. */
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
+    /** The aggregation for {@link io.bridgewatch.streams.window.NodeWindowProcessor}. */
+    public static final NodeWindowAggregation<CostSample, CostWindowState, BridgeCostWindow> AGGREGATION =
+            new NodeWindowAggregation<>() {
+                @Override
+                public CostWindowState empty() {
+                    return CostWindowAggregator.empty();
+                }
+
+                @Override
+                public CostWindowState add(CostSample sample, CostWindowState state) {
+                    return CostWindowAggregator.add(sample, state);
+                }
+
+                @Override
+                public List<BridgeCostWindow> results(String node, long startNs, long endNs, CostWindowState state) {
+                    return CostWindowAggregator.results(node, startNs, endNs, state);
+                }
+            };
 
     private CostWindowAggregator() {
     }

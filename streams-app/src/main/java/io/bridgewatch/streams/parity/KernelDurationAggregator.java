@@ -2,9 +2,11 @@ package io.bridgewatch.streams.parity;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.streams.internal.CohortSample;
 import io.bridgewatch.streams.internal.KernelDurations;
 import io.bridgewatch.streams.internal.KernelWindowState;
 import io.bridgewatch.streams.stats.Sketches;
+import io.bridgewatch.streams.window.NodeWindowAggregation;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +15,26 @@ import java.util.stream.Collectors;
 
 /** GPU durations of a node's kernels per match key (DESIGN 4.6), and the merge of such maps. */
 public final class KernelDurationAggregator {
+    /** Per node window: kernel durations, reported as one cohort sample (compute parity is cohort-level). */
+    public static final NodeWindowAggregation<KernelExec, KernelWindowState, CohortSample> AGGREGATION =
+            new NodeWindowAggregation<>() {
+                @Override
+                public KernelWindowState empty() {
+                    return KernelDurationAggregator.empty();
+                }
+
+                @Override
+                public KernelWindowState add(KernelExec kernel, KernelWindowState state) {
+                    return KernelDurationAggregator.add(kernel, state);
+                }
+
+                @Override
+                public List<CohortSample> results(String node, long startNs, long endNs, KernelWindowState state) {
+                    return state.getKernels().isEmpty() ? List.of()
+                            : List.of(CohortSample.newBuilder().setNodeId(node).setKernels(state.getKernels()).build());
+                }
+            };
+
     private KernelDurationAggregator() {
     }
 

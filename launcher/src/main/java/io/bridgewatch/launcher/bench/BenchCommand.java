@@ -1,0 +1,38 @@
+package io.bridgewatch.launcher.bench;
+
+import io.bridgewatch.launcher.DurationConverter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bridgewatch bench}: benchmarks that print figures (not tests). */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
+        subcommands = {BenchCommand.TopologyBench.class})
+public final class BenchCommand implements Runnable {
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    /** {@code bridgewatch bench topology}. */
+    @Command(name = "topology", mixinStandardHelpOptions = true,
+            description = "The Bridgewatch topology against a minimal windowed count over the same simulated events,"
+                    + " on the embedded Kafka broker: events/s, event-to-result latency p50/p99, peak heap, ratios.")
+    static final class TopologyBench implements Callable<Integer> {
+        @Option(names = "--events", defaultValue = "5000000",
+                description = "Events to load and process (default: ${DEFAULT-VALUE}).")
+        long events;
+
+        @Option(names = "--live", defaultValue = "30s", converter = DurationConverter.class,
+                description = "How long each topology runs on live input for the latency figures (default: "
+                        + "${DEFAULT-VALUE}).")
+        Duration live;
+
+        @Override
+        public Integer call() throws Exception {
+            new TopologyBenchmark(System.out).run(events, live);
+            return 0;
+        }
+    }
+}

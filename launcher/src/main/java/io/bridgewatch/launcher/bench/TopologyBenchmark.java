@@ -1,0 +1,232 @@
+package io.bridgewatch.launcher.bench;
+
+import io.bridgewatch.collector.sim.FleetSimulator;
+import io.bridgewatch.collector.sim.ScenarioLoader;
+import io.bridgewatch.kafka.embedded.EmbeddedKafkaBroker;
+import io.bridgewatch.schema.topics.TopicProvisioner;
+import io.bridgewatch.schema.topics.TopicSpec;
+import io.bridgewatch.schema.topics.Topics;
+import io.bridgewatch.streams.StreamsAppConfig;
+import io.bridgewatch.streams.TopologyConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * {@code bridgewatch bench topology}: the Bridgewatch topology against a minimal windowed count over the same
+ * input, on the embedded broker, in one run.
+ *
+ * <p>Throughput: the simulated fleet's events are loaded first; each topology then starts from the beginning and
+ * the clock runs until its committed offsets reach the end of every input partition. Latency: each topology then
+ * runs on live input (the fleet at its natural rate, starting from the end of the topics); a window's result is
+ * timed from the send of the first event past the window's end plus grace (the event that lets it close) to its
+ * arrival on the result topic (read committed). Heap: the peak heap in use while the topology processes the
+ * backlog (this JVM also runs the broker and the loader).
+ */
+public final class TopologyBenchmark {
+    private static final Set<String> INPUTS = Set.of(Topics.CROSSINGS, Topics.KERNELS, Topics.SERVING);
+    private final PrintStream out;
+
+    public TopologyBenchmark(PrintStream out) {
+        this.out = out;
+    }
+
+    /** What one topology achieved. */
+    record Figures(String name, double eventsPerSecond, double seconds, long peakHeapBytes, Histogram latencyMicros) {
+    }
+
+    public void run(long events, Duration liveRun) throws Exception {
+        out.println("Starting the embedded Kafka broker…");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.bootstrapServers()))) {
+            String kafka = broker.bootstrapServers();
+            List<TopicSpec> topics = new ArrayList<>(Topics.all(Topics.DEFAULT_PARTITIONS));
+            topics.add(new TopicSpec(MinimalTopology.OUTPUT, Topics.DEFAULT_PARTITIONS, Map.of()));
+            new TopicProvisioner(admin, (short) 1).ensure(topics);
+            long fleetStartNs = System.currentTimeMillis() * 1_000_000L;
+            FleetSimulator fleet = new FleetSimulator(ScenarioLoader.loadDefault(), fleetStartNs);
+            try (EventLoader loader = new EventLoader(fleet, kafka)) {
+                long loadStart = System.nanoTime();
+                long loaded = loader.loadAtLeast(events);
+                double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+                out.printf("Loaded %,d events of %d simulated nodes (%.0f s of fleet time) in %.1f s.%n", loaded,
+                        fleet.nodes().size(), (fleet.simulatedNs() - fleetStartNs) / 1e9, loadSeconds);
+                List<Candidate> candidates = List.of(Candidate.minimal(), Candidate.bridgewatch());
+                List<Figures> results = new ArrayList<>();
+                for (Candidate candidate : candidates) {
+                    results.add(throughput(candidate, kafka, admin, loaded));
+                }
+                List<Figures> measured = new ArrayList<>();
+                for (int i = 0; i < candidates.size(); i++) {
+                    measured.add(latency(candidates.get(i), results.get(i), kafka, loader, liveRun));
+                }
+                print(measured, loaded);
+            }
+        }
+    }
+
+    private Figures throughput(Candidate candidate, String kafka, Admin admin, long events) throws Exception {
+        String appId = "bench-" + candidate.name().replace(' ', '-') + "-" + Long.toHexString(System.nanoTime());
+        Properties props = properties(kafka, appId);
+        System.gc();
+        out.printf("%s: processing the backlog…%n", candidate.name());
+        try (HeapSampler heap = new HeapSampler();
+                KafkaStreams streams = new KafkaStreams(candidate.topology().get(), props)) {
+            long start = System.nanoTime();
+            streams.start();
+            Map<TopicPartition, Long> ends = endOffsets(admin);
+            while (!caughtUp(admin, appId, ends)) {
+                TimeUnit.MILLISECONDS.sleep(250);
+                if (streams.state() == KafkaStreams.State.ERROR) {
+                    throw new IllegalStateException(candidate.name() + " failed; see the log");
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            streams.close(Duration.ofSeconds(30));
+            out.printf("%s: %,d events in %.1f s = %,.0f events/s%n", candidate.name(), events, seconds,
+                    events / seconds);
+            return new Figures(candidate.name(), events / seconds, seconds, heap.peakBytes(), null);
+        }
+    }
+
+    private Figures latency(Candidate candidate, Figures throughput, String kafka, EventLoader loader,
+            Duration liveRun) throws Exception {
+        String appId = "bench-live-" + candidate.name().replace(' ', '-') + "-" + Long.toHexString(System.nanoTime());
+        Properties props = properties(kafka, appId);
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "latest");
+        Histogram latencies = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+        out.printf("%s: %d s on live input at the fleet's natural rate…%n", candidate.name(), liveRun.toSeconds());
+        try (KafkaStreams streams = new KafkaStreams(candidate.topology().get(), props);
+                ResultProbe probe = new ResultProbe(kafka, candidate, loader.timeline(), latencies)) {
+            streams.start();
+            while (streams.state() != KafkaStreams.State.RUNNING) {
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+            TimeUnit.SECONDS.sleep(2);
+            long before = loader.events();
+            long start = System.nanoTime();
+            loader.loadRealTime(liveRun);
+            double rate = (loader.events() - before) / ((System.nanoTime() - start) / 1e9);
+            TimeUnit.SECONDS.sleep(2);
+            out.printf("%s: %,.0f events/s offered, %d window results timed%n", candidate.name(), rate,
+                    latencies.getTotalCount());
+        }
+        return new Figures(throughput.name(), throughput.eventsPerSecond(), throughput.seconds(),
+                throughput.peakHeapBytes(), latencies);
+    }
+
+    private void print(List<Figures> figures, long events) {
+        out.println();
+        out.printf("Bridgewatch topology benchmark: %,d events, %d cores, max heap %d MiB%n", events,
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+        out.printf("%-28s %12s %10s %14s %14s %12s%n", "", "events/s", "backlog s", "p50 latency", "p99 latency",
+                "peak heap");
+        for (Figures f : figures) {
+            out.printf("%-28s %,12.0f %10.1f %11.0f ms %11.0f ms %8d MiB%n", f.name(), f.eventsPerSecond(),
+                    f.seconds(), f.latencyMicros().getValueAtPercentile(50) / 1e3,
+                    f.latencyMicros().getValueAtPercentile(99) / 1e3, f.peakHeapBytes() >> 20);
+        }
+        Figures minimal = figures.get(0);
+        Figures full = figures.get(figures.size() - 1);
+        out.printf("%-28s %12.2f %10s %11.2fx %12.2fx %11.2fx%n", "ratio bridgewatch / minimal",
+                full.eventsPerSecond() / minimal.eventsPerSecond(), "",
+                ratio(full.latencyMicros().getValueAtPercentile(50), minimal.latencyMicros().getValueAtPercentile(50)),
+                ratio(full.latencyMicros().getValueAtPercentile(99), minimal.latencyMicros().getValueAtPercentile(99)),
+                (double) full.peakHeapBytes() / minimal.peakHeapBytes());
+    }
+
+    private static double ratio(double a, double b) {
+        return b == 0 ? Double.NaN : a / b;
+    }
+
+    private static Properties properties(String kafka, String appId) {
+        try {
+            return new StreamsAppConfig(kafka, appId, Files.createTempDirectory("bench-state-"),
+                    Runtime.getRuntime().availableProcessors(),
+                    TopologyConfig.DEFAULTS).toProperties();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
+        for (String topic : INPUTS) {
+            for (int p = 0; p < Topics.DEFAULT_PARTITIONS; p++) {
+                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+        }
+        return admin.listOffsets(request).all().get().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    private static boolean caughtUp(Admin admin, String appId, Map<TopicPartition, Long> ends)
+            throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(appId)
+                .partitionsToOffsetAndMetadata().get();
+        return ends.entrySet().stream().allMatch(e -> {
+            OffsetAndMetadata offset = committed.get(e.getKey());
+            return e.getValue() == 0 || (offset != null && offset.offset() >= e.getValue());
+        });
+    }
+
+    /** Times each window result from the send of the event that let its window close. */
+    private static final class ResultProbe implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        ResultProbe(String kafka, Candidate candidate, EventTimeline timeline, Histogram latencies) {
+            consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
+                    ConsumerConfig.GROUP_ID_CONFIG, "bench-probe-" + System.nanoTime(),
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            consumer.subscribe(Set.of(candidate.resultTopic()));
+            consumer.poll(Duration.ofSeconds(2)); // join and position at the end before live input starts
+            thread = new Thread(() -> {
+                while (running) {
+                    consumer.poll(Duration.ofMillis(100)).forEach(record -> {
+                        long arrived = System.nanoTime();
+                        long closingEventMs = candidate.windowEndMs().applyAsLong(record.value()) + candidate.graceMs();
+                        Long sent = timeline.firstSendAtOrAfter(closingEventMs);
+                        if (sent != null && arrived > sent) {
+                            latencies.recordValue(Math.min(latencies.getHighestTrackableValue(),
+                                    (arrived - sent) / 1_000));
+                        }
+                    });
+                }
+            }, "bench-result-probe");
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join();
+            consumer.close();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.bridgewatch.streams.window;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Tumbling event-time windows per node with final results only, like {@code windowedBy(...).aggregate(...)
+ * .suppress(untilWindowCloses)}, but on an {@link ObjectCacheStore}: window states are updated as objects and
+ * serialized once per commit. A window closes when stream time (the latest record time this task has seen here)
+ * passes its end plus the grace; its results are forwarded then and its state deleted. Records for a closed window
+ * are counted in the {@code dropped-late-records} sensor (the late-record gate upstream sends them to the
+ * dead-letter topic before they get here).
+ */
+public final class NodeWindowProcessor<V, S, R> implements Processor<String, V, String, R> {
+    private static final long NS_PER_MS = 1_000_000;
+    private final String storeName;
+    private final NodeWindowAggregation<V, S, R> aggregation;
+    private final long windowMs;
+    private final long graceMs;
+    private final TreeMap<Long, List<String>> openWindows = new TreeMap<>();
+    private ProcessorContext<String, R> context;
+    private ObjectCacheStore<S> store;
+    private Sensor droppedLate;
+    private long streamTimeMs = Long.MIN_VALUE;
+
+    public NodeWindowProcessor(String storeName, NodeWindowAggregation<V, S, R> aggregation, long windowMs,
+            long graceMs) {
+        this.storeName = storeName;
+        this.aggregation = aggregation;
+        this.windowMs = windowMs;
+        this.graceMs = graceMs;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, R> context) {
+        this.context = context;
+        this.store = context.getStateStore(storeName);
+        this.droppedLate = context.metrics().addRateTotalSensor("bridgewatch", storeName, "dropped-late-records",
+                Sensor.RecordingLevel.INFO, "task-id", context.taskId().toString());
+        // After a restart the open windows are whatever the (restored) store holds.
+        for (String key : store.keys()) {
+            openWindows.computeIfAbsent(windowStartOf(key), w -> new ArrayList<>()).add(key);
+        }
+    }
+
+    @Override
+    public void process(Record<String, V> record) {
+        if (record.value() == null) {
+            return;
+        }
+        long timestamp = record.timestamp();
+        long windowStart = Math.floorDiv(timestamp, windowMs) * windowMs;
+        streamTimeMs = Math.max(streamTimeMs, timestamp);
+        if (windowStart + windowMs + graceMs <= streamTimeMs) {
+            droppedLate.record();
+            return;
+        }
+        String key = key(windowStart, record.key());
+        S state = store.get(key);
+        if (state == null) {
+            state = aggregation.empty();
+            openWindows.computeIfAbsent(windowStart, w -> new ArrayList<>()).add(key);
+        }
+        store.put(key, aggregation.add(record.value(), state));
+        closeWindows();
+    }
+
+    private void closeWindows() {
+        while (!openWindows.isEmpty() && openWindows.firstKey() + windowMs + graceMs <= streamTimeMs) {
+            Map.Entry<Long, List<String>> window = openWindows.pollFirstEntry();
+            long start = window.getKey();
+            for (String key : window.getValue()) {
+                S state = store.get(key);
+                store.delete(key);
+                if (state == null) {
+                    continue;
+                }
+                String node = key.substring(key.indexOf('|') + 1);
+                for (R result : aggregation.results(node, start * NS_PER_MS, (start + windowMs) * NS_PER_MS, state)) {
+                    context.forward(new Record<>(node, result, start + windowMs - 1));
+                }
+            }
+        }
+    }
+
+    /** Window start (zero-padded, so keys sort by time) and node. */
+    private static String key(long windowStartMs, String node) {
+        String start = Long.toString(windowStartMs);
+        StringBuilder key = new StringBuilder(21 + node.length());
+        key.append("0".repeat(Math.max(0, 20 - start.length()))).append(start).append('|').append(node);
+        return key.toString();
+    }
+
+    private static long windowStartOf(String key) {
+        return Long.parseLong(key.substring(0, key.indexOf('|')));
+    }
+}

@@ -1,0 +1,140 @@
+package io.bridgewatch.streams.window;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * A key-value store that keeps the values it serves as objects and writes changed ones to its durable store (RocksDB
+ * with a changelog) when Kafka Streams flushes or commits, not on every put. An aggregate updated by every event is
+ * then serialized once per commit instead of once per event, and what is committed is exactly what was flushed:
+ * Streams flushes stores before it commits the transaction that holds the changelog records and the input offsets.
+ */
+public final class ObjectCacheStore<V> implements StateStore {
+    private final KeyValueStore<String, V> durable;
+    private final Map<String, V> objects = new HashMap<>();
+    private final Set<String> dirty = new HashSet<>();
+
+    ObjectCacheStore(KeyValueStore<String, V> durable) {
+        this.durable = durable;
+    }
+
+    public V get(String key) {
+        V value = objects.get(key);
+        if (value == null) {
+            value = durable.get(key);
+            if (value != null) {
+                objects.put(key, value);
+            }
+        }
+        return value;
+    }
+
+    /** Stores the value; the caller may keep changing the same object until the next flush. */
+    public void put(String key, V value) {
+        objects.put(key, value);
+        dirty.add(key);
+    }
+
+    public void delete(String key) {
+        objects.remove(key);
+        dirty.remove(key);
+        durable.delete(key);
+    }
+
+    /** Every key in the store, flushed or not. */
+    public List<String> keys() {
+        writeDirty();
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, V> all = durable.all()) {
+            all.forEachRemaining((KeyValue<String, V> entry) -> keys.add(entry.key));
+        }
+        return keys;
+    }
+
+    private void writeDirty() {
+        for (String key : dirty) {
+            durable.put(key, objects.get(key));
+        }
+        dirty.clear();
+    }
+
+    @Override
+    public void flush() {
+        writeDirty();
+        durable.flush();
+    }
+
+    @Override
+    public void commit(Map<TopicPartition, Long> changelogOffsets) {
+        writeDirty();
+        durable.commit(changelogOffsets);
+    }
+
+    @Override
+    public String name() {
+        return durable.name();
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        durable.init(context, root);
+    }
+
+    @Override
+    public void close() {
+        objects.clear();
+        dirty.clear();
+        durable.close();
+    }
+
+    @Override
+    public boolean persistent() {
+        return durable.persistent();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return durable.isOpen();
+    }
+
+    @Override
+    public boolean managesOffsets() {
+        return durable.managesOffsets();
+    }
+
+    @Override
+    public Long committedOffset(TopicPartition partition) {
+        return durable.committedOffset(partition);
+    }
+
+    @Override
+    public long approximateNumUncommittedBytes() {
+        return durable.approximateNumUncommittedBytes();
+    }
+
+    @Override
+    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+        writeDirty();
+        return durable.query(query, positionBound, config);
+    }
+
+    @Override
+    public Position getPosition() {
+        return durable.getPosition();
+    }
+}
