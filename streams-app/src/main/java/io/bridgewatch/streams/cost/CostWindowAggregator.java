@@ -1,6 +1,5 @@
 package io.bridgewatch.streams.cost;
 
-import com.datadoghq.sketch.ddsketch.DDSketch;
 import io.bridgewatch.schema.BridgeCostWindow;
 import io.bridgewatch.schema.CostForm;
 import io.bridgewatch.schema.Direction;
@@ -9,13 +8,12 @@ import io.bridgewatch.streams.internal.CostGroupState;
 import io.bridgewatch.streams.internal.CostSample;
 import io.bridgewatch.streams.internal.CostWindowState;
 import io.bridgewatch.streams.internal.SizeBinState;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.bridgewatch.streams.stats.Sketches;
+import io.bridgewatch.streams.stats.LogHistogram;
 import io.bridgewatch.streams.window.NodeWindowAggregation;
 
 /** Folds crossing costs into a node's window state, and turns a closed window into BridgeCostWindow results. */
@@ -23,8 +21,6 @@ public final class CostWindowAggregator {
     static final long SMALL_CROSSING_BYTES = 64 * 1024;
     static final long DMA_MIN_BYTES = 1024 * 1024;
     private static final double NS = 1e-9;
-    /** An empty sketch, as stored before the first value arrives. */
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
     /** The aggregation for {@link io.bridgewatch.streams.window.NodeWindowProcessor}. */
     public static final NodeWindowAggregation<CostSample, CostWindowState, BridgeCostWindow> AGGREGATION =
@@ -56,8 +52,8 @@ public final class CostWindowAggregator {
         String key = sample.getGpuIndex() + "|" + sample.getDirection() + "|" + sample.getHostMemory() + "|"
                 + sample.getForm();
         CostGroupState group = state.getGroups().computeIfAbsent(key, k -> new CostGroupState(sample.getGpuIndex(),
-                sample.getDirection(), sample.getHostMemory(), sample.getForm(), 0L, 0L, 0L, 0L, 0L, 0L, EMPTY, EMPTY,
-                0L, 0L, new HashMap<>()));
+                sample.getDirection(), sample.getHostMemory(), sample.getForm(), 0L, 0L, 0L, 0L, 0L, 0L,
+                new HashMap<>(), new HashMap<>(), 0L, 0L, new HashMap<>()));
         if (sample.getAsyncRequested()) {
             group.setAsyncCalls(group.getAsyncCalls() + 1);
             group.setAsyncHostNs(group.getAsyncHostNs() + sample.getHostLatencyNs());
@@ -71,19 +67,19 @@ public final class CostWindowAggregator {
         group.setCrossings(group.getCrossings() + 1);
         group.setCostSumNs(group.getCostSumNs() + sample.getCostNs());
         group.setBytes(group.getBytes() + sample.getBytes());
-        group.setCostSketch(accept(group.getCostSketch(), sample.getCostNs()));
+        LogHistogram.add(group.getCostCounts(), sample.getCostNs());
         if (sample.getBytes() <= SMALL_CROSSING_BYTES) {
-            group.setSmallSketch(accept(group.getSmallSketch(), sample.getCostNs()));
+            LogHistogram.add(group.getSmallCounts(), sample.getCostNs());
         }
         if (sample.getGpuDurationNs() != null && sample.getBytes() > DMA_MIN_BYTES) {
             group.setDmaBytes(group.getDmaBytes() + sample.getBytes());
             group.setDmaNs(group.getDmaNs() + sample.getGpuDurationNs());
         }
         String bin = Integer.toString(63 - Long.numberOfLeadingZeros(Math.max(1, sample.getBytes())));
-        SizeBinState sizeBin = group.getBins().computeIfAbsent(bin, b -> new SizeBinState(0L, 0L, EMPTY));
+        SizeBinState sizeBin = group.getBins().computeIfAbsent(bin, b -> new SizeBinState(0L, 0L, new HashMap<>()));
         sizeBin.setCrossings(sizeBin.getCrossings() + 1);
         sizeBin.setBytes(sizeBin.getBytes() + sample.getBytes());
-        sizeBin.setCostSketch(accept(sizeBin.getCostSketch(), sample.getCostNs()));
+        LogHistogram.add(sizeBin.getCostCounts(), sample.getCostNs());
         return state;
     }
 
@@ -100,8 +96,8 @@ public final class CostWindowAggregator {
 
     private static BridgeCostWindow result(String nodeId, long startNs, long endNs, CostGroupState group) {
         CostForm form = CostForm.valueOf(group.getForm());
-        DDSketch costs = Sketches.decode(group.getCostSketch());
-        DDSketch small = Sketches.decode(group.getSmallSketch());
+        Map<String, Long> costs = group.getCostCounts();
+        Map<String, Long> small = group.getSmallCounts();
         // A group of async calls that returned at once (CPU-only) has async figures but nothing to fit.
         TollBandwidthFit.Result fit = group.getBins().isEmpty() ? null : TollBandwidthFit.fit(binPoints(group, form));
         return BridgeCostWindow.newBuilder()
@@ -117,7 +113,7 @@ public final class CostWindowAggregator {
                 .setCostP50S(quantileSeconds(costs, 0.50))
                 .setCostP95S(quantileSeconds(costs, 0.95))
                 .setCostP99S(quantileSeconds(costs, 0.99))
-                .setSmallCrossings((long) small.getCount())
+                .setSmallCrossings(LogHistogram.count(small))
                 .setSmallCostP50S(quantileSeconds(small, 0.5))
                 .setTollS(fit == null ? null : fit.tollSeconds())
                 .setBandwidthBytesPerS(fit == null ? null : fit.bandwidthBytesPerSecond())
@@ -141,22 +137,16 @@ public final class CostWindowAggregator {
         List<BinPoint> points = new ArrayList<>();
         for (Map.Entry<String, SizeBinState> entry : group.getBins().entrySet()) {
             SizeBinState bin = entry.getValue();
-            DDSketch sketch = Sketches.decode(bin.getCostSketch());
             points.add(new BinPoint((double) bin.getBytes() / bin.getCrossings(),
-                    sketch.getValueAtQuantile(quantile) * NS, bin.getCrossings()));
+                    LogHistogram.quantile(bin.getCostCounts(), quantile) * NS, bin.getCrossings()));
         }
         points.sort(Comparator.comparingDouble(BinPoint::meanBytes));
         return points;
     }
 
-    private static Double quantileSeconds(DDSketch sketch, double quantile) {
-        return sketch.isEmpty() ? null : sketch.getValueAtQuantile(quantile) * NS;
+    private static Double quantileSeconds(Map<String, Long> counts, double quantile) {
+        Double value = LogHistogram.quantile(counts, quantile);
+        return value == null ? null : value * NS;
     }
 
-    private static ByteBuffer accept(ByteBuffer encoded, long costNs) {
-        DDSketch sketch = Sketches.decode(encoded);
-        // DDSketch cannot hold 0 in its log mapping's range; a zero-cost crossing counts as 1 ns.
-        sketch.accept(Math.max(1, costNs));
-        return Sketches.encode(sketch);
-    }
 }

@@ -1,9 +1,8 @@
 package io.bridgewatch.streams.parity;
 
-import com.datadoghq.sketch.ddsketch.DDSketch;
 import io.bridgewatch.schema.ComputeParity;
 import io.bridgewatch.streams.internal.KernelDurations;
-import io.bridgewatch.streams.stats.Sketches;
+import io.bridgewatch.streams.stats.LogHistogram;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,7 @@ public final class ComputeParityCalculator {
     public static Map<String, Double> medians(Map<String, KernelDurations> kernels) {
         Map<String, Double> medians = new TreeMap<>();
         kernels.forEach((key, durations) -> medians.put(key,
-                Sketches.decode(durations.getSketch()).getValueAtQuantile(0.5) * NS));
+                LogHistogram.quantile(durations.getCounts(), 0.5) * NS));
         return medians;
     }
 
@@ -36,11 +35,11 @@ public final class ComputeParityCalculator {
             if (referenceMedian == null || referenceMedian <= 0) {
                 return;
             }
-            DDSketch mine = Sketches.decode(durations.getSketch());
-            double median = mine.getValueAtQuantile(0.5) * NS;
+            Map<String, Long> mine = durations.getCounts();
+            double median = LogHistogram.quantile(mine, 0.5) * NS;
             rows.add(ComputeParity.newBuilder().setCohort(cohort).setVariant(variant).setWindowStartNs(startNs)
                     .setWindowEndNs(endNs).setKernel(key).setKernelName(durations.getName())
-                    .setLaunches((long) mine.getCount()).setDurationP50S(median)
+                    .setLaunches(LogHistogram.count(mine)).setDurationP50S(median)
                     .setReferenceDurationP50S(referenceMedian).setParity(median / referenceMedian).build());
         });
         return rows;

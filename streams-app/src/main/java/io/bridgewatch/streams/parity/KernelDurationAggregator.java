@@ -1,13 +1,11 @@
 package io.bridgewatch.streams.parity;
 
-import com.datadoghq.sketch.ddsketch.DDSketch;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.streams.internal.CohortSample;
 import io.bridgewatch.streams.internal.KernelDurations;
 import io.bridgewatch.streams.internal.KernelWindowState;
-import io.bridgewatch.streams.stats.Sketches;
+import io.bridgewatch.streams.stats.LogHistogram;
 import io.bridgewatch.streams.window.NodeWindowAggregation;
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,20 +54,18 @@ public final class KernelDurationAggregator {
 
     public static KernelWindowState add(KernelExec k, KernelWindowState state) {
         KernelDurations durations = state.getKernels().computeIfAbsent(matchKey(k),
-                key -> new KernelDurations(k.getKernelName(), ByteBuffer.allocate(0)));
-        DDSketch sketch = Sketches.decode(durations.getSketch());
-        sketch.accept(Math.max(1, k.getGpuEndNs() - k.getGpuStartNs()));
-        durations.setSketch(Sketches.encode(sketch));
+                key -> new KernelDurations(k.getKernelName(), new HashMap<>()));
+        LogHistogram.add(durations.getCounts(), k.getGpuEndNs() - k.getGpuStartNs());
         return state;
     }
 
     /** Adds the durations of {@code more} into {@code into}. */
     public static void merge(Map<String, KernelDurations> into, Map<String, KernelDurations> more) {
-        more.forEach((key, durations) -> into.merge(key, durations, (a, b) -> {
-            DDSketch merged = Sketches.decode(a.getSketch());
-            merged.mergeWith(Sketches.decode(b.getSketch()));
-            return new KernelDurations(a.getName(), Sketches.encode(merged));
-        }));
+        more.forEach((key, durations) -> {
+            KernelDurations mine = into.computeIfAbsent(key, k -> new KernelDurations(durations.getName(),
+                    new HashMap<>()));
+            LogHistogram.merge(mine.getCounts(), durations.getCounts());
+        });
     }
 
     private static String join(List<Integer> dims) {

@@ -1,0 +1,44 @@
+package io.bridgewatch.streams.stats;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.DDSketches;
+import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
+import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
+import java.util.Map;
+
+/**
+ * A quantile histogram kept as counts per DDSketch logarithmic bucket (1% relative accuracy), in a plain map that
+ * lives in window state: adding a value is a map increment, not a sketch decode and encode. Quantiles come from a
+ * DDSketch rebuilt from the counts when a window closes.
+ */
+public final class LogHistogram {
+    public static final double RELATIVE_ACCURACY = 0.01;
+    private static final IndexMapping MAPPING = new LogarithmicMapping(RELATIVE_ACCURACY);
+
+    private LogHistogram() {
+    }
+
+    /** Counts {@code value} (values below 1 count as 1: the log mapping has no bucket for 0). */
+    public static void add(Map<String, Long> counts, long value) {
+        counts.merge(Integer.toString(MAPPING.index(Math.max(1, value))), 1L, Long::sum);
+    }
+
+    /** Adds every count of {@code more} into {@code into}. */
+    public static void merge(Map<String, Long> into, Map<String, Long> more) {
+        more.forEach((bucket, count) -> into.merge(bucket, count, Long::sum));
+    }
+
+    public static long count(Map<String, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The value at quantile {@code q} (within 1%), or null when nothing was counted. */
+    public static Double quantile(Map<String, Long> counts, double q) {
+        if (counts.isEmpty()) {
+            return null;
+        }
+        DDSketch sketch = DDSketches.logarithmicUnboundedDense(RELATIVE_ACCURACY);
+        counts.forEach((bucket, count) -> sketch.accept(MAPPING.value(Integer.parseInt(bucket)), count));
+        return sketch.getValueAtQuantile(q);
+    }
+}
