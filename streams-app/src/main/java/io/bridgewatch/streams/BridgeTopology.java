@@ -80,16 +80,14 @@ public final class BridgeTopology {
 
     public static Topology build(TopologyConfig config) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.STREAM_TAILS), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.STREAM_TAILS, Serdes.Long()));
+        builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.HOST_TAILS, Serdes.Long()));
         builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.BRIDGE_COST_WINDOWS,
                 BridgewatchSerdes.of(CostWindowState.class)));
         builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.CONCURRENCY_WINDOWS,
                 BridgewatchSerdes.of(ConcurrencyWindowState.class)));
         builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.KERNEL_WINDOWS,
                 BridgewatchSerdes.of(KernelWindowState.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.HOST_TAILS), Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.NODE_BRIDGE_FIT),
                 Serdes.String(), BridgewatchSerdes.of(RouteFit.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(

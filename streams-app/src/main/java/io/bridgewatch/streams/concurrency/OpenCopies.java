@@ -2,13 +2,14 @@ package io.bridgewatch.streams.concurrency;
 
 import io.bridgewatch.streams.interval.Interval;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The unsealed copy intervals of a concurrency group, kept packed in the state store (four longs each: start, end,
- * stream, overlapped flag): the state is read and written for every record, and packed longs cost a copy where a
+ * The unsealed copy intervals of a concurrency group, kept packed in the state store (four little-endian longs each: start,
+ * end, stream, overlapped flag): the state is read and written for every record, and packed longs cost a copy where a
  * list of Avro records costs an object per field.
  */
 final class OpenCopies {
@@ -22,7 +23,7 @@ final class OpenCopies {
     }
 
     static OpenCopies decode(ByteBuffer packed) {
-        ByteBuffer buffer = packed.duplicate();
+        ByteBuffer buffer = packed.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int count = buffer.remaining() / (Long.BYTES * LONGS);
         long[] data = new long[Math.max(LONGS * 8, (count + 8) * LONGS)];
         buffer.asLongBuffer().get(data, 0, count * LONGS);
@@ -30,7 +31,7 @@ final class OpenCopies {
     }
 
     ByteBuffer encode() {
-        ByteBuffer buffer = ByteBuffer.allocate(size * LONGS * Long.BYTES);
+        ByteBuffer buffer = ByteBuffer.allocate(size * LONGS * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buffer.asLongBuffer().put(data, 0, size * LONGS);
         return buffer;
     }

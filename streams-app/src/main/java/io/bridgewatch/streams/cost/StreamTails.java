@@ -1,16 +1,16 @@
 package io.bridgewatch.streams.cost;
 
 import java.util.OptionalLong;
-import org.apache.kafka.streams.state.KeyValueStore;
+import io.bridgewatch.streams.window.ObjectCacheStore;
 
 /**
  * The end of the latest work enqueued on each (node, gpu, context, stream), kept in a state store: GPU ends for the
  * cost's {@code prior_end}, host-seen ends for CPU-only copy intervals (each in its own store).
  */
 public final class StreamTails {
-    private final KeyValueStore<String, Long> store;
+    private final ObjectCacheStore<Long> store;
 
-    public StreamTails(KeyValueStore<String, Long> store) {
+    public StreamTails(ObjectCacheStore<Long> store) {
         this.store = store;
     }
 
@@ -29,6 +29,7 @@ public final class StreamTails {
     }
 
     private static String key(String node, int gpu, long context, long stream) {
-        return node + "|" + gpu + "|" + context + "|" + stream;
+        return new StringBuilder(node.length() + 24).append(node).append('|').append(gpu).append('|')
+                .append(context).append('|').append(stream).toString();
     }
 }
