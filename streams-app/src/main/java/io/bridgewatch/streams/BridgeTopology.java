@@ -19,6 +19,7 @@ import io.bridgewatch.streams.internal.CohortWindowState;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.concurrency.ConcurrencyAggregator;
+import io.bridgewatch.streams.concurrency.ConcurrencyState;
 import io.bridgewatch.streams.concurrency.CopyIntervalProcessor;
 import io.bridgewatch.streams.concurrency.IntervalSplitter;
 import io.bridgewatch.streams.concurrency.Intervals;
@@ -33,7 +34,6 @@ import io.bridgewatch.streams.phase.PhaseOccurrenceProcessor;
 import io.bridgewatch.streams.window.NodeWindowAggregation;
 import io.bridgewatch.streams.window.NodeWindowProcessor;
 import io.bridgewatch.streams.window.ObjectCacheStoreBuilder;
-import io.bridgewatch.streams.internal.ConcurrencyWindowState;
 import io.bridgewatch.streams.internal.CostSample;
 import io.bridgewatch.streams.internal.CostWindowState;
 import io.bridgewatch.streams.internal.IntervalSample;
@@ -85,7 +85,7 @@ public final class BridgeTopology {
         builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.BRIDGE_COST_WINDOWS,
                 BridgewatchSerdes.of(CostWindowState.class)));
         builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.CONCURRENCY_WINDOWS,
-                BridgewatchSerdes.of(ConcurrencyWindowState.class)));
+                ConcurrencyState.serde()));
         builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.KERNEL_WINDOWS,
                 BridgewatchSerdes.of(KernelWindowState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.NODE_BRIDGE_FIT),

@@ -2,16 +2,12 @@ package io.bridgewatch.streams.concurrency;
 
 import io.bridgewatch.schema.ConcurrencyWindow;
 import io.bridgewatch.schema.CostForm;
-import io.bridgewatch.streams.internal.ConcurrencyGroupState;
-import io.bridgewatch.streams.internal.ConcurrencyWindowState;
 import io.bridgewatch.streams.internal.IntervalSample;
 import io.bridgewatch.streams.interval.Interval;
 import io.bridgewatch.streams.interval.IntervalSets;
 import io.bridgewatch.streams.window.NodeWindowAggregation;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -23,10 +19,8 @@ import java.util.List;
  * sums (sealed). An interval that arrives after its time was sealed is counted as not overlapping and reported.
  */
 public final class ConcurrencyAggregator
-        implements NodeWindowAggregation<IntervalSample, ConcurrencyWindowState, ConcurrencyWindow> {
+        implements NodeWindowAggregation<IntervalSample, ConcurrencyState, ConcurrencyWindow> {
     private static final double NS = 1e-9;
-    private static final String ALL_CONTEXTS = "*";
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final long reorderSlackNs;
     /** Sealing in steps rather than on every record: later sealing is as exact, and cheaper. */
@@ -38,97 +32,101 @@ public final class ConcurrencyAggregator
     }
 
     @Override
-    public ConcurrencyWindowState empty() {
-        return new ConcurrencyWindowState(Long.MIN_VALUE, new HashMap<>());
+    public ConcurrencyState empty() {
+        return new ConcurrencyState();
     }
 
     @Override
-    public ConcurrencyWindowState add(IntervalSample sample, ConcurrencyWindowState state) {
-        state.setMaxRecordTimeNs(Math.max(state.getMaxRecordTimeNs(), sample.getRecordTimeNs()));
-        long sealTo = state.getMaxRecordTimeNs() - reorderSlackNs;
-        for (ConcurrencyGroupState group : List.of(group(state, sample, Long.toString(sample.getContextId())),
-                group(state, sample, ALL_CONTEXTS))) {
-            if (sample.getKernel()) {
-                addKernel(group, sample);
-            } else {
-                addCopy(group, sample);
-            }
-            if (group.getSealedToNs() == Long.MIN_VALUE || sealTo - group.getSealedToNs() >= sealStepNs) {
-                seal(group, sealTo);
-            }
-        }
+    public ConcurrencyState add(IntervalSample sample, ConcurrencyState state) {
+        state.maxRecordTimeNs = Math.max(state.maxRecordTimeNs, sample.getRecordTimeNs());
+        long sealTo = state.maxRecordTimeNs - reorderSlackNs;
+        addTo(group(state, sample, false), sample, sealTo);
+        addTo(group(state, sample, true), sample, sealTo);
         return state;
     }
 
-    private static ConcurrencyGroupState group(ConcurrencyWindowState state, IntervalSample sample, String context) {
-        String key = sample.getGpuIndex() + "|" + context + "|" + sample.getForm();
-        return state.getGroups().computeIfAbsent(key, k -> new ConcurrencyGroupState(sample.getGpuIndex(),
-                context.equals(ALL_CONTEXTS) ? null : sample.getContextId(), sample.getForm(), 0L, 0L,
-                Long.MIN_VALUE, 0L, 0L, 0L, 0L, EMPTY, EMPTY));
+    private void addTo(ConcurrencyState.Group group, IntervalSample sample, long sealTo) {
+        if (sample.getKernel()) {
+            addKernel(group, sample);
+        } else {
+            addCopy(group, sample);
+        }
+        if (group.sealedToNs == Long.MIN_VALUE || sealTo - group.sealedToNs >= sealStepNs) {
+            seal(group, sealTo);
+        }
     }
 
-    private static void addCopy(ConcurrencyGroupState group, IntervalSample sample) {
+    private static ConcurrencyState.Group group(ConcurrencyState state, IntervalSample sample, boolean allContexts) {
+        String key = sample.getGpuIndex() + (allContexts ? "|*|" : "|" + sample.getContextId() + "|")
+                + sample.getForm();
+        return state.groups.computeIfAbsent(key, k -> new ConcurrencyState.Group(sample.getGpuIndex(),
+                allContexts ? null : sample.getContextId(), sample.getForm()));
+    }
+
+    private static void addCopy(ConcurrencyState.Group group, IntervalSample sample) {
         if (sample.getCopyLengthNs() > 0) {
-            group.setCopies(group.getCopies() + 1); // the first piece of a copy split across windows
+            group.copies++; // the first piece of a copy split across windows
         }
         long start = sample.getStartNs();
         long end = sample.getEndNs();
-        group.setCopyNs(group.getCopyNs() + Math.max(0, end - start));
-        if (start < group.getSealedToNs()) {
+        group.copyNs += Math.max(0, end - start);
+        if (start < group.sealedToNs) {
             // Too late to know its overlaps: the sealed part counts as its own, non-overlapping bridge time.
-            group.setReordered(group.getReordered() + 1);
-            long sealedPart = Math.min(end, group.getSealedToNs()) - start;
-            group.setSealedUnionNs(group.getSealedUnionNs() + Math.max(0, sealedPart));
-            start = group.getSealedToNs();
+            group.reordered++;
+            group.sealedUnionNs += Math.max(0, Math.min(end, group.sealedToNs) - start);
+            start = group.sealedToNs;
             if (end <= start) {
                 return;
             }
         }
-        OpenCopies open = OpenCopies.decode(group.getOpenCopies());
-        open.add(start, end, sample.getStreamId());
-        group.setOpenCopies(open.encode());
+        group.openCopies.add(start, end, sample.getStreamId());
     }
 
-    private static void addKernel(ConcurrencyGroupState group, IntervalSample sample) {
-        long start = Math.max(sample.getStartNs(), group.getSealedToNs());
-        if (sample.getEndNs() <= start) {
+    private static void addKernel(ConcurrencyState.Group group, IntervalSample sample) {
+        long start = Math.max(sample.getStartNs(), group.sealedToNs);
+        long end = sample.getEndNs();
+        if (end <= start) {
             return;
         }
-        List<Interval> spans = new ArrayList<>(PackedSpans.decode(group.getOpenKernels()));
-        spans.add(new Interval(start, sample.getEndNs()));
-        group.setOpenKernels(PackedSpans.encode(IntervalSets.union(spans)));
+        List<Interval> spans = group.openKernels;
+        Interval last = spans.isEmpty() ? null : spans.get(spans.size() - 1);
+        if (last == null || start > last.endNs()) {
+            spans.add(new Interval(start, end)); // in order, the usual case
+        } else if (start >= last.startNs()) {
+            spans.set(spans.size() - 1, new Interval(last.startNs(), Math.max(last.endNs(), end)));
+        } else {
+            spans.add(new Interval(start, end));
+            group.openKernels = new ArrayList<>(IntervalSets.union(spans));
+        }
     }
 
     /** Folds everything before {@code sealTo} into the sums and drops intervals that end before it. */
-    private static void seal(ConcurrencyGroupState group, long sealTo) {
-        if (sealTo <= group.getSealedToNs()) {
+    private static void seal(ConcurrencyState.Group group, long sealTo) {
+        if (sealTo <= group.sealedToNs) {
             return;
         }
-        long from = group.getSealedToNs();
-        OpenCopies open = OpenCopies.decode(group.getOpenCopies());
-        List<Interval> openKernels = PackedSpans.decode(group.getOpenKernels());
-        if (open.size() > 0) {
-            List<Interval> copies = IntervalSets.clip(open.intervals(), from, sealTo);
-            group.setSealedUnionNs(group.getSealedUnionNs() + IntervalSets.unionMeasure(copies));
-            group.setSealedCopyComputeNs(group.getSealedCopyComputeNs()
-                    + IntervalSets.intersectionMeasure(copies, IntervalSets.clip(openKernels, from, sealTo)));
-            group.setOverlappedCopies(group.getOverlappedCopies() + open.removeEndingBy(sealTo));
-            group.setOpenCopies(open.encode());
+        long from = group.sealedToNs;
+        if (group.openCopies.size() > 0) {
+            List<Interval> copies = IntervalSets.clip(group.openCopies.intervals(), from, sealTo);
+            group.sealedUnionNs += IntervalSets.unionMeasure(copies);
+            group.sealedCopyComputeNs += IntervalSets.intersectionMeasure(copies,
+                    IntervalSets.clip(group.openKernels, from, sealTo));
+            group.overlappedCopies += group.openCopies.removeEndingBy(sealTo);
         }
-        group.setOpenKernels(PackedSpans.encode(openKernels.stream().filter(k -> k.endNs() > sealTo).toList()));
-        group.setSealedToNs(sealTo);
+        group.openKernels.removeIf(k -> k.endNs() <= sealTo);
+        group.sealedToNs = sealTo;
     }
 
     /** One result per group with copies, in a stable order; seals everything first (the window is closed). */
     @Override
     public List<ConcurrencyWindow> results(String nodeId, long windowStartNs, long windowEndNs,
-            ConcurrencyWindowState state) {
+            ConcurrencyState state) {
         List<ConcurrencyWindow> results = new ArrayList<>();
-        state.getGroups().values().stream()
-                .filter(g -> g.getCopies() > 0 || g.getCopyNs() > 0)
-                .sorted(Comparator.comparing((ConcurrencyGroupState g) -> g.getGpuIndex())
-                        .thenComparing(g -> g.getContextId() == null ? Long.MAX_VALUE : g.getContextId())
-                        .thenComparing(ConcurrencyGroupState::getForm))
+        state.groups.values().stream()
+                .filter(g -> g.copies > 0 || g.copyNs > 0)
+                .sorted(Comparator.comparing((ConcurrencyState.Group g) -> g.gpuIndex)
+                        .thenComparing(g -> g.contextId == null ? Long.MAX_VALUE : g.contextId)
+                        .thenComparing(g -> g.form))
                 .forEach(group -> {
                     seal(group, Long.MAX_VALUE);
                     results.add(result(nodeId, windowStartNs, windowEndNs, group));
@@ -136,26 +134,26 @@ public final class ConcurrencyAggregator
         return results;
     }
 
-    private static ConcurrencyWindow result(String nodeId, long startNs, long endNs, ConcurrencyGroupState group) {
-        CostForm form = CostForm.valueOf(group.getForm());
-        long union = group.getSealedUnionNs();
+    private static ConcurrencyWindow result(String nodeId, long startNs, long endNs, ConcurrencyState.Group group) {
+        CostForm form = CostForm.valueOf(group.form);
+        long union = group.sealedUnionNs;
         return ConcurrencyWindow.newBuilder()
                 .setNodeId(nodeId)
-                .setGpuIndex(group.getGpuIndex())
-                .setContextId(group.getContextId())
+                .setGpuIndex(group.gpuIndex)
+                .setContextId(group.contextId)
                 .setForm(form)
                 .setWindowStartNs(startNs)
                 .setWindowEndNs(endNs)
-                .setCopies(group.getCopies())
-                .setCopyTimeS(group.getCopyNs() * NS)
+                .setCopies(group.copies)
+                .setCopyTimeS(group.copyNs * NS)
                 .setCopyUnionS(union * NS)
-                .setCopyConcurrencyIndex(union > 0 ? (double) group.getCopyNs() / union : null)
+                .setCopyConcurrencyIndex(union > 0 ? (double) group.copyNs / union : null)
                 .setBridgeOccupancy((double) union / (endNs - startNs))
-                .setDifferentStreamOverlapFraction(group.getCopies() > 0
-                        ? Math.min(1.0, (double) group.getOverlappedCopies() / group.getCopies()) : null)
+                .setDifferentStreamOverlapFraction(group.copies > 0
+                        ? Math.min(1.0, (double) group.overlappedCopies / group.copies) : null)
                 .setCopyComputeOverlapFraction(form == CostForm.GPU && union > 0
-                        ? (double) group.getSealedCopyComputeNs() / union : null)
-                .setReorderedIntervals(group.getReordered())
+                        ? (double) group.sealedCopyComputeNs / union : null)
+                .setReorderedIntervals(group.reordered)
                 .build();
     }
 }

@@ -8,9 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The unsealed copy intervals of a concurrency group, kept packed in the state store (four little-endian longs each: start,
- * end, stream, overlapped flag): the state is read and written for every record, and packed longs cost a copy where a
- * list of Avro records costs an object per field.
+ * The unsealed copy intervals of a concurrency group as parallel longs (start, end, stream, overlapped flag), and
+ * packed the same way, little-endian, when the state is stored: a copy of longs, where a list of Avro records
+ * would cost an object per field.
  */
 final class OpenCopies {
     private static final int LONGS = 4;
@@ -20,6 +20,10 @@ final class OpenCopies {
     private OpenCopies(long[] data, int size) {
         this.data = data;
         this.size = size;
+    }
+
+    static OpenCopies empty() {
+        return new OpenCopies(new long[LONGS * 8], 0);
     }
 
     static OpenCopies decode(ByteBuffer packed) {
