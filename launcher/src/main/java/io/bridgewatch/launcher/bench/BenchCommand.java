@@ -29,9 +29,14 @@ public final class BenchCommand implements Runnable {
                         + "${DEFAULT-VALUE}).")
         Duration live;
 
+        @Option(names = "--live-speed", defaultValue = "10",
+                description = "Simulated seconds per second during the live run (1 = the 12-node fleet's natural "
+                        + "~4k events/s; default: ${DEFAULT-VALUE}).")
+        double liveSpeed;
+
         @Override
         public Integer call() throws Exception {
-            new TopologyBenchmark(System.out).run(events, live);
+            new TopologyBenchmark(System.out).run(events, live, liveSpeed);
             return 0;
         }
     }

@@ -51,10 +51,23 @@ final class EventLoader implements AutoCloseable {
         return events.get();
     }
 
-    /** Sends the fleet's events at its natural rate (one simulated second per second) for {@code duration}. */
-    void loadRealTime(Duration duration) throws InterruptedException {
+    /**
+     * Sends the fleet's events for {@code duration} of wall time, {@code speed} simulated seconds per second (1: the
+     * fleet's natural rate), in 50 ms slices of simulated time.
+     */
+    void loadPaced(Duration duration, double speed) throws InterruptedException {
         Sink sink = new Sink();
-        fleet.run(duration, FleetSimulator.Pacing.REAL_TIME, node -> sink, () -> true);
+        long startNanos = System.nanoTime();
+        long simulatedNs = 0;
+        long slice = 50_000_000L;
+        while (System.nanoTime() - startNanos < duration.toNanos()) {
+            fleet.run(Duration.ofNanos(slice), FleetSimulator.Pacing.VIRTUAL, node -> sink, () -> true);
+            simulatedNs += slice;
+            long aheadNanos = Math.round(simulatedNs / speed) - (System.nanoTime() - startNanos);
+            if (aheadNanos > 0) {
+                Thread.sleep(aheadNanos / 1_000_000, (int) (aheadNanos % 1_000_000));
+            }
+        }
         producer.flush();
     }
 
