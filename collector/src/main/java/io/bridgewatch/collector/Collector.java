@@ -126,13 +126,22 @@ public final class Collector implements EventSink, AutoCloseable {
                 queue.size() + nodeFacts.size());
     }
 
-    /** Blocks until everything accepted so far has been acknowledged or failed. */
+    /**
+     * Blocks until everything accepted so far has been acknowledged or has failed, or the close timeout passed (then
+     * it says so and returns: the producer keeps retrying in the background).
+     */
     @Override
     public void flush() throws InterruptedException {
-        while ((!queue.isEmpty() || !nodeFacts.isEmpty()) && sender.isAlive()) {
-            TimeUnit.MILLISECONDS.sleep(5);
+        long deadline = System.nanoTime() + config.closeTimeout().toNanos();
+        long target = accepted.get();
+        while (sent.get() + failed.get() < target && sender.isAlive()) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("collector {}: {} events still unacknowledged after {}; going on", nodeId,
+                        target - sent.get() - failed.get(), config.closeTimeout());
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(2);
         }
-        producer.flush();
     }
 
     private void offer(String topic, SpecificRecord event) {

@@ -16,7 +16,7 @@ public interface EventSink {
     void serving(ServingSample sample);
 
     /**
-     * Waits until what was handed over so far is delivered. Lockstep replays call it every simulated second
+     * Waits until what was handed over so far is delivered (or a timeout passes). Lockstep replays call it every simulated second
      * so that nodes sharing a partition stay within a second of each other in event time (live sources never do).
      */
     default void flush() throws InterruptedException {
