@@ -60,7 +60,8 @@ final class Demo implements AutoCloseable {
         provisionTopics();
         streams = new StreamsApp(new StreamsAppConfig(bootstrapServers,
                 StreamsAppConfig.DEFAULT_APPLICATION_ID + "-demo-" + Long.toHexString(System.nanoTime()),
-                tempDir("bridgewatch-streams-"), 1, settings.topology()));
+                tempDir("bridgewatch-streams-"), Math.min(4, Runtime.getRuntime().availableProcessors()),
+                settings.topology()));
         streams.start();
         resources.add(0, streams);
         ResultsReader reader = new ResultsReader(bootstrapServers, view);

@@ -1,6 +1,7 @@
 package io.bridgewatch.launcher;
 
 import io.bridgewatch.schema.BridgeCostWindow;
+import io.bridgewatch.schema.CohortComparison;
 import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.NodeInfo;
@@ -12,7 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** What the demo has read back from Kafka: node facts, the latest cost windows and recent serving samples. */
+/**
+ * What the demo has read back from Kafka: node facts, the latest cost windows, recent serving samples and the latest
+ * cohort comparisons.
+ */
 final class FleetView {
     private static final int SERVING_SAMPLES_KEPT = 10;
 
@@ -23,6 +27,7 @@ final class FleetView {
     private final Map<String, NodeInfo> nodes = new ConcurrentHashMap<>();
     private final Map<String, Map<PathKey, BridgeCostWindow>> costs = new ConcurrentHashMap<>();
     private final Map<String, Deque<ServingSample>> serving = new ConcurrentHashMap<>();
+    private final Map<String, CohortComparison> cohorts = new ConcurrentHashMap<>();
 
     void node(NodeInfo info) {
         nodes.put(info.getNodeId(), info);
@@ -40,6 +45,18 @@ final class FleetView {
         while (recent.size() > SERVING_SAMPLES_KEPT) {
             recent.removeFirst();
         }
+    }
+
+    /** Keeps the latest closed window of each (cohort, variant). */
+    void cohort(CohortComparison comparison) {
+        cohorts.merge(comparison.getCohort() + "\u0000" + comparison.getVariant(), comparison,
+                (old, fresh) -> fresh.getWindowStartNs() >= old.getWindowStartNs() ? fresh : old);
+    }
+
+    /** The latest comparison of every (cohort, variant), by cohort then variant (reference first). */
+    List<CohortComparison> cohorts() {
+        return cohorts.values().stream().sorted(java.util.Comparator.comparing(CohortComparison::getCohort)
+                .thenComparing(c -> c.getVariant().equals("reference") ? "" : c.getVariant())).toList();
     }
 
     /** Node facts in node-id order. */

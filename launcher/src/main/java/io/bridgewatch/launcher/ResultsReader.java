@@ -1,6 +1,8 @@
 package io.bridgewatch.launcher;
 
+import io.bridgewatch.schema.CohortComparison;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
+import io.bridgewatch.schema.serde.SingleObjectSerde;
 import io.bridgewatch.schema.topics.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -16,9 +18,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads node facts, cost windows and serving samples back from Kafka into a {@link FleetView}. */
+/** Reads node facts, cost windows, serving samples and cohort comparisons back from Kafka into a {@link FleetView}. */
 final class ResultsReader implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResultsReader.class);
+    private static final SingleObjectSerde<CohortComparison> COHORTS = BridgewatchSerdes.of(CohortComparison.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final FleetView view;
@@ -37,7 +40,7 @@ final class ResultsReader implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(Topics.NODES, Topics.BRIDGE_COST, Topics.SERVING));
+            consumer.subscribe(List.of(Topics.NODES, Topics.BRIDGE_COST, Topics.SERVING, Topics.MITIGATION));
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
                     apply(record);
@@ -58,6 +61,7 @@ final class ResultsReader implements Runnable, AutoCloseable {
                         .deserialize(record.topic(), record.value()));
                 case Topics.SERVING -> view.serving(BridgewatchSerdes.servingSample()
                         .deserialize(record.topic(), record.value()));
+                case Topics.MITIGATION -> view.cohort(COHORTS.deserialize(record.topic(), record.value()));
                 default -> {
                 }
             }

@@ -57,6 +57,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -224,10 +225,15 @@ public final class BridgeTopology {
                 .mapValues((node, sample) -> unknownNode(node, sample, sampleSerde), Named.as("cohort-unknown-letters"))
                 .to(Topics.DLQ, Produced.with(Serdes.String(), BridgewatchSerdes.deadLetter())
                         .withName("cohort-unknown-sink"));
-        KStream<Windowed<String>, CohortWindowState> closed = enriched
+        KStream<String, CohortSample> byCohort = enriched
                 .filter((node, sample) -> sample.getCohort() != null, Named.as("cohort-known-node"))
                 .selectKey((node, sample) -> sample.getCohort(), Named.as("cohort-key"))
-                .groupByKey(Grouped.with("cohort-inputs", Serdes.String(), sampleSerde))
+                .repartition(Repartitioned.<String, CohortSample>as("cohort-inputs")
+                        .withKeySerde(Serdes.String()).withValueSerde(sampleSerde));
+        // After the repartition, so that the gate sees the same stream time as the cohort windows.
+        KStream<Windowed<String>, CohortWindowState> closed = onTime(byCohort, "cohort-inputs",
+                        "cohort-inputs", sampleSerde, config.cohortWindow(), config.cohortGrace())
+                .groupByKey(Grouped.with("cohort-inputs-grouped", Serdes.String(), sampleSerde))
                 .windowedBy(TimeWindows.ofSizeAndGrace(config.cohortWindow(), config.cohortGrace()))
                 .aggregate(CohortAggregator::empty, (cohort, sample, state) -> CohortAggregator.add(sample, state),
                         Named.as("cohort-aggregate"),

@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param grace how long after a node window's end records are still accepted (event time)
  * @param cohortWindow per-cohort window size (DESIGN 4: 60 s by default)
  * @param cohortGrace grace of cohort windows; their inputs include node-window results, which come one node
- *     window plus its grace after the events, so it must exceed that
+ *     window plus its grace after the events, and partitions progress unevenly when a backlog is replayed, so it
+ *     is generous
  * @param reorderSlack how far behind the latest record a record's intervals may still start: intervals older than
  *     that are sealed (concurrency); a bound on how out of order a node's events arrive
  * @param referenceAsyncP99 the reference p99 host duration of async copy calls; the CPU-only form counts an async
@@ -23,7 +24,7 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
     public static final Duration DEFAULT_NODE_WINDOW = Duration.ofSeconds(10);
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
     public static final Duration DEFAULT_COHORT_WINDOW = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_COHORT_GRACE = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_COHORT_GRACE = Duration.ofSeconds(60);
     public static final Duration DEFAULT_REORDER_SLACK = Duration.ofMillis(100);
     public static final Duration DEFAULT_PHASE_GAP = Duration.ofSeconds(1);
 

@@ -169,7 +169,7 @@ class CohortTopologyTest {
         }
         // Kernel windows close on kernel stream time: a later kernel closes [0, 10 s).
         harness.kernels.pipeInput("ref", kernel(T0 + 16 * S, T0 + 16 * S, T0 + 16 * S + 1).setNodeId("ref").build());
-        for (int second = 1; second <= 95; second += 2) {
+        for (int second = 1; second <= 125; second += 2) {
             harness.serving.pipeInput("cc", serving("cc", T0 + second * S, 80, 0.01));
             harness.serving.pipeInput("ref", serving("ref", T0 + second * S, 100, 0.01));
         }
@@ -198,8 +198,8 @@ class CohortTopologyTest {
         });
     }
 
-    /** A sample of a known node at 95 s moves the cohort's stream time past 60 s + 30 s grace. */
+    /** A sample of a known node at 125 s moves the cohort's stream time past 60 s + 60 s grace. */
     private void closeFirstCohortWindow(String knownNode) {
-        harness.serving.pipeInput(knownNode, serving(knownNode, T0 + 95 * S, 100, 0.010));
+        harness.serving.pipeInput(knownNode, serving(knownNode, T0 + 125 * S, 100, 0.010));
     }
 }

@@ -79,7 +79,7 @@ class PhaseTopologyTest {
         // Reference copies take 1 ms (restore 23 ms), CC copies 11 ms (restore 53 ms): penalty 53 / 23 - 1.
         restore("ref", T0 + S, 1 * MS);
         restore("cc", T0 + S, 11 * MS);
-        for (int second = 1; second <= 95; second += 2) {
+        for (int second = 1; second <= 125; second += 2) {
             harness.serving.pipeInput("cc", serving("cc", T0 + second * S, 80, 0.01));
             harness.serving.pipeInput("ref", serving("ref", T0 + second * S, 100, 0.01));
         }

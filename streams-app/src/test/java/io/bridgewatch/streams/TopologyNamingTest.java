@@ -44,7 +44,9 @@ class TopologyNamingTest {
                 "cohort-samples-cost", "cohort-samples-concurrency", "cohort-samples-phases", "cohort-samples",
                 "cohort-enrich", "cohort-unknown-node", "cohort-unknown-letters", "cohort-unknown-sink",
                 "cohort-known-node", "cohort-key", "cohort-inputs-repartition-filter",
-                "cohort-inputs-repartition-sink", "cohort-inputs-repartition-source", "cohort-aggregate",
+                "cohort-inputs-repartition-sink", "cohort-inputs-repartition-source", "cohort-inputs-late-gate",
+                "cohort-inputs-late", "cohort-inputs-late-letters", "cohort-inputs-late-sink", "cohort-inputs-on-time",
+                "cohort-inputs-on-time-values", "cohort-aggregate",
                 "cohort-final", "cohort-closed", "cohort-results", "mitigation-sink", "compute-parity-results",
                 "compute-parity-sink");
         assertThat(stores).containsExactlyInAnyOrder(StoreNames.STREAM_TAILS, StoreNames.HOST_TAILS,
