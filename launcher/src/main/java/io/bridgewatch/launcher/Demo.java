@@ -2,6 +2,7 @@ package io.bridgewatch.launcher;
 
 import io.bridgewatch.collector.Collector;
 import io.bridgewatch.collector.CollectorConfig;
+import io.bridgewatch.collector.EventSink;
 import io.bridgewatch.collector.sim.FleetSimulator;
 import io.bridgewatch.collector.sim.GroundTruth;
 import io.bridgewatch.kafka.embedded.EmbeddedKafkaBroker;
@@ -31,6 +32,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * per simulated node fed by the fleet simulator, and a reader that prints what comes back from the result topics.
  */
 final class Demo implements AutoCloseable {
+    private static final java.util.Set<String> INPUT_TOPICS = java.util.Set.of(Topics.CROSSINGS, Topics.KERNELS,
+            Topics.SERVING);
     private final DemoSettings settings;
     private final PrintStream out;
     private final Meter meter;
@@ -88,7 +91,11 @@ final class Demo implements AutoCloseable {
         printer.setDaemon(true);
         printer.start();
         try {
-            fleet.run(settings.duration(), settings.pacing(), collectors::get, () -> !stopping.get());
+            Map<String, EventSink> sinks = new LinkedHashMap<>();
+            collectors.forEach((id, collector) -> sinks.put(id, settings.pacing() == FleetSimulator.Pacing.LOCKSTEP
+                    ? new PipelinePacedSink(collector, streams.streams(), INPUT_TOPICS, stopping::get)
+                    : collector));
+            fleet.run(settings.duration(), settings.pacing(), sinks::get, () -> !stopping.get());
         } finally {
             for (Collector collector : collectors.values()) {
                 collector.close();

@@ -126,6 +126,11 @@ class BridgeTopologyTest {
         assertThat(late.getReason()).contains("2026-01-01T00:00:04Z", "closed at 2026-01-01T00:00:15Z");
         Crossing original = BridgewatchSerdes.crossing().deserialize(Topics.CROSSINGS, bytes(late.getValue()));
         assertThat(original.getApiStartNs()).isEqualTo(T0 + 4 * S);
+        assertThat(harness.driver.metrics().entrySet().stream()
+                .filter(m -> m.getKey().name().equals("late-records-total")
+                        && Topics.CROSSINGS.equals(m.getKey().tags().get("bridgewatch-id")))
+                .mapToDouble(m -> ((Number) m.getValue().metricValue()).doubleValue()).sum())
+                .as("late records counted").isEqualTo(1.0);
     }
 
     @Test

@@ -46,15 +46,7 @@ class CohortTopologyTest {
 
     @Test
     void shouldComputeGapAndRecoveredFractionAgainstTheLiveReference() {
-        harness.nodes.pipeInput("ref", node("ref", CcMode.OFF));
-        harness.nodes.pipeInput("cc", node("cc", CcMode.ON));
-        harness.nodes.pipeInput("drain", node("drain", CcMode.ON, "drain-thread"));
-        for (int second = 1; second <= 50; second++) {
-            harness.serving.pipeInput("ref", serving("ref", T0 + second * S, 100, 0.010));
-            harness.serving.pipeInput("cc", serving("cc", T0 + second * S, 80, 0.0125));
-            harness.serving.pipeInput("drain", serving("drain", T0 + second * S, 95, 0.0105));
-        }
-        closeFirstCohortWindow("cc");
+        serveFiftySeconds(100, 80, 95);
 
         Map<String, CohortComparison> byVariant = results.readValuesToList().stream()
                 .collect(Collectors.toMap(CohortComparison::getVariant, r -> r));
@@ -135,15 +127,7 @@ class CohortTopologyTest {
 
     @Test
     void shouldNotComputeARecoveredFractionFromAGapWithinNoise() {
-        harness.nodes.pipeInput("ref", node("ref", CcMode.OFF));
-        harness.nodes.pipeInput("cc", node("cc", CcMode.ON));
-        harness.nodes.pipeInput("drain", node("drain", CcMode.ON, "drain-thread"));
-        for (int second = 1; second <= 50; second++) {
-            harness.serving.pipeInput("ref", serving("ref", T0 + second * S, 100, 0.010));
-            harness.serving.pipeInput("cc", serving("cc", T0 + second * S, 99, 0.010));
-            harness.serving.pipeInput("drain", serving("drain", T0 + second * S, 100, 0.010));
-        }
-        closeFirstCohortWindow("cc");
+        serveFiftySeconds(100, 99, 100);
 
         CohortComparison drain = results.readValuesToList().stream()
                 .filter(r -> r.getVariant().equals("cc+drain-thread")).findFirst().orElseThrow();
@@ -196,6 +180,22 @@ class CohortTopologyTest {
             assertThat(letter.getStage()).isEqualTo("enrichment");
             assertThat(letter.getReason()).contains("no NodeInfo for node 'stranger'");
         });
+    }
+
+    /**
+     * A reference node, a CC node and a CC node with a drain thread serve for 50 s at the given tokens per second,
+     * with inter-token latencies of 10 ms, 12.5 ms and 10.5 ms; then the first cohort window closes.
+     */
+    private void serveFiftySeconds(long referenceTokens, long ccTokens, long drainTokens) {
+        harness.nodes.pipeInput("ref", node("ref", CcMode.OFF));
+        harness.nodes.pipeInput("cc", node("cc", CcMode.ON));
+        harness.nodes.pipeInput("drain", node("drain", CcMode.ON, "drain-thread"));
+        for (int second = 1; second <= 50; second++) {
+            harness.serving.pipeInput("ref", serving("ref", T0 + second * S, referenceTokens, 0.010));
+            harness.serving.pipeInput("cc", serving("cc", T0 + second * S, ccTokens, 0.0125));
+            harness.serving.pipeInput("drain", serving("drain", T0 + second * S, drainTokens, 0.0105));
+        }
+        closeFirstCohortWindow("cc");
     }
 
     /** A sample of a known node at 125 s moves the cohort's stream time past 60 s + 60 s grace. */

@@ -24,22 +24,8 @@ public final class CostWindowAggregator {
 
     /** The aggregation for {@link io.bridgewatch.streams.window.NodeWindowProcessor}. */
     public static final NodeWindowAggregation<CostSample, CostWindowState, BridgeCostWindow> AGGREGATION =
-            new NodeWindowAggregation<>() {
-                @Override
-                public CostWindowState empty() {
-                    return CostWindowAggregator.empty();
-                }
-
-                @Override
-                public CostWindowState add(CostSample sample, CostWindowState state) {
-                    return CostWindowAggregator.add(sample, state);
-                }
-
-                @Override
-                public List<BridgeCostWindow> results(String node, long startNs, long endNs, CostWindowState state) {
-                    return CostWindowAggregator.results(node, startNs, endNs, state);
-                }
-            };
+            NodeWindowAggregation.of(CostWindowAggregator::empty, CostWindowAggregator::add,
+                    CostWindowAggregator::results);
 
     private CostWindowAggregator() {
     }

@@ -15,23 +15,10 @@ import java.util.stream.Collectors;
 public final class KernelDurationAggregator {
     /** Per node window: kernel durations, reported as one cohort sample (compute parity is cohort-level). */
     public static final NodeWindowAggregation<KernelExec, KernelWindowState, CohortSample> AGGREGATION =
-            new NodeWindowAggregation<>() {
-                @Override
-                public KernelWindowState empty() {
-                    return KernelDurationAggregator.empty();
-                }
-
-                @Override
-                public KernelWindowState add(KernelExec kernel, KernelWindowState state) {
-                    return KernelDurationAggregator.add(kernel, state);
-                }
-
-                @Override
-                public List<CohortSample> results(String node, long startNs, long endNs, KernelWindowState state) {
-                    return state.getKernels().isEmpty() ? List.of()
-                            : List.of(CohortSample.newBuilder().setNodeId(node).setKernels(state.getKernels()).build());
-                }
-            };
+            NodeWindowAggregation.of(KernelDurationAggregator::empty, KernelDurationAggregator::add,
+                    (node, startNs, endNs, state) -> state.getKernels().isEmpty() ? List.of()
+                            : List.of(CohortSample.newBuilder().setNodeId(node).setKernels(state.getKernels())
+                                    .build()));
 
     private KernelDurationAggregator() {
     }

@@ -1,6 +1,8 @@
 package io.bridgewatch.streams.window;
 
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /** How one metric folds a node's events into a window's state, and what a closed window reports. */
 public interface NodeWindowAggregation<V, S, R> {
@@ -10,4 +12,31 @@ public interface NodeWindowAggregation<V, S, R> {
     S add(V event, S state);
 
     List<R> results(String node, long windowStartNs, long windowEndNs, S state);
+
+    /** What a closed window reports. */
+    @FunctionalInterface
+    interface Results<S, R> {
+        List<R> of(String node, long windowStartNs, long windowEndNs, S state);
+    }
+
+    /** An aggregation from its three functions. */
+    static <V, S, R> NodeWindowAggregation<V, S, R> of(Supplier<S> empty, BiFunction<V, S, S> add,
+            Results<S, R> results) {
+        return new NodeWindowAggregation<>() {
+            @Override
+            public S empty() {
+                return empty.get();
+            }
+
+            @Override
+            public S add(V event, S state) {
+                return add.apply(event, state);
+            }
+
+            @Override
+            public List<R> results(String node, long windowStartNs, long windowEndNs, S state) {
+                return results.of(node, windowStartNs, windowEndNs, state);
+            }
+        };
+    }
 }
