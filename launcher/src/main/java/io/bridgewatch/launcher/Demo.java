@@ -75,7 +75,7 @@ final class Demo implements AutoCloseable {
         fleet = new FleetSimulator(settings.scenario(), settings.startEpochNs());
         out.println("Streams app started; simulating " + settings.scenario().nodes().size() + " nodes for "
                 + settings.duration().toSeconds() + " s ("
-                + (settings.pacing() == FleetSimulator.Pacing.REAL_TIME ? "real time" : "virtual time, as fast as Kafka takes it")
+                + (settings.pacing() == FleetSimulator.Pacing.REAL_TIME ? "real time" : "virtual time, as fast as the pipeline keeps up")
                 + ")");
     }
 
