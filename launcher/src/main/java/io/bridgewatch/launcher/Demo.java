@@ -10,6 +10,8 @@ import io.bridgewatch.schema.topics.TopicProvisioner;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.StreamsApp;
 import io.bridgewatch.streams.StreamsAppConfig;
+import io.bridgewatch.streams.export.ResultMetrics;
+import io.bridgewatch.streams.export.ResultsExporter;
 import io.opentelemetry.api.metrics.Meter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,6 +34,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * per simulated node fed by the fleet simulator, and a reader that prints what comes back from the result topics.
  */
 final class Demo implements AutoCloseable {
+    /** Result series not refreshed for this long leave the metrics endpoint (a node left, a cohort changed). */
+    private static final Duration RESULTS_STALE_AFTER = Duration.ofMinutes(5);
     private static final java.util.Set<String> INPUT_TOPICS = java.util.Set.of(Topics.CROSSINGS, Topics.KERNELS,
             Topics.SERVING);
     private final DemoSettings settings;
@@ -67,6 +71,14 @@ final class Demo implements AutoCloseable {
                 settings.topology()));
         streams.start();
         resources.add(0, streams);
+        ResultMetrics metrics = new ResultMetrics(meter, RESULTS_STALE_AFTER, java.time.Clock.systemUTC());
+        resources.add(0, metrics);
+        ResultsExporter exporter = new ResultsExporter(bootstrapServers,
+                "bridgewatch-exporter-" + Long.toHexString(System.nanoTime()), metrics);
+        Thread exporterThread = new Thread(exporter, "demo-results-exporter");
+        exporterThread.setDaemon(true);
+        exporterThread.start();
+        resources.add(0, exporter);
         ResultsReader reader = new ResultsReader(bootstrapServers, view);
         Thread readerThread = new Thread(reader, "demo-results-reader");
         readerThread.setDaemon(true);

@@ -1,6 +1,7 @@
 package io.bridgewatch.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.bridgewatch.collector.sim.FleetSimulator;
 import io.bridgewatch.collector.sim.GroundTruth;
@@ -12,7 +13,12 @@ import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.TopologyConfig;
+import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,10 +42,15 @@ class DemoIT {
     private static final ByteArrayOutputStream OUTPUT = new ByteArrayOutputStream();
     private static Demo demo;
     private static SdkMeterProvider meters;
+    private static int metricsPort;
 
     @BeforeAll
     static void runDemo() throws Exception {
-        meters = SdkMeterProvider.builder().build();
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            metricsPort = free.getLocalPort();
+        }
+        meters = SdkMeterProvider.builder().registerMetricReader(PrometheusHttpServer.builder()
+                .setHost("127.0.0.1").setPort(metricsPort).build()).build();
         demo = new Demo(new DemoSettings(null, ScenarioLoader.loadDefault(), Duration.ofSeconds(60),
                 FleetSimulator.Pacing.LOCKSTEP, Duration.ofHours(1), START_NS, TopologyConfig.DEFAULTS),
                 new PrintStream(OUTPUT, true, StandardCharsets.UTF_8), meters.get("test"));
@@ -80,6 +91,27 @@ class DemoIT {
                         .isCloseTo(expected, org.assertj.core.data.Percentage.withPercentage(5));
             }
         }
+    }
+
+    @Test
+    void shouldServeTheResultsAsPrometheusMetricsWithNodeLabels() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build();
+        String[] body = new String[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            body[0] = http.send(scrape, HttpResponse.BodyHandlers.ofString()).body();
+            return body[0].contains("bridgewatch_bridge_toll_seconds{");
+        });
+        assertThat(body[0]).contains("# HELP bridgewatch_bridge_toll_seconds", "bridgewatch_async_blocked_ratio{",
+                "bridgewatch_copy_concurrency_index{", "bridgewatch_bridge_bandwidth_bytes_per_second{",
+                "bridgewatch_bridge_cost_seconds{", "bridgewatch_phase_duration_seconds{");
+        String ccToll = body[0].lines().filter(l -> l.startsWith("bridgewatch_bridge_toll_seconds{")
+                        && l.contains("node=\"h200-cc-c32\"") && l.contains("direction=\"H2D\"")
+                        && l.contains("host_memory=\"PINNED\""))
+                .findFirst().orElseThrow();
+        assertThat(ccToll).contains("cc_mode=\"ON\"", "cohort=\"NVIDIA H200|580|VLLM|0.14.1|Qwen3-27B-FP8|c32\"");
+        assertThat(Double.parseDouble(ccToll.substring(ccToll.lastIndexOf(' ') + 1)))
+                .isCloseTo(330e-6, org.assertj.core.data.Percentage.withPercentage(5));
     }
 
     @Test
