@@ -10,6 +10,7 @@ import io.bridgewatch.schema.topics.TopicProvisioner;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.StreamsApp;
 import io.bridgewatch.streams.StreamsAppConfig;
+import io.bridgewatch.streams.export.PipelineHealthMetrics;
 import io.bridgewatch.streams.export.ResultMetrics;
 import io.bridgewatch.streams.export.ResultsExporter;
 import io.opentelemetry.api.metrics.Meter;
@@ -71,6 +72,7 @@ final class Demo implements AutoCloseable {
                 settings.topology()));
         streams.start();
         resources.add(0, streams);
+        resources.add(0, new PipelineHealthMetrics(meter, streams.streams(), INPUT_TOPICS));
         ResultMetrics metrics = new ResultMetrics(meter, RESULTS_STALE_AFTER, java.time.Clock.systemUTC());
         resources.add(0, metrics);
         ResultsExporter exporter = new ResultsExporter(bootstrapServers,

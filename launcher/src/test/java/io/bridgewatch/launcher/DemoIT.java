@@ -104,7 +104,8 @@ class DemoIT {
         });
         assertThat(body[0]).contains("# HELP bridgewatch_bridge_toll_seconds", "bridgewatch_async_blocked_ratio{",
                 "bridgewatch_copy_concurrency_index{", "bridgewatch_bridge_bandwidth_bytes_per_second{",
-                "bridgewatch_bridge_cost_seconds{", "bridgewatch_phase_duration_seconds{");
+                "bridgewatch_bridge_cost_seconds{", "bridgewatch_phase_duration_seconds{",
+                "bridgewatch_streams_input_lag ", "bridgewatch_unreadable_records_total ");
         String ccToll = body[0].lines().filter(l -> l.startsWith("bridgewatch_bridge_toll_seconds{")
                         && l.contains("node=\"h200-cc-c32\"") && l.contains("direction=\"H2D\"")
                         && l.contains("host_memory=\"PINNED\""))
