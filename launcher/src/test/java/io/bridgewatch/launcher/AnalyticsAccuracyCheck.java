@@ -15,12 +15,14 @@ import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.TopologyConfig;
+import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.assertj.core.data.Percentage;
 
@@ -36,7 +38,7 @@ abstract class AnalyticsAccuracyCheck {
 
     /** The pipeline's results and the truth of one run. */
     record Run(List<BridgeCostWindow> costs, List<ConcurrencyWindow> concurrency, List<CohortComparison> cohorts,
-            FleetTruth truth) {
+            FleetTruth truth, Set<String> scrapedMetrics) {
     }
 
     static Run run(boolean gpuTracing) throws Exception {
@@ -44,7 +46,13 @@ abstract class AnalyticsAccuracyCheck {
         Scenario scenario = new Scenario(base.seed(), base.defaults().withGpuTracing(gpuTracing), base.bridge(),
                 base.nodes());
         FleetTruth truth = new FleetTruth(scenario, START_NS, RUN, TopologyConfig.DEFAULT_NODE_WINDOW);
-        try (SdkMeterProvider meters = SdkMeterProvider.builder().build();
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        try (SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(PrometheusHttpServer.builder()
+                        .setHost("127.0.0.1").setPort(port).build()).build();
+                MetricsScraper scraper = new MetricsScraper("http://127.0.0.1:" + port + "/metrics");
                 Demo demo = new Demo(new DemoSettings(null, scenario, RUN, FleetSimulator.Pacing.LOCKSTEP,
                         Duration.ofHours(1), START_NS, TopologyConfig.DEFAULTS), new PrintStream(OutputStream.nullOutputStream()),
                         meters.get("test"))) {
@@ -62,7 +70,7 @@ abstract class AnalyticsAccuracyCheck {
             List<ConcurrencyWindow> concurrency = TopicReader.readUntil(kafka, Topics.CONCURRENCY,
                     BridgewatchSerdes.of(ConcurrencyWindow.class).deserializer(), read -> !read.isEmpty(),
                     Duration.ofSeconds(30));
-            return new Run(costs, concurrency, cohorts, truth);
+            return new Run(costs, concurrency, cohorts, truth, scraper.metricNames());
         }
     }
 

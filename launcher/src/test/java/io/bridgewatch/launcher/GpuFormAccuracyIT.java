@@ -84,6 +84,16 @@ class GpuFormAccuracyIT extends AnalyticsAccuracyCheck {
     }
 
     @Test
+    void shouldExportEveryMetricTheDashboardsQuery() throws Exception {
+        java.util.Set<String> expected = new java.util.TreeSet<>(
+                io.bridgewatch.launcher.grafana.DashboardsTest.metricsUsed());
+        // Undefined in this fleet: the simulator's decode copies share one stream, so the reference never overlaps
+        // copies (C_ref = 1) and concurrency loss is null, with its reason, rather than a number.
+        expected.remove("bridgewatch_concurrency_loss_ratio");
+        assertThat(run.scrapedMetrics()).containsAll(expected);
+    }
+
+    @Test
     void shouldReportComputeParityWithinTwoPercentOfOne() {
         cohortWindow(run).forEach((cohort, variants) -> variants.values().stream()
                 .filter(row -> !row.getVariant().equals("reference"))
