@@ -46,8 +46,13 @@ final class DemoCommand implements Callable<Integer> {
     Duration refresh;
 
     @Option(names = "--metrics-port", defaultValue = "0",
-            description = "Serve the collectors' metrics for Prometheus on 127.0.0.1:PORT (0: off).")
+            description = "Serve the results and the collectors' metrics for Prometheus on PORT (0: off).")
     int metricsPort;
+
+    @Option(names = "--metrics-host", defaultValue = "127.0.0.1",
+            description = "Address the metrics endpoint binds to (0.0.0.0 to be scraped from other hosts or containers;"
+                    + " default: ${DEFAULT-VALUE}).")
+    String metricsHost;
 
     @Override
     public Integer call() throws Exception {
@@ -69,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         SdkMeterProviderBuilder meters = SdkMeterProvider.builder();
         if (metricsPort > 0) {
-            meters.registerMetricReader(PrometheusHttpServer.builder().setHost("127.0.0.1").setPort(metricsPort)
+            meters.registerMetricReader(PrometheusHttpServer.builder().setHost(metricsHost).setPort(metricsPort)
                     .build());
         }
         DemoSettings settings = new DemoSettings(bootstrapServers, fleet, duration,

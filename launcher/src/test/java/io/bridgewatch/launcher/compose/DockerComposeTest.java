@@ -1,0 +1,101 @@
+package io.bridgewatch.launcher.compose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docker-compose.yml cannot run here (no Docker engine), so it is checked as a file: the services, that every
+ * mounted file exists, that the pieces point at each other (scrape target, rule files, dashboards path), and the
+ * Prometheus and Alertmanager configs it mounts with their own checkers when installed.
+ */
+class DockerComposeTest {
+    private static final Path REPO = Path.of(System.getProperty("bridgewatch.repo.dir", ".."));
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @Test
+    void shouldDefineThePipelineWithMountsThatExist() throws IOException {
+        JsonNode services = YAML.readTree(REPO.resolve("docker-compose.yml").toFile()).get("services");
+        List<String> names = new ArrayList<>();
+        services.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactlyInAnyOrder("kafka", "bridgewatch", "prometheus", "alertmanager", "grafana");
+        for (JsonNode service : services) {
+            assertThat(service.get("image").asText()).as("pinned image").matches(".+:.+");
+            for (JsonNode volume : service.path("volumes")) {
+                String host = volume.asText().split(":")[0];
+                if (host.startsWith(".")) {
+                    assertThat(REPO.resolve(host).normalize()).as("mounted %s", host).exists();
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldWireScrapingRulesAndDashboardsTogether() throws IOException {
+        JsonNode services = YAML.readTree(REPO.resolve("docker-compose.yml").toFile()).get("services");
+        String command = services.at("/bridgewatch/command").toString();
+        JsonNode prometheus = YAML.readTree(REPO.resolve("grafana/prometheus/prometheus.yml").toFile());
+        String target = prometheus.at("/scrape_configs/0/static_configs/0/targets/0").asText();
+        assertThat(target).isEqualTo("bridgewatch:" + argument(command, "--metrics-port"));
+        assertThat(argument(command, "--metrics-host")).isEqualTo("0.0.0.0");
+        assertThat(argument(command, "--bootstrap-servers")).isEqualTo("kafka:9092");
+        assertThat(services.at("/prometheus/volumes").toString())
+                .contains("./grafana/alerts:/etc/prometheus/alerts");
+        assertThat(prometheus.at("/rule_files/0").asText())
+                .isEqualTo("/etc/prometheus/alerts/bridgewatch.rules.yml");
+        assertThat(REPO.resolve("grafana/alerts/bridgewatch.rules.yml")).exists();
+        String dashboardsPath = YAML.readTree(REPO.resolve("grafana/provisioning/dashboards/bridgewatch.yaml")
+                .toFile()).at("/providers/0/options/path").asText();
+        assertThat(services.at("/grafana/volumes").toString())
+                .contains("./grafana/dashboards:" + dashboardsPath);
+        assertThat(prometheus.at("/alerting/alertmanagers/0/static_configs/0/targets/0").asText())
+                .isEqualTo("alertmanager:9093");
+    }
+
+    @Test
+    void shouldMountConfigsThatPrometheusAndAlertmanagerAccept() throws Exception {
+        assertThat(run("promtool", "check", "config", "--syntax-only",
+                REPO.resolve("grafana/prometheus/prometheus.yml").toString())).contains("SUCCESS");
+        assertThat(run("amtool", "check-config", REPO.resolve("grafana/alertmanager/alertmanager.yml").toString()))
+                .contains("SUCCESS");
+    }
+
+    private static String argument(String command, String option) {
+        String[] parts = command.replaceAll("[\\[\\]\"]", "").split(",");
+        for (int i = 0; i < parts.length - 1; i++) {
+            if (parts[i].strip().equals(option)) {
+                return parts[i + 1].strip();
+            }
+        }
+        throw new AssertionError(option + " missing from " + command);
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        assumeTrue(onPath(command[0]), command[0] + " not installed (.ci/run installs the Debian packages)");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
