@@ -15,10 +15,21 @@ import io.bridgewatch.schema.HostMemoryKind;
 public final class BridgeModel {
     private final boolean confidential;
     private final BridgeParameters parameters;
+    private final double tollFactor;
 
     public BridgeModel(boolean confidential, BridgeParameters parameters) {
+        this(confidential, parameters, 1.0);
+    }
+
+    private BridgeModel(boolean confidential, BridgeParameters parameters, double tollFactor) {
         this.confidential = confidential;
         this.parameters = parameters;
+        this.tollFactor = tollFactor;
+    }
+
+    /** The same bridge with every toll multiplied by {@code factor} (a driver update, see {@link TollChange}). */
+    public BridgeModel withTollFactor(double factor) {
+        return new BridgeModel(confidential, parameters, tollFactor * factor);
     }
 
     public boolean confidential() {
@@ -29,18 +40,19 @@ public final class BridgeModel {
     public double durationNs(Direction direction, HostMemoryKind memory, long bytes) {
         BridgeParameters.Path path = referencePath(direction, memory);
         if (!confidential) {
-            return path.toll() + bytes / path.bandwidth() * 1e9;
+            return path.toll() * tollFactor + bytes / path.bandwidth() * 1e9;
         }
         BridgeParameters.Confidential cc = parameters.confidential();
         long crossings = memory == HostMemoryKind.PAGEABLE
                 ? Math.max(1, (bytes + cc.pageableStagingChunk() - 1) / cc.pageableStagingChunk())
                 : 1;
-        return crossings * cc.toll() + bytes / (path.bandwidth() * ratio(direction)) * 1e9;
+        return crossings * cc.toll() * tollFactor + bytes / (path.bandwidth() * ratio(direction)) * 1e9;
     }
 
     /** The true fixed cost of one crossing on this path, in seconds (simulator ground truth). */
     public double tollSeconds(Direction direction, HostMemoryKind memory) {
-        return (confidential ? parameters.confidential().toll() : referencePath(direction, memory).toll()) / 1e9;
+        return (confidential ? parameters.confidential().toll() : referencePath(direction, memory).toll()) * tollFactor
+                / 1e9;
     }
 
     /** The true bandwidth of this path in bytes per second (simulator ground truth; pinned memory). */

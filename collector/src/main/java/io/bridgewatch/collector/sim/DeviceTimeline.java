@@ -27,16 +27,21 @@ final class DeviceTimeline {
 
     private final String nodeId;
     private final int pid;
-    private final BridgeModel bridge;
     private final SplittableRandom random;
     private final TimedEventBuffer events;
     private final boolean gpuTimestamps;
+    private BridgeModel bridge;
+    private final TollChange tollChange;
+    private final long startNs;
+    private boolean tollChanged;
     private final Map<Long, Long> streamTailNs = new HashMap<>();
     private final Map<String, Long> laneFreeNs = new HashMap<>();
     private long nextCorrelationId = 1;
 
     DeviceTimeline(String nodeId, int pid, BridgeModel bridge, SplittableRandom random, TimedEventBuffer events,
-            boolean gpuTimestamps) {
+            boolean gpuTimestamps, TollChange tollChange, long startNs) {
+        this.tollChange = tollChange;
+        this.startNs = startNs;
         this.nodeId = nodeId;
         this.gpuTimestamps = gpuTimestamps;
         this.pid = pid;
@@ -55,6 +60,10 @@ final class DeviceTimeline {
     }
 
     CopyResult copy(long issueNs, Copy c) {
+        if (tollChange != null && !tollChanged && issueNs >= startNs + tollChange.after()) {
+            bridge = bridge.withTollFactor(tollChange.factor());
+            tollChanged = true;
+        }
         String lane = bridge.laneOf(c.contextId(), c.direction());
         long gpuStart = max(issueNs, tail(c.streamId()), c.dependsOnNs(), laneFreeNs.getOrDefault(lane, 0L));
         long gpuEnd = gpuStart + Math.round(bridge.durationNs(c.direction(), c.memory(), c.bytes())

@@ -43,6 +43,7 @@ public final class GroundTruth {
         return nodeId;
     }
 
+    /** The true toll of the path, in seconds (before a scenario's toll change, if the node has one). */
     public double tollSeconds(Direction direction, HostMemoryKind memory) {
         return bridge.tollSeconds(direction, memory);
     }

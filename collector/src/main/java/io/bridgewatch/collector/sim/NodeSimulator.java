@@ -28,7 +28,8 @@ public final class NodeSimulator {
         SplittableRandom random = new SplittableRandom(scenario.seed() * 1_000_003L + node.id().hashCode());
         this.truth = new GroundTruth(node.id(), bridge);
         this.meter = new ServingMeter(node.id(), node.concurrency(), startNs, SERVING_INTERVAL_NS, events);
-        DeviceTimeline device = new DeviceTimeline(node.id(), pid, bridge, random, events, defaults.gpuTracing());
+        DeviceTimeline device = new DeviceTimeline(node.id(), pid, bridge, random, events, defaults.gpuTracing(),
+                node.tollChange(), startNs);
         this.engine = new ServingEngine(node, defaults, device, meter, truth, pid, startNs);
         this.info = nodeInfo(node, defaults, startNs);
     }

@@ -8,7 +8,7 @@ import java.util.TreeSet;
 
 /** One simulated node as the scenario file describes it; unset fields fall back to the scenario's defaults. */
 public record NodeSpec(String id, CcMode ccMode, Integer concurrency, List<String> mitigations,
-        String driverVersion, String engineVersion, Map<String, String> labels) {
+        String driverVersion, String engineVersion, Map<String, String> labels, TollChange tollChange) {
 
     public NodeSpec {
         if (id == null || id.isBlank()) {

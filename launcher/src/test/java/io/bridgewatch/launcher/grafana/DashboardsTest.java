@@ -61,6 +61,23 @@ public class DashboardsTest {
         }
     }
 
+    /**
+     * Every panel query of every committed dashboard, as Prometheus would run it with every variable at "All" and
+     * a 1 m rate interval.
+     */
+    public static List<String> queries() throws IOException {
+        List<String> queries = new ArrayList<>();
+        for (JsonNode dashboard : committed()) {
+            for (JsonNode panel : dashboard.get("panels")) {
+                for (JsonNode target : panel.get("targets")) {
+                    queries.add(target.get("expr").asText().replaceAll("\\$(cohort|node|gpu)", ".*")
+                            .replace("$__rate_interval", "1m"));
+                }
+            }
+        }
+        return queries;
+    }
+
     /** Every metric any panel or variable of any committed dashboard queries. */
     public static Set<String> metricsUsed() throws IOException {
         Set<String> metrics = new TreeSet<>();
