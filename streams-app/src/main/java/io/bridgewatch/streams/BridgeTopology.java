@@ -1,5 +1,6 @@
 package io.bridgewatch.streams;
 
+import io.bridgewatch.schema.BridgeAlert;
 import io.bridgewatch.schema.BridgeCostWindow;
 import io.bridgewatch.schema.CohortComparison;
 import io.bridgewatch.schema.ComputeParity;
@@ -31,6 +32,8 @@ import io.bridgewatch.streams.parity.KernelDurationAggregator;
 import io.bridgewatch.streams.phase.BridgeFitProcessor;
 import io.bridgewatch.streams.phase.PhaseEvents;
 import io.bridgewatch.streams.phase.PhaseOccurrenceProcessor;
+import io.bridgewatch.streams.regression.TollObservations;
+import io.bridgewatch.streams.regression.TollRegressionDetector;
 import io.bridgewatch.streams.window.NodeWindowAggregation;
 import io.bridgewatch.streams.window.NodeWindowProcessor;
 import io.bridgewatch.streams.window.ObjectCacheStoreBuilder;
@@ -40,6 +43,8 @@ import io.bridgewatch.streams.internal.IntervalSample;
 import io.bridgewatch.streams.internal.KernelWindowState;
 import io.bridgewatch.streams.internal.PhaseOccurrenceState;
 import io.bridgewatch.streams.internal.RouteFit;
+import io.bridgewatch.streams.internal.TollBaselineState;
+import io.bridgewatch.streams.internal.TollObservation;
 import io.bridgewatch.streams.late.Gated;
 import io.bridgewatch.streams.late.LateRecordGate;
 import java.time.Duration;
@@ -121,6 +126,7 @@ public final class BridgeTopology {
         KStream<String, PhaseOccurrence> phases = phases(costSamples, kernels, costs, config);
         KStream<String, CohortSample> kernelDurations = kernelDurations(kernels, config);
         cohorts(serving, costs, concurrency, phases, kernelDurations, config);
+        tollRegressions(builder, costs, config);
         return builder.build();
     }
 
@@ -162,6 +168,25 @@ public final class BridgeTopology {
         results.to(Topics.CONCURRENCY, Produced.with(Serdes.String(), BridgewatchSerdes.of(ConcurrencyWindow.class))
                 .withName("concurrency-sink"));
         return results;
+    }
+
+    /**
+     * In-stream regression detection (DESIGN 4.7): node-window tolls regrouped by cohort, cc mode, direction and host
+     * memory (a second repartition, of one record per node window), judged against the cohort's rolling baseline;
+     * alerts go to the alerts topic keyed by node.
+     */
+    private static void tollRegressions(StreamsBuilder builder, KStream<String, BridgeCostWindow> costs,
+            TopologyConfig config) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TOLL_BASELINES),
+                Serdes.String(), BridgewatchSerdes.of(TollBaselineState.class)));
+        costs.process(TollObservations::new, Named.as("toll-observations"), StoreNames.NODE_INFO)
+                .repartition(Repartitioned.<String, TollObservation>as("toll-baselines")
+                        .withKeySerde(Serdes.String()).withValueSerde(BridgewatchSerdes.of(TollObservation.class)))
+                .processValues(() -> new TollRegressionDetector(config.regressionThreshold(),
+                        config.regressionHalfLife()), Named.as("toll-regression"), StoreNames.TOLL_BASELINES)
+                .selectKey((key, alert) -> alert.getNodeId(), Named.as("toll-alerts-by-node"))
+                .to(Topics.ALERTS, Produced.with(Serdes.String(), BridgewatchSerdes.of(BridgeAlert.class))
+                        .withName("alerts-sink"));
     }
 
     /** Final results of tumbling node windows, on an object-cached store (see {@link NodeWindowProcessor}). */

@@ -18,6 +18,8 @@ public final class StoreNames {
     public static final String PHASE_OCCURRENCES = "phase-occurrences";
     /** Latest NodeInfo per node (the table events are enriched with). */
     public static final String NODE_INFO = "node-info";
+    /** Rolling toll baselines per (cohort, cc mode, direction, host memory), and the nodes regressed. */
+    public static final String TOLL_BASELINES = "toll-baselines";
     /** Windowed per-variant figures per cohort. */
     public static final String COHORT_WINDOWS = "cohort-windows";
 

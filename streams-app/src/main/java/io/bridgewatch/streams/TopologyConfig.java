@@ -18,22 +18,27 @@ import java.time.Duration;
  *     call as blocked above max(50 us, 10x this) (DESIGN 4.2); zero when unknown
  * @param phaseGap a phase occurrence ends when no event of its phase comes for this long (DESIGN 4.5)
  * @param baseline reference figures for cohorts without live cc_mode=OFF nodes
+ * @param regressionThreshold a node whose toll exceeds its cohort's rolling baseline by this ratio is regressed
+ * @param regressionHalfLife half-life (event time) of the cohort's rolling toll baseline
  */
 public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohortWindow, Duration cohortGrace,
-        Duration reorderSlack, Duration referenceAsyncP99, Duration phaseGap, ReferenceBaseline baseline) {
+        Duration reorderSlack, Duration referenceAsyncP99, Duration phaseGap, ReferenceBaseline baseline,
+        double regressionThreshold, Duration regressionHalfLife) {
     public static final Duration DEFAULT_NODE_WINDOW = Duration.ofSeconds(10);
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
     public static final Duration DEFAULT_COHORT_WINDOW = Duration.ofSeconds(60);
     public static final Duration DEFAULT_COHORT_GRACE = Duration.ofSeconds(60);
     public static final Duration DEFAULT_REORDER_SLACK = Duration.ofMillis(100);
     public static final Duration DEFAULT_PHASE_GAP = Duration.ofSeconds(1);
+    public static final double DEFAULT_REGRESSION_THRESHOLD = 1.25;
+    public static final Duration DEFAULT_REGRESSION_HALF_LIFE = Duration.ofDays(1);
 
     public static final TopologyConfig DEFAULTS = new TopologyConfig(DEFAULT_NODE_WINDOW, DEFAULT_GRACE);
 
     /** Node windows and grace as given, everything else at its default. */
     public TopologyConfig(Duration nodeWindow, Duration grace) {
         this(nodeWindow, grace, DEFAULT_COHORT_WINDOW, DEFAULT_COHORT_GRACE, DEFAULT_REORDER_SLACK, Duration.ZERO,
-                DEFAULT_PHASE_GAP, ReferenceBaseline.NONE);
+                DEFAULT_PHASE_GAP, ReferenceBaseline.NONE, DEFAULT_REGRESSION_THRESHOLD, DEFAULT_REGRESSION_HALF_LIFE);
     }
 
     public TopologyConfig {
@@ -45,6 +50,10 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
         requireNotNegative("reference async p99", referenceAsyncP99);
         requirePositive("phase gap", phaseGap);
         baseline = baseline == null ? ReferenceBaseline.NONE : baseline;
+        requirePositive("regression half-life", regressionHalfLife);
+        if (!(regressionThreshold > 1)) {
+            throw new IllegalArgumentException("regression threshold must be above 1, got " + regressionThreshold);
+        }
         if (cohortWindow.toMillis() % nodeWindow.toMillis() != 0) {
             throw new IllegalArgumentException("cohort window " + cohortWindow
                     + " must be a whole number of node windows (" + nodeWindow + ")");
@@ -54,7 +63,7 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
     /** The same config with reference figures from a baseline file. */
     public TopologyConfig withBaseline(ReferenceBaseline referenceBaseline) {
         return new TopologyConfig(nodeWindow, grace, cohortWindow, cohortGrace, reorderSlack, referenceAsyncP99,
-                phaseGap, referenceBaseline);
+                phaseGap, referenceBaseline, regressionThreshold, regressionHalfLife);
     }
 
     private static void requirePositive(String name, Duration value) {

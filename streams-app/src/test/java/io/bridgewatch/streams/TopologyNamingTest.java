@@ -48,12 +48,16 @@ class TopologyNamingTest {
                 "cohort-inputs-late", "cohort-inputs-late-letters", "cohort-inputs-late-sink", "cohort-inputs-on-time",
                 "cohort-inputs-on-time-values", "cohort-aggregate",
                 "cohort-final", "cohort-closed", "cohort-results", "mitigation-sink", "compute-parity-results",
-                "compute-parity-sink");
+                "compute-parity-sink",
+                // 4.7 in-stream regression detection
+                "toll-observations", "toll-baselines-repartition-filter", "toll-baselines-repartition-sink",
+                "toll-baselines-repartition-source", "toll-regression", "toll-alerts-by-node", "alerts-sink");
         assertThat(stores).containsExactlyInAnyOrder(StoreNames.STREAM_TAILS, StoreNames.HOST_TAILS,
                 StoreNames.BRIDGE_COST_WINDOWS, StoreNames.CONCURRENCY_WINDOWS, StoreNames.KERNEL_WINDOWS,
                 StoreNames.NODE_BRIDGE_FIT, StoreNames.PHASE_OCCURRENCES, StoreNames.NODE_INFO,
-                StoreNames.COHORT_WINDOWS, "cohort-final-store");
+                StoreNames.COHORT_WINDOWS, "cohort-final-store", StoreNames.TOLL_BASELINES);
         assertThat(description.subtopologies())
-                .as("one repartition only: node results regrouped by cohort; node id is the key before it").hasSize(2);
+                .as("node id is the key of all node-level work; only node results are regrouped (by cohort, and by"
+                        + " cohort route for the regression baselines)").hasSize(3);
     }
 }
