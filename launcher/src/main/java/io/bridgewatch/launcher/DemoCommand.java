@@ -6,9 +6,11 @@ import io.bridgewatch.collector.sim.ScenarioException;
 import io.bridgewatch.collector.sim.ScenarioLoader;
 import io.bridgewatch.streams.TopologyConfig;
 import io.bridgewatch.streams.cohort.ReferenceBaseline;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -49,6 +51,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "Serve the results and the collectors' metrics for Prometheus on PORT (0: off).")
     int metricsPort;
 
+    @Option(names = "--otlp-endpoint",
+            description = "Also push the metrics every 10 s over OTLP/HTTP to this URL, e.g. "
+                    + "http://localhost:4318/v1/metrics (an OpenTelemetry Collector).")
+    String otlpEndpoint;
+
     @Option(names = "--metrics-host", defaultValue = "127.0.0.1",
             description = "Address the metrics endpoint binds to (0.0.0.0 to be scraped from other hosts or containers;"
                     + " default: ${DEFAULT-VALUE}).")
@@ -73,6 +80,10 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         SdkMeterProviderBuilder meters = SdkMeterProvider.builder();
+        if (otlpEndpoint != null) {
+            meters.registerMetricReader(PeriodicMetricReader.builder(OtlpHttpMetricExporter.builder()
+                    .setEndpoint(otlpEndpoint).build()).setInterval(Duration.ofSeconds(10)).build());
+        }
         if (metricsPort > 0) {
             meters.registerMetricReader(PrometheusHttpServer.builder().setHost(metricsHost).setPort(metricsPort)
                     .build());

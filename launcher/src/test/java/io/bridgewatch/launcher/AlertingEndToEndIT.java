@@ -11,7 +11,10 @@ import io.bridgewatch.collector.sim.Scenario;
 import io.bridgewatch.collector.sim.ScenarioLoader;
 import io.bridgewatch.collector.sim.TollChange;
 import io.bridgewatch.launcher.grafana.DashboardsTest;
+import io.bridgewatch.schema.BridgeAlert;
 import io.bridgewatch.schema.CcMode;
+import io.bridgewatch.schema.serde.BridgewatchSerdes;
+import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.TopologyConfig;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -59,6 +62,14 @@ class AlertingEndToEndIT {
             assertThat(deliveredAlerts(stack)).as(stack.logs()).filteredOn(a -> a.startsWith("BridgewatchTollRegression"))
                     .containsOnly("BridgewatchTollRegression h200-cc-c32");
 
+            // The in-stream detector said the same on the alerts topic.
+            List<BridgeAlert> inStream = TopicReader.readUntil(demo.bootstrapServers(), Topics.ALERTS,
+                    BridgewatchSerdes.of(BridgeAlert.class).deserializer(), read -> read.stream().anyMatch(a ->
+                            a.getNodeId().equals("h200-cc-c32") && a.getStatus().equals("FIRING")),
+                    Duration.ofSeconds(30));
+            assertThat(inStream).filteredOn(a -> a.getStatus().equals("FIRING")).extracting(BridgeAlert::getNodeId)
+                    .containsOnly("h200-cc-c32");
+
             // Undefined for this fleet (its reference never overlaps copies): bridgewatch_concurrency_loss_ratio.
             Set<String> empty = new TreeSet<>();
             for (String query : DashboardsTest.queries()) {
@@ -92,6 +103,9 @@ class AlertingEndToEndIT {
             Thread.sleep(Duration.ofSeconds(10).toMillis());
             assertThat(stack.alerts()).as(stack.logs()).isEmpty();
             assertThat(stack.deliveries()).isEmpty();
+            assertThat(TopicReader.readUntil(demo.bootstrapServers(), Topics.ALERTS,
+                    BridgewatchSerdes.of(BridgeAlert.class).deserializer(), read -> true, Duration.ofSeconds(5)))
+                    .as("in-stream alerts").isEmpty();
         }
     }
 
