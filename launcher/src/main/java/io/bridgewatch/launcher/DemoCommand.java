@@ -47,8 +47,9 @@ final class DemoCommand implements Callable<Integer> {
             description = "How often to print the table. Default: ${DEFAULT-VALUE}.")
     Duration refresh;
 
-    @Option(names = "--metrics-port", defaultValue = "0",
-            description = "Serve the results and the collectors' metrics for Prometheus on PORT (0: off).")
+    @Option(names = "--metrics-port", defaultValue = "9464",
+            description = "Serve the results and the collectors' metrics for Prometheus on PORT (0: off; default: "
+                    + "${DEFAULT-VALUE}).")
     int metricsPort;
 
     @Option(names = "--otlp-endpoint",
@@ -85,8 +86,15 @@ final class DemoCommand implements Callable<Integer> {
                     .setEndpoint(otlpEndpoint).build()).setInterval(Duration.ofSeconds(10)).build());
         }
         if (metricsPort > 0) {
-            meters.registerMetricReader(PrometheusHttpServer.builder().setHost(metricsHost).setPort(metricsPort)
-                    .build());
+            try {
+                meters.registerMetricReader(PrometheusHttpServer.builder().setHost(metricsHost).setPort(metricsPort)
+                        .build());
+                System.out.println("Metrics for Prometheus on http://" + metricsHost + ":" + metricsPort + "/metrics");
+            } catch (RuntimeException e) {
+                // A busy port must not stop the demo: it runs on without the endpoint and says so.
+                System.err.println("bridgewatch demo: no metrics endpoint on " + metricsHost + ":" + metricsPort
+                        + " (" + e.getMessage() + "); use --metrics-port to pick another port");
+            }
         }
         DemoSettings settings = new DemoSettings(bootstrapServers, fleet, duration,
                 virtualTime ? FleetSimulator.Pacing.LOCKSTEP : FleetSimulator.Pacing.REAL_TIME, refresh,
