@@ -12,7 +12,7 @@ import io.bridgewatch.streams.StreamsApp;
 import io.bridgewatch.streams.StreamsAppConfig;
 import io.bridgewatch.streams.export.PipelineHealthMetrics;
 import io.bridgewatch.streams.export.ResultMetrics;
-import io.bridgewatch.streams.export.ResultsExporter;
+import io.bridgewatch.streams.export.ResultTopicsReader;
 import io.opentelemetry.api.metrics.Meter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -75,13 +75,16 @@ final class Demo implements AutoCloseable {
         resources.add(0, new PipelineHealthMetrics(meter, streams.streams(), INPUT_TOPICS));
         ResultMetrics metrics = new ResultMetrics(meter, RESULTS_STALE_AFTER, java.time.Clock.systemUTC());
         resources.add(0, metrics);
-        ResultsExporter exporter = new ResultsExporter(bootstrapServers,
-                "bridgewatch-exporter-" + Long.toHexString(System.nanoTime()), metrics);
+        ResultTopicsReader exporter = new ResultTopicsReader(bootstrapServers,
+                "bridgewatch-exporter-" + Long.toHexString(System.nanoTime()), ResultTopicsReader.RESULTS, metrics);
         Thread exporterThread = new Thread(exporter, "demo-results-exporter");
         exporterThread.setDaemon(true);
         exporterThread.start();
         resources.add(0, exporter);
-        ResultsReader reader = new ResultsReader(bootstrapServers, view);
+        // The table reads every partition (a group of its own), including the serving samples.
+        ResultTopicsReader reader = new ResultTopicsReader(bootstrapServers,
+                "bridgewatch-demo-view-" + java.util.UUID.randomUUID(),
+                List.of(Topics.NODES, Topics.BRIDGE_COST, Topics.SERVING, Topics.MITIGATION), view);
         Thread readerThread = new Thread(reader, "demo-results-reader");
         readerThread.setDaemon(true);
         readerThread.start();

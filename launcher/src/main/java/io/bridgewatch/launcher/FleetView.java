@@ -1,6 +1,7 @@
 package io.bridgewatch.launcher;
 
 import io.bridgewatch.schema.BridgeCostWindow;
+import io.bridgewatch.streams.export.ResultHandler;
 import io.bridgewatch.schema.CohortComparison;
 import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
@@ -17,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * What the demo has read back from Kafka: node facts, the latest cost windows, recent serving samples and the latest
  * cohort comparisons.
  */
-final class FleetView {
+final class FleetView implements ResultHandler {
     private static final int SERVING_SAMPLES_KEPT = 10;
 
     /** The latest cost window of one node for one (direction, host memory) path. */
@@ -29,17 +30,20 @@ final class FleetView {
     private final Map<String, Deque<ServingSample>> serving = new ConcurrentHashMap<>();
     private final Map<String, CohortComparison> cohorts = new ConcurrentHashMap<>();
 
-    void node(NodeInfo info) {
+    @Override
+    public void node(NodeInfo info) {
         nodes.put(info.getNodeId(), info);
     }
 
-    void cost(BridgeCostWindow window) {
+    @Override
+    public void cost(BridgeCostWindow window) {
         costs.computeIfAbsent(window.getNodeId(), n -> new ConcurrentHashMap<>())
                 .merge(new PathKey(window.getDirection(), window.getHostMemory()), window,
                         (old, fresh) -> fresh.getWindowStartNs() >= old.getWindowStartNs() ? fresh : old);
     }
 
-    synchronized void serving(ServingSample sample) {
+    @Override
+    public synchronized void serving(ServingSample sample) {
         Deque<ServingSample> recent = serving.computeIfAbsent(sample.getNodeId(), n -> new ArrayDeque<>());
         recent.addLast(sample);
         while (recent.size() > SERVING_SAMPLES_KEPT) {
@@ -48,7 +52,8 @@ final class FleetView {
     }
 
     /** Keeps the latest closed window of each (cohort, variant). */
-    void cohort(CohortComparison comparison) {
+    @Override
+    public void cohort(CohortComparison comparison) {
         cohorts.merge(comparison.getCohort() + "\u0000" + comparison.getVariant(), comparison,
                 (old, fresh) -> fresh.getWindowStartNs() >= old.getWindowStartNs() ? fresh : old);
     }

@@ -7,8 +7,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
-/** Creates the topics that do not exist yet; existing topics are left as the cluster's operators set them. */
+/**
+ * Creates the topics that do not exist yet (existing topics are left as the cluster's operators set them), and
+ * returns once every partition of every topic has a leader: producing into a partition whose leader is still being
+ * elected gets NOT_LEADER_OR_FOLLOWER, and an idempotent producer that retries its first batches then can be stuck in
+ * out-of-order-sequence retries until its delivery timeout.
+ */
 public final class TopicProvisioner {
     private final Admin admin;
     private final short replicationFactor;
@@ -29,12 +35,35 @@ public final class TopicProvisioner {
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             }
+            awaitLeaders(specs.stream().map(TopicSpec::name).toList());
             return missing.stream().map(NewTopic::name).toList();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create Bridgewatch topics: " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitLeaders(List<String> topics) throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()
+                        .stream().flatMap(d -> d.partitions().stream()).allMatch(p -> p.leader() != null
+                                && !p.leader().isEmpty());
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("partitions of " + topics + " still without a leader after 30 s");
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
         }
     }
 }

@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the units, `_ratio` for fractions). Node-level results carry node, gpu, direction, host memory, form, plus the
  * node's cc mode and cohort from its NodeInfo; cohort-level results carry cohort, variant, cc mode and mitigation.
  */
-public final class ResultMetrics implements AutoCloseable {
+public final class ResultMetrics implements ResultHandler, AutoCloseable {
     static final AttributeKey<String> NODE = AttributeKey.stringKey("node");
     static final AttributeKey<String> GPU = AttributeKey.stringKey("gpu");
     static final AttributeKey<String> DIRECTION = AttributeKey.stringKey("direction");
@@ -70,10 +70,12 @@ public final class ResultMetrics implements AutoCloseable {
                 .buildWithCallback(m -> table.report(m, clock.millis())));
     }
 
+    @Override
     public void node(NodeInfo info) {
         nodes.put(info.getNodeId(), info);
     }
 
+    @Override
     public void cost(BridgeCostWindow w) {
         Attributes route = nodeAttributes(w.getNodeId(), w.getGpuIndex())
                 .put(DIRECTION, w.getDirection().name()).put(HOST_MEMORY, w.getHostMemory().name())
@@ -87,6 +89,7 @@ public final class ResultMetrics implements AutoCloseable {
         set("bridgewatch_bridge_cost", route.toBuilder().put(QUANTILE, "0.99").build(), w.getCostP99S());
     }
 
+    @Override
     public void concurrency(ConcurrencyWindow w) {
         Attributes row = nodeAttributes(w.getNodeId(), w.getGpuIndex())
                 .put(CONTEXT, w.getContextId() == null ? "all" : Long.toString(w.getContextId()))
@@ -95,11 +98,13 @@ public final class ResultMetrics implements AutoCloseable {
         set("bridgewatch_bridge_occupancy_ratio", row, w.getBridgeOccupancy());
     }
 
+    @Override
     public void phase(PhaseOccurrence p) {
         set("bridgewatch_phase_duration", nodeAttributes(p.getNodeId(), p.getGpuIndex())
                 .put(PHASE, p.getPhase().name()).build(), p.getDurationS());
     }
 
+    @Override
     public void cohort(CohortComparison c) {
         Attributes variant = Attributes.builder().put(COHORT, c.getCohort()).put(VARIANT, c.getVariant())
                 .put(CC_MODE, c.getCcMode().name())

@@ -21,23 +21,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the result topics (committed records only) and the node facts into {@link ResultMetrics}. Exporters of one
- * group share the partitions like the streams-app's instances; with the consumer's default range assignment an
- * exporter gets the same partitions of every topic, so the facts of exactly the nodes whose results it reads.
+ * Reads node facts and result topics (committed records only) into a {@link ResultHandler}: the metrics exporter,
+ * the demo's table. Readers of one group share the partitions like the streams-app's instances; with the consumer's
+ * default range assignment a reader gets the same partitions of every topic, so the facts of exactly the nodes
+ * whose results it reads.
  */
-public final class ResultsExporter implements Runnable, AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ResultsExporter.class);
+public final class ResultTopicsReader implements Runnable, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ResultTopicsReader.class);
+    /** What the metrics exporter reads. */
+    public static final List<String> RESULTS = List.of(Topics.NODES, Topics.BRIDGE_COST, Topics.CONCURRENCY,
+            Topics.PHASES, Topics.MITIGATION);
     private static final SingleObjectSerde<ConcurrencyWindow> CONCURRENCY = BridgewatchSerdes.of(ConcurrencyWindow.class);
     private static final SingleObjectSerde<PhaseOccurrence> PHASES = BridgewatchSerdes.of(PhaseOccurrence.class);
     private static final SingleObjectSerde<CohortComparison> COHORTS = BridgewatchSerdes.of(CohortComparison.class);
     private static final SingleObjectSerde<BridgeCostWindow> COSTS = BridgewatchSerdes.bridgeCostWindow();
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final ResultMetrics metrics;
+    private final List<String> topics;
+    private final ResultHandler handler;
     private volatile boolean running = true;
 
-    public ResultsExporter(String bootstrapServers, String groupId, ResultMetrics metrics) {
-        this.metrics = metrics;
+    public ResultTopicsReader(String bootstrapServers, String groupId, List<String> topics, ResultHandler handler) {
+        this.topics = List.copyOf(topics);
+        this.handler = handler;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
@@ -49,8 +55,7 @@ public final class ResultsExporter implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(Topics.NODES, Topics.BRIDGE_COST, Topics.CONCURRENCY, Topics.PHASES,
-                    Topics.MITIGATION));
+            consumer.subscribe(topics);
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
                     apply(record);
@@ -69,17 +74,19 @@ public final class ResultsExporter implements Runnable, AutoCloseable {
         }
         try {
             switch (record.topic()) {
-                case Topics.NODES -> metrics.node(BridgewatchSerdes.nodeInfo().deserialize(record.topic(),
+                case Topics.NODES -> handler.node(BridgewatchSerdes.nodeInfo().deserialize(record.topic(),
                         record.value()));
-                case Topics.BRIDGE_COST -> metrics.cost(COSTS.deserialize(record.topic(), record.value()));
-                case Topics.CONCURRENCY -> metrics.concurrency(CONCURRENCY.deserialize(record.topic(), record.value()));
-                case Topics.PHASES -> metrics.phase(PHASES.deserialize(record.topic(), record.value()));
-                case Topics.MITIGATION -> metrics.cohort(COHORTS.deserialize(record.topic(), record.value()));
+                case Topics.SERVING -> handler.serving(BridgewatchSerdes.servingSample().deserialize(record.topic(),
+                        record.value()));
+                case Topics.BRIDGE_COST -> handler.cost(COSTS.deserialize(record.topic(), record.value()));
+                case Topics.CONCURRENCY -> handler.concurrency(CONCURRENCY.deserialize(record.topic(), record.value()));
+                case Topics.PHASES -> handler.phase(PHASES.deserialize(record.topic(), record.value()));
+                case Topics.MITIGATION -> handler.cohort(COHORTS.deserialize(record.topic(), record.value()));
                 default -> {
                 }
             }
         } catch (SerializationException e) {
-            LOG.warn("exporter: skipping unreadable result {}-{}@{}: {}", record.topic(), record.partition(),
+            LOG.warn("skipping unreadable result {}-{}@{}: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
         }
     }
