@@ -91,6 +91,11 @@ public final class Collector implements EventSink, AutoCloseable {
         props.put(ProducerConfig.CLIENT_ID_CONFIG, config.clientId());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // One request in flight per broker: when the first batches of a fresh producer meet a partition whose
+        // leader is still moving in (NOT_LEADER_OR_FOLLOWER), later batches can reach the broker before the first is
+        // retried, and Kafka 4 brokers then refuse them as out of sequence until the delivery timeout. A node's event
+        // rate needs no pipelining: batches of up to 128 KiB every 20 ms.
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
