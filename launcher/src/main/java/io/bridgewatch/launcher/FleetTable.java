@@ -46,7 +46,7 @@ final class FleetTable {
                 "ITL x", "small H2D", "KV restore", "compute"));
         out.append(String.format(Locale.ROOT, COHORT_FORMAT, "", "", "", "", "", "", "slowdown", "penalty", "parity"));
         if (cohorts.isEmpty()) {
-            out.append("  (none yet: a cohort window closes 90 s of event time after it starts)\n");
+            out.append("  (none yet: a cohort window closes 120 s of event time after it starts: 60 s plus 60 s grace)\n");
         }
         for (CohortComparison c : cohorts) {
             out.append(String.format(Locale.ROOT, COHORT_FORMAT, shortCohort(c.getCohort()), c.getVariant(),
