@@ -82,8 +82,13 @@ final class DemoCommand implements Callable<Integer> {
         }
         SdkMeterProviderBuilder meters = SdkMeterProvider.builder();
         if (otlpEndpoint != null) {
-            meters.registerMetricReader(PeriodicMetricReader.builder(OtlpHttpMetricExporter.builder()
-                    .setEndpoint(otlpEndpoint).build()).setInterval(Duration.ofSeconds(10)).build());
+            try {
+                meters.registerMetricReader(PeriodicMetricReader.builder(OtlpHttpMetricExporter.builder()
+                        .setEndpoint(otlpEndpoint).build()).setInterval(Duration.ofSeconds(10)).build());
+            } catch (IllegalArgumentException e) {
+                System.err.println("bridgewatch demo: --otlp-endpoint " + otlpEndpoint + ": " + e.getMessage());
+                return 2;
+            }
         }
         if (metricsPort > 0) {
             try {

@@ -34,8 +34,16 @@ public final class BenchCommand implements Runnable {
                         + "~4k events/s; default: ${DEFAULT-VALUE}).")
         double liveSpeed;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
+            if (events < 1 || live.isNegative() || live.isZero() || !(liveSpeed > 0)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--events, --live and --live-speed must be positive (got " + events + ", " + live + ", "
+                                + liveSpeed + ")");
+            }
             new TopologyBenchmark(System.out).run(events, live, liveSpeed);
             return 0;
         }
