@@ -11,12 +11,14 @@ import io.bridgewatch.schema.Crossing;
 public final class AsyncBlocking {
     /** Clock skew between host and GPU timestamps tolerated when comparing b with e. */
     static final long GPU_EPSILON_NS = 1_000;
+    /** Without GPU times an async call that held its thread longer than this blocked, whatever the reference. */
+    static final long CPU_FLOOR_NS = 50_000;
 
     private final long cpuThresholdNs;
 
     /** @param referenceAsyncP99Ns the reference cohort's p99 host duration of async calls (0 when unknown) */
     public AsyncBlocking(long referenceAsyncP99Ns) {
-        this.cpuThresholdNs = Math.max(CrossingCost.ASYNC_BLOCKING_FLOOR_NS, 10 * referenceAsyncP99Ns);
+        this.cpuThresholdNs = Math.max(CPU_FLOOR_NS, 10 * referenceAsyncP99Ns);
     }
 
     /** Whether the async call blocked, or null when the copy was not requested async. */

@@ -13,9 +13,6 @@ import java.util.OptionalLong;
  * calls followed by a synchronization of their stream ({@code done = b_sync}).
  */
 public final class CrossingCost {
-    /** An async call that held its thread longer than this blocked (the floor of DESIGN 4.2's threshold). */
-    public static final long ASYNC_BLOCKING_FLOOR_NS = 50_000;
-
     private CrossingCost() {
     }
 
@@ -26,14 +23,15 @@ public final class CrossingCost {
     /**
      * The cost {@code done - ready} in nanoseconds, or empty when the record says nothing about the bridge (CPU-only
      * async call that returned at once with no synchronization after it).
+     *
+     * @param asyncCallBlocked for an async call, whether it held its thread ({@link AsyncBlocking}, DESIGN 4.2)
      */
-    public static OptionalLong costNs(Crossing c, OptionalLong priorEndNs) {
+    public static OptionalLong costNs(Crossing c, OptionalLong priorEndNs, boolean asyncCallBlocked) {
         long cost = Math.max(0, doneNs(c) - readyNs(c, priorEndNs));
         if (formOf(c) == CostForm.GPU || c.getHostSyncEndNs() != null) {
             return OptionalLong.of(cost);
         }
-        long hostLatency = c.getApiEndNs() - c.getApiStartNs();
-        if (!c.getAsyncRequested() || hostLatency > ASYNC_BLOCKING_FLOOR_NS) {
+        if (!c.getAsyncRequested() || asyncCallBlocked) {
             return OptionalLong.of(cost);
         }
         return OptionalLong.empty();

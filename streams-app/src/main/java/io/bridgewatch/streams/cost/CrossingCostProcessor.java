@@ -38,14 +38,15 @@ public final class CrossingCostProcessor implements FixedKeyProcessor<String, Cr
         OptionalLong prior = form == CostForm.GPU
                 ? tails.get(c.getNodeId(), c.getGpuIndex(), c.getContextId(), c.getStreamId())
                 : OptionalLong.empty();
-        OptionalLong cost = CrossingCost.costNs(c, prior);
+        Boolean asyncBlocked = asyncBlocking.blocked(c);
+        OptionalLong cost = CrossingCost.costNs(c, prior, Boolean.TRUE.equals(asyncBlocked));
         if (form == CostForm.GPU) {
             tails.advance(c.getNodeId(), c.getGpuIndex(), c.getContextId(), c.getStreamId(), c.getGpuEndNs());
         }
         Long gpuDuration = form == CostForm.GPU ? c.getGpuEndNs() - c.getGpuStartNs() : null;
         context.forward(record.withValue(new CostSample(c.getGpuIndex(), c.getDirection().name(),
                 c.getHostMemory().name(), form.name(), c.getBytes(), cost.isPresent() ? cost.getAsLong() : null,
-                gpuDuration, c.getAsyncRequested(), c.getApiEndNs() - c.getApiStartNs(), asyncBlocking.blocked(c),
+                gpuDuration, c.getAsyncRequested(), c.getApiEndNs() - c.getApiStartNs(), asyncBlocked,
                 c.getContextId(), c.getPhase() == null ? null : c.getPhase().name(), CrossingCost.readyNs(c, prior),
                 CrossingCost.doneNs(c))));
     }
