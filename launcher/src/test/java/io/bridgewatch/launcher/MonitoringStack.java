@@ -82,7 +82,7 @@ final class MonitoringStack implements AutoCloseable {
     }
 
     static boolean installed() {
-        return onPath("prometheus") && onPath("prometheus-alertmanager");
+        return Executables.onPath("prometheus") && Executables.onPath("prometheus-alertmanager");
     }
 
     static int freePort() throws IOException {
@@ -133,14 +133,6 @@ final class MonitoringStack implements AutoCloseable {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    private static boolean onPath(String program) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     @Override
     public void close() throws InterruptedException {

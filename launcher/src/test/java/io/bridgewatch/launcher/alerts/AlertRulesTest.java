@@ -3,6 +3,7 @@ package io.bridgewatch.launcher.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.bridgewatch.launcher.Executables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +51,8 @@ class AlertRulesTest {
     }
 
     private static Result promtool(String... args) throws IOException, InterruptedException {
-        assumeTrue(onPath("promtool"), "promtool not installed (Debian package prometheus; .ci/run installs it)");
+        assumeTrue(Executables.onPath("promtool"),
+                "promtool not installed (Debian package prometheus; .ci/run installs it)");
         List<String> command = new java.util.ArrayList<>(List.of("promtool"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -59,13 +61,4 @@ class AlertRulesTest {
         return new Result(process.exitValue(), output);
     }
 
-    private static boolean onPath(String program) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
 }
