@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.bridgewatch.collector.EventSink;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
-import io.bridgewatch.schema.NodeInfo;
-import io.bridgewatch.schema.ServingSample;
+import io.bridgewatch.schema.Phase;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,30 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 class KinetoTraceReaderTest {
     private static final Path TRACE = Path.of(System.getProperty("bridgewatch.shared.dir", "../../shared"))
             .resolve("data/h200-decode-trace.json.gz");
-
-    /** Collects what the reader emits. */
-    private static final class Capture implements EventSink {
-        final List<Crossing> crossings = new ArrayList<>();
-        final List<KernelExec> kernels = new ArrayList<>();
-
-        @Override
-        public void nodeInfo(NodeInfo info) {
-        }
-
-        @Override
-        public void crossing(Crossing crossing) {
-            crossings.add(crossing);
-        }
-
-        @Override
-        public void kernel(KernelExec kernel) {
-            kernels.add(kernel);
-        }
-
-        @Override
-        public void serving(ServingSample sample) {
-        }
-    }
 
     @Test
     void shouldJoinEveryMemcpyOfTheH200TraceToItsHostCallWithTheTracesCountsAndBytes() throws Exception {
@@ -73,8 +46,8 @@ class KinetoTraceReaderTest {
             }
         }
 
-        Capture capture = new Capture();
-        KinetoTraceReader.Summary summary = new KinetoTraceReader("h200-trace").read(TRACE, capture);
+        CapturingSink capture = new CapturingSink();
+        TraceSummary summary = new KinetoTraceReader("h200-trace").read(TRACE, capture);
 
         Map<String, long[]> actual = new TreeMap<>();
         for (Crossing c : capture.crossings) {
@@ -90,22 +63,91 @@ class KinetoTraceReaderTest {
         assertThat(first.getApi()).isEqualTo("cudaMemcpyAsync");
         assertThat(first.getGpuStartNs()).isGreaterThanOrEqualTo(first.getApiStartNs());
         assertThat(first.getApiStartNs()).isGreaterThan(trace.get("baseTimeNanoseconds").asLong());
+        // Every copy and kernel of the loop ran inside a record_function("decode_step") range.
+        assertThat(capture.crossings).allSatisfy(c -> assertThat(c.getPhase()).isEqualTo(Phase.DECODE));
+        assertThat(capture.kernels).allSatisfy(k -> assertThat(k.getPhase()).isEqualTo(Phase.DECODE));
+        assertThat(summary.facts().gpuSku()).isEqualTo("NVIDIA H200");
+        assertThat(summary.facts().cudaVersion()).isEqualTo("13.0");
     }
 
     @Test
     void shouldSayWhatIsWrongWithAFileThatIsNotATrace(@TempDir Path dir) throws Exception {
         Path notATrace = dir.resolve("list.json");
         Files.writeString(notATrace, "[1, 2, 3]");
-        assertThatThrownBy(() -> new KinetoTraceReader("n").read(notATrace, new Capture()))
+        assertThatThrownBy(() -> new KinetoTraceReader("n").read(notATrace, new CapturingSink()))
                 .isInstanceOf(TraceFormatException.class).hasMessageContaining("expected a JSON object");
         Path noEvents = dir.resolve("empty.json");
         Files.writeString(noEvents, "{\"schemaVersion\": 1}");
-        assertThatThrownBy(() -> new KinetoTraceReader("n").read(noEvents, new Capture()))
+        assertThatThrownBy(() -> new KinetoTraceReader("n").read(noEvents, new CapturingSink()))
                 .hasMessageContaining("no traceEvents array");
         Path truncated = dir.resolve("truncated.json");
         Files.writeString(truncated, "{\"baseTimeNanoseconds\": 0, \"traceEvents\": [{\"ph\": \"X\", \"cat\"");
-        assertThatThrownBy(() -> new KinetoTraceReader("n").read(truncated, new Capture()))
+        assertThatThrownBy(() -> new KinetoTraceReader("n").read(truncated, new CapturingSink()))
                 .isInstanceOf(TraceFormatException.class).hasMessageContaining("truncated.json")
                 .hasMessageContaining("cannot read the trace");
+    }
+
+    @Test
+    void shouldJoinAMemsetToItsHostCallAsGpuWorkAndTakeThePhaseOfTheInnermostRange(@TempDir Path dir)
+            throws Exception {
+        Path trace = dir.resolve("memset.json");
+        Files.writeString(trace, """
+                {"baseTimeNanoseconds": 1000000000, "traceEvents": [
+                  {"ph": "X", "cat": "user_annotation", "name": "step", "pid": 1, "tid": 1, "ts": 0, "dur": 100},
+                  {"ph": "X", "cat": "user_annotation", "name": "kv_restore", "pid": 1, "tid": 1, "ts": 10,
+                   "dur": 20},
+                  {"ph": "X", "cat": "cuda_runtime", "name": "cudaMemsetAsync", "pid": 1, "tid": 1, "ts": 12,
+                   "dur": 2, "args": {"correlation": 7}},
+                  {"ph": "X", "cat": "gpu_memset", "name": "Memset (Device)", "pid": 0, "tid": 7, "ts": 15,
+                   "dur": 1.5, "args": {"device": 0, "context": 1, "stream": 7, "correlation": 7, "bytes": 4096}},
+                  {"ph": "X", "cat": "cuda_runtime", "name": "cudaMemcpyAsync", "pid": 1, "tid": 1, "ts": 50,
+                   "dur": 5, "args": {"correlation": 8}},
+                  {"ph": "X", "cat": "gpu_memcpy", "name": "Memcpy HtoD (Pinned -> Device)", "pid": 0, "tid": 7,
+                   "ts": 56, "dur": 3, "args": {"device": 0, "context": 1, "stream": 7, "correlation": 8,
+                   "bytes": 65536}}
+                ]}""");
+        CapturingSink capture = new CapturingSink();
+        TraceSummary summary = new KinetoTraceReader("n").read(trace, capture);
+
+        assertThat(summary.memsets()).isEqualTo(1);
+        KernelExec memset = capture.kernels.get(0);
+        assertThat(memset.getKernelName()).isEqualTo("Memset (Device)");
+        assertThat(memset.getApiStartNs()).isEqualTo(1_000_012_000L);
+        assertThat(memset.getGpuEndNs()).isEqualTo(1_000_016_500L);
+        assertThat(memset.getPhase()).isEqualTo(Phase.KV_RESTORE);
+        assertThat(capture.crossings.get(0).getPhase()).as("outside kv_restore; 'step' names no phase").isNull();
+    }
+
+    @Test
+    void shouldNameThePositionAndTheReasonOfABadEvent(@TempDir Path dir) throws Exception {
+        Path unknownCategory = dir.resolve("unknown.json");
+        Files.writeString(unknownCategory, """
+                {"traceEvents": [
+                  {"ph": "X", "cat": "cpu_op", "name": "aten::add", "pid": 1, "tid": 1, "ts": 0, "dur": 1},
+                  {"ph": "X", "cat": "quantum_op", "name": "x", "ts": 0, "dur": 1}
+                ]}""");
+        assertThatThrownBy(() -> new KinetoTraceReader("n").read(unknownCategory, new CapturingSink()))
+                .isInstanceOf(TraceFormatException.class)
+                .hasMessageContaining("traceEvents entry 1 at line 3, column 3")
+                .hasMessageContaining("unknown event category 'quantum_op'");
+        Path missingBytes = dir.resolve("missing.json");
+        Files.writeString(missingBytes, """
+                {"traceEvents": [
+                  {"ph": "X", "cat": "gpu_memcpy", "name": "Memcpy HtoD (Pinned -> Device)", "ts": 1, "dur": 1,
+                   "args": {"device": 0, "stream": 7, "correlation": 3}}
+                ]}""");
+        assertThatThrownBy(() -> new KinetoTraceReader("n").read(missingBytes, new CapturingSink()))
+                .hasMessageContaining("entry 0 at line 2").hasMessageContaining("without args.bytes");
+        Path truncatedGzip = dir.resolve("truncated.json.gz");
+        java.io.ByteArrayOutputStream gzipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gzipped)) {
+            out.write(("{\"traceEvents\": [" + "{\"ph\": \"X\", \"cat\": \"cpu_op\", \"name\": \"op\"},".repeat(5000)
+                    + "{}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        byte[] whole = gzipped.toByteArray();
+        Files.write(truncatedGzip, java.util.Arrays.copyOf(whole, whole.length / 2));
+        assertThatThrownBy(() -> new KinetoTraceReader("n").read(truncatedGzip, new CapturingSink()))
+                .isInstanceOf(TraceFormatException.class).hasMessageContaining("the file is truncated")
+                .hasMessageContaining("after ");
     }
 }

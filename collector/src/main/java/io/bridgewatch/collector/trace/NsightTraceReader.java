@@ -1,0 +1,293 @@
+package io.bridgewatch.collector.trace;
+
+import io.bridgewatch.collector.EventSink;
+import io.bridgewatch.schema.Crossing;
+import io.bridgewatch.schema.Direction;
+import io.bridgewatch.schema.HostMemoryKind;
+import io.bridgewatch.schema.KernelExec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads an Nsight Systems SQLite export ({@code nsys export --type sqlite}, FORMATS.md section 3) into Crossing and
+ * KernelExec events. Copies, memsets and kernels are joined to their runtime or driver API call by correlation id
+ * within the process (the upper bits of {@code globalPid}/{@code globalTid}) and read in GPU start order through
+ * one cursor, so memory stays bounded whatever the database's size. Enum columns are resolved through the export's
+ * own enum tables by name (their numbering is not CUPTI's). Times are {@code TARGET_INFO_SESSION_START_TIME.utcEpochNs}
+ * plus each row's {@code start}/{@code end}. Phases come from NVTX ranges whose names name one ({@link PhaseNames}).
+ */
+public final class NsightTraceReader implements TraceReader {
+    private static final String MEMCPY = "CUPTI_ACTIVITY_KIND_MEMCPY";
+    private static final String MEMSET = "CUPTI_ACTIVITY_KIND_MEMSET";
+    private static final String KERNEL = "CUPTI_ACTIVITY_KIND_KERNEL";
+    private static final String RUNTIME = "CUPTI_ACTIVITY_KIND_RUNTIME";
+    private static final String DRIVER = "CUPTI_ACTIVITY_KIND_DRIVER";
+    /** A process's id bits in a serialized global id: everything above the 24 thread bits. */
+    private static final String PROCESS_OF = " / 16777216";
+    private static final int PROGRESS_EVERY = 8192;
+
+    private final String nodeId;
+
+    public NsightTraceReader(String nodeId) {
+        this.nodeId = nodeId;
+    }
+
+    @Override
+    public TraceSummary read(Path file, EventSink sink, TraceProgress progress) {
+        if (!Files.isReadable(file)) {
+            throw new TraceFormatException(file + ": cannot read the file");
+        }
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:file:" + file.toAbsolutePath()
+                + "?mode=ro")) {
+            Set<String> tables = tables(db);
+            if (!tables.contains(MEMCPY) && !tables.contains(KERNEL)) {
+                throw new TraceFormatException(file + ": not an Nsight Systems export with CUDA activity (no "
+                        + MEMCPY + " or " + KERNEL + " table; was the report taken with --trace=cuda?)");
+            }
+            List<String> apiTables = tables.stream().filter(t -> t.equals(RUNTIME) || t.equals(DRIVER)).toList();
+            if (apiTables.isEmpty()) {
+                throw new TraceFormatException(file + ": the export has no " + RUNTIME + " table, so copies and"
+                        + " kernels cannot be joined to their API calls");
+            }
+            for (String required : List.of("StringIds", "ENUM_CUDA_MEMCPY_OPER", "ENUM_CUDA_MEM_KIND")) {
+                if (!tables.contains(required)) {
+                    throw new TraceFormatException(file + ": the export has no " + required + " table");
+                }
+            }
+            long baseNs = sessionStart(db, tables);
+            PhaseRanges phases = phases(db, tables, baseNs);
+            return readActivities(file, db, tables, apiTables, baseNs, phases, sink, progress);
+        } catch (SQLException e) {
+            throw new TraceFormatException(file + ": not a readable Nsight Systems SQLite export (" + e.getMessage()
+                    + ")", e);
+        }
+    }
+
+    private TraceSummary readActivities(Path file, Connection db, Set<String> tables, List<String> apiTables,
+            long baseNs, PhaseRanges phases, EventSink sink, TraceProgress progress) throws SQLException {
+        String api = String.join(" UNION ALL ", apiTables.stream()
+                .map(t -> "SELECT start, end, globalTid, correlationId, nameId, returnValue FROM " + t).toList());
+        List<String> activities = new ArrayList<>();
+        if (tables.contains(MEMCPY)) {
+            activities.add("SELECT 'memcpy' AS type, a.start, a.end, a.deviceId, a.contextId, a.streamId,"
+                    + " a.correlationId, a.globalPid, a.bytes, ck.name AS copyKind, sk.name AS srcKind,"
+                    + " dk.name AS dstKind, NULL AS nameId, NULL AS gx, NULL AS gy, NULL AS gz, NULL AS bx,"
+                    + " NULL AS by_, NULL AS bz FROM " + MEMCPY + " a"
+                    + " LEFT JOIN ENUM_CUDA_MEMCPY_OPER ck ON ck.id = a.copyKind"
+                    + " LEFT JOIN ENUM_CUDA_MEM_KIND sk ON sk.id = a.srcKind"
+                    + " LEFT JOIN ENUM_CUDA_MEM_KIND dk ON dk.id = a.dstKind");
+        }
+        if (tables.contains(MEMSET)) {
+            activities.add("SELECT 'memset', a.start, a.end, a.deviceId, a.contextId, a.streamId, a.correlationId,"
+                    + " a.globalPid, a.bytes, NULL, mk.label, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "
+                    + MEMSET + " a LEFT JOIN ENUM_CUDA_MEM_KIND mk ON mk.id = a.memKind");
+        }
+        if (tables.contains(KERNEL)) {
+            activities.add("SELECT 'kernel', a.start, a.end, a.deviceId, a.contextId, a.streamId, a.correlationId,"
+                    + " a.globalPid, NULL, NULL, NULL, NULL, a.demangledName, a.gridX, a.gridY, a.gridZ, a.blockX,"
+                    + " a.blockY, a.blockZ FROM " + KERNEL + " a");
+        }
+        String sql = "SELECT g.*, h.start AS apiStart, h.end AS apiEnd, h.globalTid, n.value AS apiName,"
+                + " h.returnValue, kn.value AS kernelName FROM (" + String.join(" UNION ALL ", activities) + ") g"
+                + " LEFT JOIN (" + api + ") h ON h.correlationId = g.correlationId"
+                + " AND h.globalTid" + PROCESS_OF + " = g.globalPid" + PROCESS_OF
+                + " LEFT JOIN StringIds n ON n.id = h.nameId LEFT JOIN StringIds kn ON kn.id = g.nameId"
+                + " ORDER BY g.start";
+        long crossings = 0;
+        long kernels = 0;
+        long memsets = 0;
+        long unmatched = 0;
+        long row = 0;
+        try (Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                row++;
+                if (row % PROGRESS_EVERY == 0) {
+                    progress.update(0, crossings + kernels + memsets);
+                }
+                if (rs.getObject("apiStart") == null) {
+                    unmatched++;
+                    continue;
+                }
+                String type = rs.getString("type");
+                switch (type) {
+                    case "memcpy" -> {
+                        Crossing crossing = crossing(file, rs, baseNs, phases);
+                        if (crossing != null) {
+                            sink.crossing(crossing);
+                            crossings++;
+                        }
+                    }
+                    case "memset" -> {
+                        sink.kernel(kernel(rs, baseNs, phases, "Memset (" + text(rs, "srcKind", "Unknown") + ")"));
+                        memsets++;
+                    }
+                    default -> {
+                        sink.kernel(kernel(rs, baseNs, phases, text(rs, "kernelName", "unknown kernel")));
+                        kernels++;
+                    }
+                }
+            }
+        }
+        progress.update(file.toFile().length(), crossings + kernels + memsets);
+        return new TraceSummary(crossings, kernels, memsets, unmatched, 0, phases.size(), facts(db, tables));
+    }
+
+    private Crossing crossing(Path file, ResultSet rs, long baseNs, PhaseRanges phases) throws SQLException {
+        String copyKind = rs.getString("copyKind");
+        if (copyKind == null) {
+            throw new TraceFormatException(file + ": " + MEMCPY + " row with correlationId "
+                    + rs.getLong("correlationId") + " has a copyKind that ENUM_CUDA_MEMCPY_OPER does not list");
+        }
+        Direction direction = direction(copyKind);
+        if (direction == null) {
+            return null; // host-to-host: crosses nothing
+        }
+        String hostSide = direction == Direction.D2H ? rs.getString("dstKind") : rs.getString("srcKind");
+        long apiStart = baseNs + rs.getLong("apiStart");
+        long globalTid = rs.getLong("globalTid");
+        String api = text(rs, "apiName", "unknown");
+        return Crossing.newBuilder().setNodeId(nodeId).setGpuIndex(rs.getInt("deviceId"))
+                .setPid((int) (globalTid / 0x1000000L % 0x1000000L)).setTid(globalTid % 0x1000000L)
+                .setContextId(rs.getLong("contextId")).setStreamId(rs.getLong("streamId"))
+                .setCorrelationId(rs.getLong("correlationId")).setApi(baseApiName(api)).setDirection(direction)
+                .setHostMemory(copyKind.contains("UVM") ? HostMemoryKind.MANAGED : hostMemory(hostSide))
+                .setBytes(rs.getLong("bytes")).setAsyncRequested(api.contains("Async"))
+                .setApiStartNs(apiStart).setApiEndNs(baseNs + rs.getLong("apiEnd"))
+                .setGpuStartNs(baseNs + rs.getLong("start")).setGpuEndNs(baseNs + rs.getLong("end"))
+                .setPhase(phases.at(apiStart)).setStatusCode(rs.getInt("returnValue")).build();
+    }
+
+    private KernelExec kernel(ResultSet rs, long baseNs, PhaseRanges phases, String name) throws SQLException {
+        long apiStart = baseNs + rs.getLong("apiStart");
+        long globalTid = rs.getLong("globalTid");
+        return KernelExec.newBuilder().setNodeId(nodeId).setGpuIndex(rs.getInt("deviceId"))
+                .setPid((int) (globalTid / 0x1000000L % 0x1000000L)).setTid(globalTid % 0x1000000L)
+                .setContextId(rs.getLong("contextId")).setStreamId(rs.getLong("streamId"))
+                .setCorrelationId(rs.getLong("correlationId")).setKernelName(name)
+                .setGrid(dims(rs, "gx", "gy", "gz")).setBlock(dims(rs, "bx", "by_", "bz"))
+                .setApiStartNs(apiStart).setApiEndNs(baseNs + rs.getLong("apiEnd"))
+                .setGpuStartNs(baseNs + rs.getLong("start")).setGpuEndNs(baseNs + rs.getLong("end"))
+                .setPhase(phases.at(apiStart)).build();
+    }
+
+    /** ENUM_CUDA_MEMCPY_OPER name to direction; null for host-to-host. */
+    static Direction direction(String copyKind) {
+        String kind = copyKind.substring(copyKind.lastIndexOf('_') + 1);
+        return switch (kind) {
+            case "HTOD", "HTOA" -> Direction.H2D;
+            case "DTOH", "ATOH" -> Direction.D2H;
+            case "DTOD", "ATOA", "ATOD", "DTOA" -> Direction.D2D;
+            case "PTOP" -> Direction.P2P;
+            case "HTOH" -> null;
+            default -> Direction.UNKNOWN;
+        };
+    }
+
+    /** ENUM_CUDA_MEM_KIND name ({@code CUDA_MEMOPR_MEMORY_KIND_PINNED}) to host memory kind. */
+    static HostMemoryKind hostMemory(String memKind) {
+        if (memKind == null) {
+            return HostMemoryKind.UNKNOWN;
+        }
+        String kind = memKind.replace("CUDA_MEMOPR_MEMORY_KIND_", "");
+        return switch (kind) {
+            case "PAGEABLE" -> HostMemoryKind.PAGEABLE;
+            case "PINNED" -> HostMemoryKind.PINNED;
+            case "MANAGED", "MANAGED_STATIC" -> HostMemoryKind.MANAGED;
+            case "DEVICE", "DEVICE_STATIC", "ARRAY" -> HostMemoryKind.DEVICE;
+            default -> HostMemoryKind.UNKNOWN;
+        };
+    }
+
+    /** {@code cudaMemcpyAsync_v3020} is {@code cudaMemcpyAsync}; driver names keep their {@code _v2}. */
+    static String baseApiName(String name) {
+        int version = name.lastIndexOf("_v");
+        return name.startsWith("cuda") && version > 0 && name.substring(version + 2).chars().allMatch(
+                Character::isDigit) && name.length() - version > 3 ? name.substring(0, version) : name;
+    }
+
+    private static Set<String> tables(Connection db) throws SQLException {
+        Set<String> tables = new TreeSet<>();
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        return tables;
+    }
+
+    private static long sessionStart(Connection db, Set<String> tables) throws SQLException {
+        if (!tables.contains("TARGET_INFO_SESSION_START_TIME")) {
+            return 0;
+        }
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery("SELECT utcEpochNs FROM TARGET_INFO_SESSION_START_TIME LIMIT 1")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    private static PhaseRanges phases(Connection db, Set<String> tables, long baseNs) throws SQLException {
+        PhaseRanges phases = new PhaseRanges();
+        if (!tables.contains("NVTX_EVENTS")) {
+            return phases;
+        }
+        String sql = "SELECT e.start, e.end, COALESCE(e.text, s.value) FROM NVTX_EVENTS e"
+                + " LEFT JOIN StringIds s ON s.id = e.textId WHERE e.end IS NOT NULL AND e.eventType IN (59, 60)";
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                String name = rs.getString(3);
+                if (name != null) {
+                    long start = baseNs + rs.getLong(1);
+                    long end = baseNs + rs.getLong(2);
+                    PhaseNames.of(name).ifPresent(phase -> phases.add(start, end, phase));
+                }
+            }
+        }
+        return phases;
+    }
+
+    private static TraceFacts facts(Connection db, Set<String> tables) throws SQLException {
+        String sku = "";
+        String uuid = "";
+        String host = "";
+        if (tables.contains("TARGET_INFO_GPU")) {
+            try (Statement s = db.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT name, uuid FROM TARGET_INFO_GPU ORDER BY id LIMIT 1")) {
+                if (rs.next()) {
+                    sku = String.valueOf(rs.getString(1));
+                    uuid = String.valueOf(rs.getString(2));
+                }
+            }
+        }
+        if (tables.contains("TARGET_INFO_SYSTEM_ENV")) {
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT value FROM TARGET_INFO_SYSTEM_ENV WHERE name = 'Hostname' LIMIT 1")) {
+                if (rs.next()) {
+                    host = String.valueOf(rs.getString(1));
+                }
+            }
+        }
+        return new TraceFacts(sku, uuid, "", host);
+    }
+
+    private static List<Integer> dims(ResultSet rs, String x, String y, String z) throws SQLException {
+        if (rs.getObject(x) == null) {
+            return List.of();
+        }
+        return List.of(rs.getInt(x), rs.getInt(y), rs.getInt(z));
+    }
+
+    private static String text(ResultSet rs, String column, String fallback) throws SQLException {
+        String value = rs.getString(column);
+        return value == null ? fallback : value;
+    }
+}

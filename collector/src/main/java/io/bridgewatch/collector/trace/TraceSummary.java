@@ -1,0 +1,15 @@
+package io.bridgewatch.collector.trace;
+
+/**
+ * What a trace reader produced, and what it could not pair: GPU activities whose host call is not in the trace
+ * (the profiler started after the launch) and host calls whose GPU side never came (it stopped before).
+ *
+ * @param facts what the trace says about its machine, for the NodeInfo of an imported trace
+ */
+public record TraceSummary(long crossings, long kernels, long memsets, long unmatchedGpuActivities,
+        long unmatchedHostCalls, long phaseRanges, TraceFacts facts) {
+
+    public long events() {
+        return crossings + kernels + memsets;
+    }
+}
