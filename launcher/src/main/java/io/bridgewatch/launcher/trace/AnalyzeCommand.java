@@ -1,0 +1,61 @@
+package io.bridgewatch.launcher.trace;
+
+import io.bridgewatch.collector.trace.TraceFormatException;
+import io.bridgewatch.collector.trace.TraceProgress;
+import io.bridgewatch.launcher.DurationConverter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bridgewatch analyze TRACE}: the bridge analysis of a profiler trace, without a broker. */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+        description = "Analyses a PyTorch profiler (Kineto JSON, .json or .json.gz) or Nsight Systems (SQLite export)"
+                + " trace with the pipeline's own metric code and prints a report: per (gpu, direction, host memory)"
+                + " crossing costs, toll and bandwidth; async blocking; concurrency per window; phases; and, with"
+                + " --reference, the small-crossing slowdown and compute parity against a reference trace.")
+public final class AnalyzeCommand implements Callable<Integer> {
+    enum Format { text, json }
+
+    @Parameters(index = "0", paramLabel = "TRACE", description = "The trace to analyse.")
+    Path trace;
+
+    @Option(names = "--reference", paramLabel = "TRACE",
+            description = "A trace of the same workload without confidential computing, to compare against.")
+    Path reference;
+
+    @Option(names = "--format", defaultValue = "text",
+            description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--window", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Window of the concurrency figures, e.g. 1s, 10s (default: ${DEFAULT-VALUE}).")
+    Duration window;
+
+    @Option(names = "--progress", negatable = true, description = "Show a progress bar on stderr (default: when"
+            + " stderr is a terminal).")
+    Boolean progress;
+
+    @Override
+    public Integer call() {
+        boolean showProgress = progress != null ? progress : System.console() != null;
+        ProgressBar bar = showProgress ? new ProgressBar(System.err, "reading", trace.toFile().length()) : null;
+        TraceReport report;
+        try {
+            report = new TraceAnalysis(window).analyze(trace, reference, bar == null ? TraceProgress.NONE : bar);
+        } catch (TraceFormatException | IllegalArgumentException e) {
+            if (bar != null) {
+                bar.done();
+            }
+            System.err.println("bridgewatch analyze: " + e.getMessage());
+            return 2;
+        }
+        if (bar != null) {
+            bar.done();
+        }
+        System.out.print(format == Format.json ? TraceReportWriter.json(report) : TraceReportWriter.text(report));
+        return 0;
+    }
+}

@@ -1,0 +1,66 @@
+package io.bridgewatch.launcher.trace;
+
+import io.bridgewatch.collector.trace.TraceFormat;
+import io.bridgewatch.collector.trace.TraceProgress;
+import io.bridgewatch.collector.trace.TraceSummary;
+import io.bridgewatch.schema.CcMode;
+import io.bridgewatch.streams.TopologyConfig;
+import io.bridgewatch.streams.cohort.ReferenceBaseline;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code bridgewatch analyze}: the fleet topology over one trace (and optionally a reference trace), without a
+ * broker. Two runs of the topology see the analysed trace in one pass: one with a single window spanning any
+ * trace, for the trace-wide figures (crossing costs, async blocking, the comparison), and one with the requested
+ * window, for concurrency and phases over time. The reference goes to the first only, moved onto the analysed
+ * trace's time line, as the cohort's cc_mode=OFF node; the analysed trace is its CC node.
+ */
+public final class TraceAnalysis {
+    /** A window longer than any trace: 2^40 ms, about 35 years (every current timestamp falls in one of them). */
+    static final Duration WHOLE_TRACE = Duration.ofMillis(1L << 40);
+    static final String NODE = "trace";
+    static final String REFERENCE_NODE = "reference";
+    /** Both nodes get this SKU so they share a cohort whatever their traces say. */
+    private static final String ANALYSIS_SKU = "analysis";
+
+    private final Duration window;
+
+    public TraceAnalysis(Duration window) {
+        if (window.isNegative() || window.isZero()) {
+            throw new IllegalArgumentException("window must be positive, got " + window);
+        }
+        this.window = window;
+    }
+
+    public TraceReport analyze(Path trace, Path reference, TraceProgress progress) {
+        TopologyConfig wholeTrace = new TopologyConfig(WHOLE_TRACE, Duration.ZERO, WHOLE_TRACE, Duration.ZERO,
+                TopologyConfig.DEFAULT_REORDER_SLACK, Duration.ZERO, TopologyConfig.DEFAULT_PHASE_GAP,
+                ReferenceBaseline.NONE, TopologyConfig.DEFAULT_REGRESSION_THRESHOLD,
+                TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE);
+        // Grace of one window: the readers emit in join order, which may lag event time by a little.
+        TopologyConfig windowed = new TopologyConfig(window, window, window, window,
+                TopologyConfig.DEFAULT_REORDER_SLACK, Duration.ZERO, TopologyConfig.DEFAULT_PHASE_GAP,
+                ReferenceBaseline.NONE, TopologyConfig.DEFAULT_REGRESSION_THRESHOLD,
+                TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE);
+        try (OfflinePipeline whole = new OfflinePipeline(wholeTrace);
+                OfflinePipeline overTime = new OfflinePipeline(windowed)) {
+            EventTap tap = new EventTap(whole, overTime);
+            CcMode subjectMode = reference == null ? CcMode.UNKNOWN : CcMode.ON;
+            tap.nodeInfo(TraceNodes.of(NODE, io.bridgewatch.collector.trace.TraceFacts.NONE, ANALYSIS_SKU,
+                    subjectMode, 0, Map.of()));
+            TraceSummary summary = TraceFormat.of(trace).reader(NODE).read(trace, tap, progress);
+            TraceSummary referenceSummary = null;
+            if (reference != null) {
+                whole.nodeInfo(TraceNodes.of(REFERENCE_NODE, io.bridgewatch.collector.trace.TraceFacts.NONE,
+                        ANALYSIS_SKU, CcMode.OFF, 0, Map.of()));
+                long alignTo = tap.firstEventNs() == Long.MAX_VALUE ? 0 : tap.firstEventNs();
+                referenceSummary = TraceFormat.of(reference).reader(REFERENCE_NODE)
+                        .read(reference, new TimeShiftingSink(whole, alignTo), progress);
+            }
+            return TraceReport.of(trace, summary, reference, referenceSummary, window, whole.finish(),
+                    overTime.finish());
+        }
+    }
+}

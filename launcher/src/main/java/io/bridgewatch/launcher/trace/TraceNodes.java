@@ -1,0 +1,56 @@
+package io.bridgewatch.launcher.trace;
+
+import io.bridgewatch.collector.trace.TraceFacts;
+import io.bridgewatch.schema.CcMode;
+import io.bridgewatch.schema.EngineKind;
+import io.bridgewatch.schema.EventSource;
+import io.bridgewatch.schema.NodeInfo;
+import java.util.List;
+import java.util.Map;
+
+/** The NodeInfo of a node known only through a trace: what the trace says, the rest from the user or unknown. */
+final class TraceNodes {
+    static final String UNKNOWN = "unknown";
+
+    private TraceNodes() {
+    }
+
+    /**
+     * @param gpuSku the SKU to state (analyses give a trace and its reference the same one, so they share a cohort)
+     * @param labels free-form labels; {@code engine}, {@code engine_version}, {@code model}, {@code driver} and
+     *     {@code max_concurrency} also fill the fields of those names
+     */
+    static NodeInfo of(String nodeId, TraceFacts facts, String gpuSku, CcMode ccMode, long startedAtNs,
+            Map<String, String> labels) {
+        return NodeInfo.newBuilder().setNodeId(nodeId)
+                .setHost(facts.host().isEmpty() ? nodeId : facts.host())
+                .setGpuSku(gpuSku.isEmpty() ? UNKNOWN : gpuSku)
+                .setGpuUuids(facts.gpuUuid().isEmpty() ? List.of() : List.of(facts.gpuUuid()))
+                .setDriverVersion(labels.getOrDefault("driver", UNKNOWN))
+                .setCudaVersion(facts.cudaVersion())
+                .setCcMode(ccMode)
+                .setTeeType(ccMode == CcMode.OFF ? "NONE" : labels.getOrDefault("tee", UNKNOWN))
+                .setEngine(engine(labels.get("engine")))
+                .setEngineVersion(labels.getOrDefault("engine_version", UNKNOWN))
+                .setModel(labels.getOrDefault("model", UNKNOWN))
+                .setTensorParallelSize(1)
+                .setAsyncScheduling(true)
+                .setMitigations(List.of())
+                .setMaxConcurrency(Integer.parseInt(labels.getOrDefault("max_concurrency", "1")))
+                .setSource(EventSource.TRACE_IMPORT)
+                .setStartedAtNs(startedAtNs)
+                .setLabels(labels)
+                .build();
+    }
+
+    private static EngineKind engine(String name) {
+        if (name == null) {
+            return EngineKind.OTHER;
+        }
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "vllm" -> EngineKind.VLLM;
+            case "sglang" -> EngineKind.SGLANG;
+            default -> EngineKind.OTHER;
+        };
+    }
+}
