@@ -85,7 +85,7 @@ public final class Collector implements EventSink, AutoCloseable {
         this.sender.start();
     }
 
-    static Map<String, Object> producerProperties(CollectorConfig config) {
+    public static Map<String, Object> producerProperties(CollectorConfig config) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, config.clientId());

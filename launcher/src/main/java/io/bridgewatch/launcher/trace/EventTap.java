@@ -7,10 +7,11 @@ import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.ServingSample;
 import java.util.List;
 
-/** Hands every event to several sinks, and remembers the earliest event time it saw. */
+/** Hands every event to several sinks, and remembers the earliest and latest event times it saw. */
 final class EventTap implements EventSink {
     private final List<EventSink> targets;
     private long firstEventNs = Long.MAX_VALUE;
+    private long lastEventNs = Long.MIN_VALUE;
 
     EventTap(EventSink... targets) {
         this.targets = List.of(targets);
@@ -18,6 +19,10 @@ final class EventTap implements EventSink {
 
     long firstEventNs() {
         return firstEventNs;
+    }
+
+    long lastEventNs() {
+        return lastEventNs;
     }
 
     @Override
@@ -28,12 +33,14 @@ final class EventTap implements EventSink {
     @Override
     public void crossing(Crossing crossing) {
         firstEventNs = Math.min(firstEventNs, crossing.getApiStartNs());
+        lastEventNs = Math.max(lastEventNs, crossing.getApiStartNs());
         targets.forEach(t -> t.crossing(crossing));
     }
 
     @Override
     public void kernel(KernelExec kernel) {
         firstEventNs = Math.min(firstEventNs, kernel.getApiStartNs());
+        lastEventNs = Math.max(lastEventNs, kernel.getApiStartNs());
         targets.forEach(t -> t.kernel(kernel));
     }
 

@@ -2,16 +2,11 @@ package io.bridgewatch.launcher.trace;
 
 import io.bridgewatch.collector.EventSink;
 import io.bridgewatch.schema.BridgeCostWindow;
-import io.bridgewatch.schema.CcMode;
 import io.bridgewatch.schema.CohortComparison;
 import io.bridgewatch.schema.ComputeParity;
 import io.bridgewatch.schema.ConcurrencyWindow;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.DeadLetter;
-import io.bridgewatch.schema.Direction;
-import io.bridgewatch.schema.EngineKind;
-import io.bridgewatch.schema.EventSource;
-import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.PhaseOccurrence;
@@ -27,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -40,16 +34,12 @@ import org.apache.kafka.streams.TopologyTestDriver;
 /**
  * The Bridgewatch topology run in-process over a finite input, without a broker: Kafka Streams' own driver feeds the
  * records through the same processors, stores and repartitions as the deployed streams-app (one implementation of
- * each metric). Windows close on stream time, which a finite input stops advancing at its last event, so
- * {@link #finish()} ends the input with an end-of-input watermark: a node of its own cohort whose two copies, far
- * after the input, move stream time past every window and grace, first of the node windows, then (through the
- * watermark node's own window results) of the cohort windows. It sends a copy and a kernel each time, as some
- * processors see only kernels. Its results are left out of what is returned.
+ * each metric). {@link #finish()} ends the input with the {@link EndOfInput} watermark so that every window closes;
+ * the watermark's own results are left out of what is returned.
  */
 public final class OfflinePipeline implements EventSink, AutoCloseable {
     /** Results are drained from the driver every so many inputs, so its output queues stay small. */
     private static final int DRAIN_EVERY = 4096;
-    private static final String WATERMARK_NODE = "~end-of-input";
     private static final long NS_PER_MS = 1_000_000L;
 
     /** What the topology produced, the watermark's share left out. */
@@ -128,16 +118,14 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
         counted();
     }
 
-    /** Ends the input (every window closes) and returns everything the topology produced. */
+    /** Ends the input with the end-of-input watermark (every window closes) and returns what was produced. */
     public Results finish() {
         if (latestEventMs != Long.MIN_VALUE) {
-            long nodeSpan = config.nodeWindow().toMillis() + config.grace().toMillis();
-            long cohortSpan = config.cohortWindow().toMillis() + config.cohortGrace().toMillis();
-            long closesInputWindows = latestEventMs + nodeSpan + cohortSpan + 1;
-            nodeInfo(watermarkNode(closesInputWindows));
-            for (long timeMs : new long[] {closesInputWindows, closesInputWindows + nodeSpan + 1}) {
-                crossing(watermarkCopy(timeMs));
-                kernel(watermarkKernel(timeMs)); // processors fed by kernels alone keep their own stream time
+            long[] instants = EndOfInput.instantsMs(config, latestEventMs);
+            nodeInfo(EndOfInput.node(instants[0]));
+            for (long timeMs : instants) {
+                crossing(EndOfInput.copy(timeMs));
+                kernel(EndOfInput.kernel(timeMs));
             }
         }
         drain();
@@ -162,7 +150,7 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
     private static <T> void collect(TestOutputTopic<String, T> topic, List<T> into,
             java.util.function.Function<T, Object> owner) {
         for (T value : topic.readValuesToList()) {
-            if (!owner.apply(value).toString().contains(WATERMARK_NODE)) {
+            if (!EndOfInput.isWatermark(owner.apply(value).toString())) {
                 into.add(value);
             }
         }
@@ -170,30 +158,6 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
 
     private <T extends SpecificRecord> TestOutputTopic<String, T> output(String topic, Class<T> type) {
         return driver.createOutputTopic(topic, new StringDeserializer(), BridgewatchSerdes.of(type).deserializer());
-    }
-
-    private static NodeInfo watermarkNode(long timeMs) {
-        return NodeInfo.newBuilder().setNodeId(WATERMARK_NODE).setHost(WATERMARK_NODE).setGpuSku(WATERMARK_NODE)
-                .setGpuUuids(List.of()).setDriverVersion("0").setCudaVersion("").setCcMode(CcMode.UNKNOWN)
-                .setTeeType("").setEngine(EngineKind.OTHER).setEngineVersion("").setModel(WATERMARK_NODE)
-                .setTensorParallelSize(1).setAsyncScheduling(false).setMitigations(List.of()).setMaxConcurrency(1)
-                .setSource(EventSource.OTHER).setStartedAtNs(timeMs * NS_PER_MS).setLabels(Map.of()).build();
-    }
-
-    private static Crossing watermarkCopy(long timeMs) {
-        long ns = timeMs * NS_PER_MS;
-        return Crossing.newBuilder().setNodeId(WATERMARK_NODE).setGpuIndex(0).setPid(0).setTid(0).setContextId(0)
-                .setStreamId(0).setCorrelationId(0).setApi("end-of-input").setDirection(Direction.H2D)
-                .setHostMemory(HostMemoryKind.PINNED).setBytes(1).setAsyncRequested(false).setApiStartNs(ns)
-                .setApiEndNs(ns + 1).build();
-    }
-
-    private static KernelExec watermarkKernel(long timeMs) {
-        long ns = timeMs * NS_PER_MS;
-        return KernelExec.newBuilder().setNodeId(WATERMARK_NODE).setGpuIndex(0).setPid(0).setTid(0).setContextId(0)
-                .setStreamId(0).setCorrelationId(1).setKernelName("end-of-input").setGrid(List.of())
-                .setBlock(List.of()).setApiStartNs(ns).setApiEndNs(ns + 1).setGpuStartNs(ns + 2).setGpuEndNs(ns + 3)
-                .build();
     }
 
     @Override

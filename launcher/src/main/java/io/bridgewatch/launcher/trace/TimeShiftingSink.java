@@ -7,17 +7,29 @@ import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.ServingSample;
 
 /**
- * Moves a reference trace onto the analysed trace's time line: its first event lands on the analysed trace's first
- * event, so both fall in the same windows (they were recorded at different times, on different machines).
+ * Moves a trace in time: a reference trace onto the analysed trace's time line (its first event on theirs, so both
+ * fall in the same windows though they were recorded at different times), or an imported trace up to now (so a live
+ * pipeline takes it as live data instead of late data).
  */
 final class TimeShiftingSink implements EventSink {
     private final EventSink target;
     private final long alignToNs;
     private Long offsetNs;
 
-    TimeShiftingSink(EventSink target, long alignToNs) {
+    private TimeShiftingSink(EventSink target, long alignToNs, Long offsetNs) {
         this.target = target;
         this.alignToNs = alignToNs;
+        this.offsetNs = offsetNs;
+    }
+
+    /** Moves every event so that the first one lands on {@code alignToNs}. */
+    static TimeShiftingSink alignFirstEvent(EventSink target, long alignToNs) {
+        return new TimeShiftingSink(target, alignToNs, null);
+    }
+
+    /** Moves every event by {@code offsetNs}. */
+    static TimeShiftingSink by(EventSink target, long offsetNs) {
+        return new TimeShiftingSink(target, 0, offsetNs);
     }
 
     @Override

@@ -57,7 +57,7 @@ public final class TraceAnalysis {
                         ANALYSIS_SKU, CcMode.OFF, 0, Map.of()));
                 long alignTo = tap.firstEventNs() == Long.MAX_VALUE ? 0 : tap.firstEventNs();
                 referenceSummary = TraceFormat.of(reference).reader(REFERENCE_NODE)
-                        .read(reference, new TimeShiftingSink(whole, alignTo), progress);
+                        .read(reference, TimeShiftingSink.alignFirstEvent(whole, alignTo), progress);
             }
             return TraceReport.of(trace, summary, reference, referenceSummary, window, whole.finish(),
                     overTime.finish());
