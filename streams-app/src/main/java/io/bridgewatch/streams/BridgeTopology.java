@@ -84,20 +84,24 @@ public final class BridgeTopology {
     private BridgeTopology() {
     }
 
+    /** The topology of the deployed streams-app: durable, changelogged state. */
     public static Topology build(TopologyConfig config) {
+        return build(config, StateDurability.DURABLE);
+    }
+
+    public static Topology build(TopologyConfig config, StateDurability durability) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.STREAM_TAILS, Serdes.Long()));
-        builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.HOST_TAILS, Serdes.Long()));
+        builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.STREAM_TAILS, Serdes.Long(), durability));
+        builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.HOST_TAILS, Serdes.Long(), durability));
         builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.BRIDGE_COST_WINDOWS,
-                BridgewatchSerdes.of(CostWindowState.class)));
+                BridgewatchSerdes.of(CostWindowState.class), durability));
         builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.CONCURRENCY_WINDOWS,
-                ConcurrencyState.serde()));
+                ConcurrencyState.serde(), durability));
         builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.KERNEL_WINDOWS,
-                BridgewatchSerdes.of(KernelWindowState.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.NODE_BRIDGE_FIT),
-                Serdes.String(), BridgewatchSerdes.of(RouteFit.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.PHASE_OCCURRENCES), Serdes.String(),
+                BridgewatchSerdes.of(KernelWindowState.class), durability));
+        builder.addStateStore(durability.keyValueStore(StoreNames.NODE_BRIDGE_FIT, Serdes.String(),
+                BridgewatchSerdes.of(RouteFit.class)));
+        builder.addStateStore(durability.keyValueStore(StoreNames.PHASE_OCCURRENCES, Serdes.String(),
                 BridgewatchSerdes.of(PhaseOccurrenceState.class)));
 
         KStream<String, KernelExec> kernels = onTime(builder.stream(Topics.KERNELS,
@@ -111,8 +115,8 @@ public final class BridgeTopology {
                 Consumed.with(Serdes.String(), BridgewatchSerdes.servingSample()).withName("serving-source")),
                 "serving", Topics.SERVING, BridgewatchSerdes.servingSample(), config.cohortWindow(),
                 config.cohortGrace());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.NODE_INFO),
-                Serdes.String(), BridgewatchSerdes.nodeInfo()));
+        builder.addStateStore(durability.keyValueStore(StoreNames.NODE_INFO, Serdes.String(),
+                BridgewatchSerdes.nodeInfo()));
         builder.stream(Topics.NODES, Consumed.with(Serdes.String(), BridgewatchSerdes.nodeInfo())
                         .withName("nodes-source"))
                 .process(NodeFactsProcessor::new, Named.as("node-facts"), StoreNames.NODE_INFO);
@@ -125,8 +129,8 @@ public final class BridgeTopology {
         KStream<String, ConcurrencyWindow> concurrency = concurrency(crossings, kernels, config);
         KStream<String, PhaseOccurrence> phases = phases(costSamples, kernels, costs, config);
         KStream<String, CohortSample> kernelDurations = kernelDurations(kernels, config);
-        cohorts(serving, costs, concurrency, phases, kernelDurations, config);
-        tollRegressions(builder, costs, config);
+        cohorts(serving, costs, concurrency, phases, kernelDurations, config, durability);
+        tollRegressions(builder, costs, config, durability);
         return builder.build();
     }
 
@@ -176,9 +180,9 @@ public final class BridgeTopology {
      * alerts go to the alerts topic keyed by node.
      */
     private static void tollRegressions(StreamsBuilder builder, KStream<String, BridgeCostWindow> costs,
-            TopologyConfig config) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TOLL_BASELINES),
-                Serdes.String(), BridgewatchSerdes.of(TollBaselineState.class)));
+            TopologyConfig config, StateDurability durability) {
+        builder.addStateStore(durability.keyValueStore(StoreNames.TOLL_BASELINES, Serdes.String(),
+                BridgewatchSerdes.of(TollBaselineState.class)));
         costs.process(TollObservations::new, Named.as("toll-observations"), StoreNames.NODE_INFO)
                 .repartition(Repartitioned.<String, TollObservation>as("toll-baselines")
                         .withKeySerde(Serdes.String()).withValueSerde(BridgewatchSerdes.of(TollObservation.class)))
@@ -229,7 +233,7 @@ public final class BridgeTopology {
     private static void cohorts(KStream<String, ServingSample> serving,
             KStream<String, BridgeCostWindow> costs, KStream<String, ConcurrencyWindow> concurrency,
             KStream<String, PhaseOccurrence> phases, KStream<String, CohortSample> kernelSamples,
-            TopologyConfig config) {
+            TopologyConfig config, StateDurability durability) {
         KStream<String, CohortSample> servingSamples = serving.processValues(() -> new CohortSampleProcessor<>(
                 s -> Optional.of(CohortSamples.of(s)), ServingSample::getIntervalStartNs), Named.as("serving-samples"));
         KStream<String, CohortSample> costSamples = costs.processValues(() -> new CohortSampleProcessor<>(
@@ -262,11 +266,11 @@ public final class BridgeTopology {
                 .windowedBy(TimeWindows.ofSizeAndGrace(config.cohortWindow(), config.cohortGrace()))
                 .aggregate(CohortAggregator::empty, (cohort, sample, state) -> CohortAggregator.add(sample, state),
                         Named.as("cohort-aggregate"),
-                        Materialized.<String, CohortWindowState, WindowStore<Bytes, byte[]>>as(
-                                        StoreNames.COHORT_WINDOWS)
+                        durability.<CohortWindowState>windowStore(StoreNames.COHORT_WINDOWS, config.cohortWindow(),
+                                        config.cohortGrace())
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(BridgewatchSerdes.of(CohortWindowState.class)))
-                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())
+                .suppress(Suppressed.untilWindowCloses(durability.unboundedBuffer())
                         .withName("cohort-final"))
                 .toStream(Named.as("cohort-closed"));
         closed.flatMap((window, state) -> pairs(window, CohortAggregator.results(window.key(), startNs(window),

@@ -14,6 +14,7 @@ import io.bridgewatch.schema.ServingSample;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.BridgeTopology;
+import io.bridgewatch.streams.StateDurability;
 import io.bridgewatch.streams.StreamsAppConfig;
 import io.bridgewatch.streams.TopologyConfig;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -41,6 +43,8 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
     /** Results are drained from the driver every so many inputs, so its output queues stay small. */
     private static final int DRAIN_EVERY = 4096;
     private static final long NS_PER_MS = 1_000_000L;
+    private static final java.util.Set<String> RESULT_TOPICS = java.util.Set.of(Topics.BRIDGE_COST,
+            Topics.CONCURRENCY, Topics.PHASES, Topics.MITIGATION, Topics.COMPUTE_PARITY, Topics.DLQ);
 
     /** What the topology produced, the watermark's share left out. */
     public record Results(List<BridgeCostWindow> costs, List<ConcurrencyWindow> concurrency,
@@ -77,7 +81,8 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
                 .toProperties();
         // Inputs are piped one by one; there is no other partition to wait for.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
-        driver = new TopologyTestDriver(BridgeTopology.build(config), props);
+        // State in memory only: there is nothing to restore, and the driver commits after every record.
+        driver = new TopologyTestDriver(BridgeTopology.build(config, StateDurability.PROCESS_MEMORY), props);
         nodes = driver.createInputTopic(Topics.NODES, new StringSerializer(), BridgewatchSerdes.nodeInfo());
         crossings = driver.createInputTopic(Topics.CROSSINGS, new StringSerializer(), BridgewatchSerdes.crossing());
         kernels = driver.createInputTopic(Topics.KERNELS, new StringSerializer(), BridgewatchSerdes.kernelExec());
@@ -145,6 +150,13 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
         collect(comparisonsOut, results.comparisons(), c -> c.getCohort().toString());
         collect(parityOut, results.parity(), p -> p.getCohort().toString());
         collect(deadLettersOut, results.deadLetters(), d -> String.valueOf(d.getKey()));
+        // The driver keeps everything produced until read: repartition topics and the alerts are dropped here.
+        for (String topic : driver.producedTopicNames()) {
+            if (!RESULT_TOPICS.contains(topic)) {
+                driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                        .readRecordsToList();
+            }
+        }
     }
 
     private static <T> void collect(TestOutputTopic<String, T> topic, List<T> into,

@@ -23,14 +23,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * with a changelog) when Kafka Streams flushes or commits, not on every put. An aggregate updated by every event is
  * then serialized once per commit instead of once per event, and what is committed is exactly what was flushed:
  * Streams flushes stores before it commits the transaction that holds the changelog records and the input offsets.
+ * Without write-through (state kept in process memory only) the objects are the whole store.
  */
 public final class ObjectCacheStore<V> implements StateStore {
     private final KeyValueStore<String, V> durable;
     private final Map<String, V> objects = new HashMap<>();
     private final Set<String> dirty = new HashSet<>();
+    private final boolean writeThrough;
 
-    ObjectCacheStore(KeyValueStore<String, V> durable) {
+    ObjectCacheStore(KeyValueStore<String, V> durable, boolean writeThrough) {
         this.durable = durable;
+        this.writeThrough = writeThrough;
     }
 
     public V get(String key) {
@@ -47,7 +50,9 @@ public final class ObjectCacheStore<V> implements StateStore {
     /** Stores the value; the caller may keep changing the same object until the next flush. */
     public void put(String key, V value) {
         objects.put(key, value);
-        dirty.add(key);
+        if (writeThrough) {
+            dirty.add(key);
+        }
     }
 
     public void delete(String key) {
@@ -58,6 +63,9 @@ public final class ObjectCacheStore<V> implements StateStore {
 
     /** Every key in the store, flushed or not. */
     public List<String> keys() {
+        if (!writeThrough) {
+            return new ArrayList<>(objects.keySet());
+        }
         writeDirty();
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, V> all = durable.all()) {

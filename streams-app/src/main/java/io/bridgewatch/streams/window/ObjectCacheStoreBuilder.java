@@ -1,5 +1,6 @@
 package io.bridgewatch.streams.window;
 
+import io.bridgewatch.streams.StateDurability;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -7,13 +8,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
-/** Builds an {@link ObjectCacheStore} over a persistent, changelogged key-value store (Streams' record cache off). */
+/**
+ * Builds an {@link ObjectCacheStore}: over a persistent, changelogged key-value store (Streams' record cache off)
+ * when durable, else over an in-memory store without changelog that it never writes to (objects only).
+ */
 public final class ObjectCacheStoreBuilder<V> implements StoreBuilder<ObjectCacheStore<V>> {
     private StoreBuilder<KeyValueStore<String, V>> durable;
+    private final boolean writeThrough;
 
-    public ObjectCacheStoreBuilder(String name, Serde<V> valueSerde) {
-        this.durable = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), valueSerde)
-                .withCachingDisabled();
+    public ObjectCacheStoreBuilder(String name, Serde<V> valueSerde, StateDurability durability) {
+        this.durable = durability.keyValueStore(name, Serdes.String(), valueSerde).withCachingDisabled();
+        this.writeThrough = durability == StateDurability.DURABLE;
     }
 
     @Override
@@ -40,7 +45,7 @@ public final class ObjectCacheStoreBuilder<V> implements StoreBuilder<ObjectCach
 
     @Override
     public ObjectCacheStore<V> build() {
-        return new ObjectCacheStore<>(durable.build());
+        return new ObjectCacheStore<>(durable.build(), writeThrough);
     }
 
     @Override

@@ -1,0 +1,42 @@
+package io.bridgewatch.streams;
+
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Suppressed;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Where the topology keeps its state. The deployed streams-app keeps it {@link #DURABLE}: RocksDB with changelog
+ * topics, so an instance that fails or moves restores it. An offline run over a finite trace has nothing to restore
+ * and commits after every record, so it keeps state in {@link #PROCESS_MEMORY}: in-memory stores without changelogs,
+ * window aggregates as objects only.
+ */
+public enum StateDurability {
+    DURABLE,
+    PROCESS_MEMORY;
+
+    public <V> StoreBuilder<KeyValueStore<String, V>> keyValueStore(String name, Serde<String> keys, Serde<V> values) {
+        if (this == DURABLE) {
+            return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values);
+        }
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys, values).withLoggingDisabled();
+    }
+
+    <V> Materialized<String, V, WindowStore<Bytes, byte[]>> windowStore(String name, Duration window, Duration grace) {
+        if (this == DURABLE) {
+            return Materialized.as(name);
+        }
+        return Materialized.<String, V>as(Stores.inMemoryWindowStore(name, window.plus(grace), window, false))
+                .withLoggingDisabled();
+    }
+
+    Suppressed.StrictBufferConfig unboundedBuffer() {
+        Suppressed.StrictBufferConfig buffer = Suppressed.BufferConfig.unbounded();
+        return this == DURABLE ? buffer : buffer.withLoggingDisabled();
+    }
+}
