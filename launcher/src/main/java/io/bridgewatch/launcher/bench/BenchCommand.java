@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** {@code bridgewatch bench}: benchmarks that print figures (not tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
-        subcommands = {BenchCommand.TopologyBench.class})
+        subcommands = {BenchCommand.TopologyBench.class, BenchCommand.TraceBench.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -46,6 +46,47 @@ public final class BenchCommand implements Runnable {
             }
             new TopologyBenchmark(System.out).run(events, live, liveSpeed);
             return 0;
+        }
+    }
+
+    /** {@code bridgewatch bench trace}. */
+    @Command(name = "trace", mixinStandardHelpOptions = true,
+            description = "Generates a Kineto trace of the given size and analyses it: MB/s, events/s and peak heap,"
+                    + " against the trace reader alone on the same file.")
+    static final class TraceBench implements Callable<Integer> {
+        @Option(names = "--size", defaultValue = "2GB",
+                description = "Size of the generated trace, e.g. 500MB, 2GB (default: ${DEFAULT-VALUE}).")
+        String size;
+
+        @Option(names = "--file", description = "Where to write the trace (default: a temporary file).")
+        java.nio.file.Path file;
+
+        @Option(names = "--keep", description = "Keep the generated trace.")
+        boolean keep;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            new TraceBenchmark(System.out).run(bytes(size), file, keep);
+            return 0;
+        }
+
+        private long bytes(String text) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kKmMgG]?)[bB]?")
+                    .matcher(text.strip());
+            if (!m.matches() || Double.parseDouble(m.group(1)) <= 0) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--size: expected a positive size such as 500MB or 2GB, got '" + text + "'");
+            }
+            double scale = switch (m.group(2).toUpperCase(java.util.Locale.ROOT)) {
+                case "K" -> 1e3;
+                case "M" -> 1e6;
+                case "G" -> 1e9;
+                default -> 1;
+            };
+            return Math.round(Double.parseDouble(m.group(1)) * scale);
         }
     }
 }
