@@ -1,0 +1,76 @@
+/* Single-producer single-consumer rings and their registry (see bw_ring.h). Pure; tested by tests/test_ring.c. */
+#include "bw_ring.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct bw_ring *bw_ring_create(uint32_t capacity) {
+    uint32_t slots = 1;
+    while (slots < capacity) {
+        slots <<= 1;
+    }
+    struct bw_ring *ring = calloc(1, sizeof(struct bw_ring) + (size_t) slots * sizeof(struct bw_slot));
+    if (ring != NULL) {
+        ring->capacity = slots;
+    }
+    return ring;
+}
+
+void bw_ring_destroy(struct bw_ring *ring) {
+    free(ring);
+}
+
+int bw_ring_push(struct bw_ring *ring, const uint8_t *record, size_t length) {
+    uint64_t head = ring->head; /* only this thread writes head */
+    uint64_t tail = __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE);
+    if (head - tail >= ring->capacity || length > BW_MAX_RECORD_SIZE) {
+        __atomic_fetch_add(&ring->dropped, 1, __ATOMIC_RELAXED);
+        return -1;
+    }
+    struct bw_slot *slot = &ring->slots[head & (ring->capacity - 1)];
+    memcpy(slot->bytes, record, length);
+    slot->length = (uint16_t) length;
+    __atomic_store_n(&ring->head, head + 1, __ATOMIC_RELEASE); /* publishes the slot */
+    return 0;
+}
+
+size_t bw_ring_pop(struct bw_ring *ring, uint8_t *out) {
+    uint64_t tail = ring->tail; /* only the drain thread writes tail */
+    uint64_t head = __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE);
+    if (tail == head) {
+        return 0;
+    }
+    struct bw_slot *slot = &ring->slots[tail & (ring->capacity - 1)];
+    size_t length = slot->length;
+    memcpy(out, slot->bytes, length);
+    __atomic_store_n(&ring->tail, tail + 1, __ATOMIC_RELEASE); /* frees the slot */
+    return length;
+}
+
+struct bw_ring *bw_registry_add(struct bw_registry *registry, uint32_t capacity) {
+    uint32_t index = __atomic_fetch_add(&registry->count, 1, __ATOMIC_ACQ_REL);
+    if (index >= BW_MAX_THREADS) {
+        __atomic_fetch_sub(&registry->count, 1, __ATOMIC_ACQ_REL);
+        __atomic_fetch_add(&registry->unregistered_drops, 1, __ATOMIC_RELAXED);
+        return NULL;
+    }
+    struct bw_ring *ring = bw_ring_create(capacity);
+    if (ring == NULL) {
+        __atomic_fetch_add(&registry->unregistered_drops, 1, __ATOMIC_RELAXED);
+    }
+    /* The drain thread skips a NULL entry until it is published. */
+    __atomic_store_n(&registry->rings[index], ring, __ATOMIC_RELEASE);
+    return ring;
+}
+
+uint64_t bw_registry_dropped(struct bw_registry *registry) {
+    uint64_t dropped = __atomic_load_n(&registry->unregistered_drops, __ATOMIC_RELAXED);
+    uint32_t count = __atomic_load_n(&registry->count, __ATOMIC_ACQUIRE);
+    for (uint32_t i = 0; i < count && i < BW_MAX_THREADS; i++) {
+        struct bw_ring *ring = __atomic_load_n(&registry->rings[i], __ATOMIC_ACQUIRE);
+        if (ring != NULL) {
+            dropped += __atomic_load_n(&ring->dropped, __ATOMIC_RELAXED);
+        }
+    }
+    return dropped;
+}

@@ -1,0 +1,111 @@
+/* The record stream's destination (see bw_sink.h). */
+#include "bw_sink.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "bw_record.h"
+
+static int open_socket(const char *path) {
+    struct sockaddr_un address;
+    if (strlen(path) >= sizeof(address.sun_path)) {
+        return -1;
+    }
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return -1;
+    }
+    memset(&address, 0, sizeof(address));
+    address.sun_family = AF_UNIX;
+    strcpy(address.sun_path, path);
+    if (connect(fd, (struct sockaddr *) &address, sizeof(address)) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Expands "%p" to the pid, so that several processes under one LD_PRELOAD write separate files. */
+static void expand(char *out, size_t size, const char *pattern, uint32_t pid) {
+    size_t n = 0;
+    for (const char *p = pattern; *p != '\0' && n + 1 < size; p++) {
+        if (p[0] == '%' && p[1] == 'p') {
+            n += (size_t) snprintf(out + n, size - n, "%u", pid);
+            p++;
+        } else {
+            out[n++] = *p;
+        }
+    }
+    out[n < size ? n : size - 1] = '\0';
+}
+
+static void write_all(struct bw_sink *sink, const uint8_t *bytes, size_t length) {
+    while (length > 0) {
+        ssize_t n = sink->is_socket ? send(sink->fd, bytes, length, MSG_NOSIGNAL) : write(sink->fd, bytes, length);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            sink->failed_bytes += length;
+            return;
+        }
+        bytes += n;
+        length -= (size_t) n;
+    }
+}
+
+int bw_sink_open(struct bw_sink *sink, const char *socket_path, const char *file_pattern, uint32_t pid,
+                 uint64_t start_ns) {
+    sink->fd = -1;
+    sink->used = 0;
+    sink->failed_bytes = 0;
+    if (socket_path != NULL && socket_path[0] != '\0') {
+        sink->fd = open_socket(socket_path);
+        if (sink->fd >= 0) {
+            sink->is_socket = 1;
+            snprintf(sink->description, sizeof(sink->description), "socket %s", socket_path);
+        }
+    }
+    if (sink->fd < 0) {
+        char path[sizeof(sink->description) - 8];
+        expand(path, sizeof(path), file_pattern, pid);
+        sink->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        sink->is_socket = 0;
+        if (sink->fd < 0) {
+            snprintf(sink->description, sizeof(sink->description), "cannot open %s: %s", path, strerror(errno));
+            return -1;
+        }
+        snprintf(sink->description, sizeof(sink->description), "file %s", path);
+    }
+    uint8_t header[BW_STREAM_HEADER_SIZE];
+    bw_sink_write(sink, header, bw_encode_stream_header(header, pid, start_ns));
+    return 0;
+}
+
+void bw_sink_write(struct bw_sink *sink, const uint8_t *record, size_t length) {
+    if (sink->used + length > sizeof(sink->buffer)) {
+        bw_sink_flush(sink);
+    }
+    memcpy(sink->buffer + sink->used, record, length);
+    sink->used += length;
+}
+
+void bw_sink_flush(struct bw_sink *sink) {
+    if (sink->used > 0 && sink->fd >= 0) {
+        write_all(sink, sink->buffer, sink->used);
+    }
+    sink->used = 0;
+}
+
+void bw_sink_close(struct bw_sink *sink) {
+    bw_sink_flush(sink);
+    if (sink->fd >= 0) {
+        close(sink->fd);
+        sink->fd = -1;
+    }
+}

@@ -1,0 +1,31 @@
+/*
+ * Where the drain thread writes the record stream: the collector's Unix socket, or a file for offline replay.
+ * Buffered; only the drain thread uses it.
+ */
+#ifndef BW_SINK_H
+#define BW_SINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct bw_sink {
+    int fd;
+    int is_socket;
+    uint64_t failed_bytes; /* bytes that could not be written (the collector went away) */
+    size_t used;
+    uint8_t buffer[1 << 16];
+    char description[256];
+};
+
+/*
+ * Opens the socket path when given and a collector listens there, else the file path ("%p" becomes the pid).
+ * Writes the stream header. 0 on success, -1 (with description saying why) when neither could be opened.
+ */
+int bw_sink_open(struct bw_sink *sink, const char *socket_path, const char *file_pattern, uint32_t pid,
+                 uint64_t start_ns);
+
+void bw_sink_write(struct bw_sink *sink, const uint8_t *record, size_t length);
+void bw_sink_flush(struct bw_sink *sink);
+void bw_sink_close(struct bw_sink *sink);
+
+#endif
