@@ -1,0 +1,95 @@
+"""A decode-like serving loop on the GPU, for the agent's accuracy and overhead runs on the H200.
+
+Like the loop behind shared/data/h200-decode-trace.json.gz: batches of 1, 8 and 64 sequences; every step builds
+small input tensors from Python lists and copies them to the GPU (two pageable copies and one through a pinned
+buffer), runs 8 linear layers and an LM head, and reads the sampled token ids back (a synchronous D2H copy).
+Prints one JSON line: tokens, seconds, tokens/s (warm-up excluded).
+
+    python decode_loop.py --steps 300                 # untraced (or with the agent preloaded)
+    python decode_loop.py --steps 60 --profile t.json.gz   # under torch.profiler, trace written
+"""
+import argparse
+import contextlib
+import gzip
+import json
+import os
+import shutil
+import time
+
+import torch
+from torch.profiler import ProfilerActivity, profile, record_function
+
+
+def build(hidden, vocab):
+    device = "cuda"
+    torch.manual_seed(0)
+    layers = [torch.nn.Linear(hidden, hidden, device=device, dtype=torch.bfloat16) for _ in range(8)]
+    head = torch.nn.Linear(hidden, vocab, device=device, dtype=torch.bfloat16)
+    embedding = torch.randn(vocab, hidden, device=device, dtype=torch.bfloat16)
+    return layers, head, embedding
+
+
+def step(layers, head, embedding, ids, position, pinned):
+    batch = len(ids)
+    token_ids = torch.tensor(ids, dtype=torch.long).to("cuda")               # pageable H2D
+    positions = torch.tensor([position] * batch, dtype=torch.long).to("cuda")  # pageable H2D
+    pinned[:batch].fill_(position)
+    scale = pinned[:batch].to("cuda", non_blocking=True)                      # pinned H2D
+    h = embedding[token_ids] * (1 + (positions + scale).unsqueeze(-1).to(torch.bfloat16) * 1e-3)
+    for layer in layers:
+        h = torch.nn.functional.silu(layer(h))
+    return head(h).argmax(dim=-1).tolist()                                  # synchronous D2H
+
+
+def loop(model, steps, batches, annotate):
+    layers, head, embedding = model
+    pinned = torch.empty(max(batches), dtype=torch.long).pin_memory()
+    tokens = 0
+    ranges = record_function if annotate else (lambda name: contextlib.nullcontext())
+    for batch in batches:
+        ids = [1] * batch
+        with ranges(f"batch_{batch}"):
+            for position in range(steps):
+                with ranges("decode_step"):
+                    ids = step(layers, head, embedding, ids, position, pinned)
+                tokens += batch
+    torch.cuda.synchronize()
+    return tokens
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--steps", type=int, default=300, help="decode steps per batch size")
+    parser.add_argument("--batches", default="1,8,64")
+    parser.add_argument("--hidden", type=int, default=2048)
+    parser.add_argument("--vocab", type=int, default=32000)
+    parser.add_argument("--profile", help="run under torch.profiler and write the Kineto trace here (.json.gz)")
+    parser.add_argument("--label", default="")
+    args = parser.parse_args()
+    batches = [int(b) for b in args.batches.split(",")]
+    model = build(args.hidden, args.vocab)
+    loop(model, 5, batches, annotate=False)  # warm-up: allocator, kernels, cuBLAS handles
+
+    if args.profile:
+        with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+            start = time.perf_counter()
+            tokens = loop(model, args.steps, batches, annotate=True)
+            seconds = time.perf_counter() - start
+        plain = args.profile[:-3] if args.profile.endswith(".gz") else args.profile
+        prof.export_chrome_trace(plain)
+        if plain != args.profile:
+            with open(plain, "rb") as src, gzip.open(args.profile, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+            os.remove(plain)
+    else:
+        start = time.perf_counter()
+        tokens = loop(model, args.steps, batches, annotate=False)
+        seconds = time.perf_counter() - start
+    print(json.dumps({"label": args.label, "tokens": tokens, "seconds": seconds, "tokens_per_s": tokens / seconds,
+                      "preloaded": os.environ.get("LD_PRELOAD", ""),
+                      "injection": os.environ.get("CUDA_INJECTION64_PATH", ""),
+                      "profiled": bool(args.profile)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
