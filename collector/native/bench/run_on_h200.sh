@@ -8,7 +8,9 @@
 set -euo pipefail
 OUT=${OUT:?set OUT}
 ROUNDS=${ROUNDS:-5}
-STEPS=${STEPS:-300}
+STEPS=${STEPS:-1500}
+# The loop is one Python thread; the agent adds its drain thread. Every run gets the same two cores.
+pin="taskset -c 2,3"
 here="$(cd "$(dirname "$0")" && pwd)"
 native="$here/.."
 build="$OUT/build"
@@ -33,14 +35,19 @@ BRIDGEWATCH_AGENT_FILE="$OUT/cupti-with-profiler.bwr" LD_PRELOAD="$agent" CUDA_I
 
 echo "== overhead: $ROUNDS rounds x (untraced, agent, profiler), $STEPS steps per batch size"
 for round in $(seq 1 "$ROUNDS"); do
-  "$python" "$here/decode_loop.py" --steps "$STEPS" --label untraced 2>>"$OUT/overhead.log" | tee -a "$OUT/overhead.jsonl"
+  $pin "$python" "$here/decode_loop.py" --steps "$STEPS" --label untraced 2>>"$OUT/overhead.log" \
+    | tee -a "$OUT/overhead.jsonl"
   BRIDGEWATCH_AGENT_QUIET=1 BRIDGEWATCH_AGENT_FILE="/tmp/overhead-%p.bwr" LD_PRELOAD="$agent" \
-    "$python" "$here/decode_loop.py" --steps "$STEPS" --label agent 2>>"$OUT/overhead.log" | tee -a "$OUT/overhead.jsonl"
-  "$python" "$here/decode_loop.py" --steps "$STEPS" --profile "/tmp/overhead-profile.json.gz" --label profiler \
-    2>>"$OUT/overhead.log" | tee -a "$OUT/overhead.jsonl"
+    $pin "$python" "$here/decode_loop.py" --steps "$STEPS" --label agent 2>>"$OUT/overhead.log" \
+    | tee -a "$OUT/overhead.jsonl"
+  $pin "$python" "$here/decode_loop.py" --steps "$STEPS" --profile "/tmp/overhead-profile.json.gz" \
+    --label profiler 2>>"$OUT/overhead.log" | tee -a "$OUT/overhead.jsonl"
 done
 ls -la /tmp/overhead-*.bwr | tail -3 >> "$OUT/overhead.log" || true
 rm -f /tmp/overhead-*.bwr /tmp/overhead-profile.json.gz
 gzip -9 "$OUT"/*.bwr
 rm -rf "$build"
+# Few files come back from the device: logs and timings in one archive.
+tar -C "$OUT" -czf "$OUT/logs.tar.gz" $(cd "$OUT" && ls *.log *.jsonl)
+rm -f "$OUT"/*.log "$OUT"/*.jsonl "$OUT"/cupti-with-profiler.json.gz
 ls -la "$OUT"

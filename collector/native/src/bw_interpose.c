@@ -8,6 +8,11 @@
  * watched entry point has two wrappers, for the legacy and the per-thread default stream variants, since the two
  * have different real functions. A wrapper times the real call on the host (CLOCK_REALTIME), then describes it:
  * bytes, direction, host memory kind (pointer attributes, cached per page), context, stream, return code.
+ *
+ * The runtime's own copy calls (cudaMemcpy, cudaMemcpyAsync) are wrapped too, by symbol (the application links
+ * them): their host time is what the application waits, including the runtime's share, and is what profilers
+ * report. A driver call made inside one of them adds its details to the runtime call's record instead of
+ * recording itself, so each copy is one record.
  */
 #define _GNU_SOURCE
 #include <cuda.h>
@@ -107,10 +112,23 @@ struct call {
     uint64_t correlation;
     uint64_t start_ns;
     int cupti;
+    int nested; /* a driver call inside a wrapped runtime call: its details go to the runtime call's record */
 };
 
+/* The wrapped runtime call in progress on this thread, and what its driver call found out. */
+static __thread struct {
+    int depth;
+    uint64_t correlation;
+    int have_details;
+    struct bw_event details;
+} runtime_call;
+
 static inline struct call enter(void) {
-    struct call c = {bw_next_correlation(), 0, bw_cupti_active()};
+    if (runtime_call.depth > 0) {
+        struct call nested = {runtime_call.correlation, 0, 0, 1};
+        return nested;
+    }
+    struct call c = {bw_next_correlation(), 0, bw_cupti_active(), 0};
     if (c.cupti) {
         bw_cupti_push_correlation(c.correlation);
     }
@@ -138,6 +156,17 @@ static void leave(struct call c, uint16_t api, CUresult status, uint8_t directio
     }
     struct bw_event e;
     memset(&e, 0, sizeof(e));
+    if (c.nested) {
+        e.direction = direction;
+        e.memory = memory;
+        e.status = (int32_t) status;
+        e.stream = (uint64_t) (uintptr_t) stream;
+        e.bytes = bytes;
+        fill_context(&e);
+        runtime_call.details = e;
+        runtime_call.have_details = 1;
+        return;
+    }
     e.api = api;
     e.direction = direction;
     e.memory = memory;
@@ -156,6 +185,9 @@ static void leave(struct call c, uint16_t api, CUresult status, uint8_t directio
 
 static void leave_launch(struct call c, uint16_t api, CUresult status, CUstream stream, const unsigned int grid[3],
                          const unsigned int block[3]) {
+    if (c.nested) {
+        return; /* not expected inside a copy; recorded by the copy's record otherwise */
+    }
     uint64_t end = bw_now_ns();
     if (c.cupti) {
         bw_cupti_pop_correlation();
@@ -615,6 +647,87 @@ static struct entry entries[W_COUNT] = {
     ENTRY(W_LAUNCH, "cuLaunchKernel", launch), ENTRY(W_LAUNCH_EX, "cuLaunchKernelEx", launch_ex),
     ENTRY(W_GRAPH_LAUNCH, "cuGraphLaunch", graph_launch),
 };
+
+/* ---- runtime copy calls (by symbol) ---- */
+
+/* cudaMemcpyKind: 0 host-host, 1 host-device, 2 device-host, 3 device-device, 4 default (unified addressing). */
+typedef int (*cuda_memcpy_t)(void *, const void *, size_t, int);
+typedef int (*cuda_memcpy_async_t)(void *, const void *, size_t, int, void *);
+static cuda_memcpy_t real_cuda_memcpy;
+static cuda_memcpy_async_t real_cuda_memcpy_async;
+
+static void *next_symbol(const char *name) {
+    return real_dlsym(RTLD_NEXT, name);
+}
+
+/* Records a runtime copy with its driver call's details, or (no driver call) what its arguments say. */
+static void leave_runtime(struct call c, uint16_t api, int status, void *dst, const void *src, size_t bytes,
+                          int kind, void *stream, int async) {
+    runtime_call.depth--;
+    uint64_t end = bw_now_ns();
+    if (c.cupti) {
+        bw_cupti_pop_correlation();
+    }
+    struct bw_event e;
+    if (runtime_call.have_details) {
+        e = runtime_call.details;
+    } else {
+        memset(&e, 0, sizeof(e));
+        if (kind == 1 || kind == 2) {
+            e.direction = kind == 1 ? BW_DIR_H2D : BW_DIR_D2H;
+            e.memory = memory_kind(kind == 1 ? src : dst);
+        } else {
+            classify(dst, src, &e.direction, &e.memory);
+        }
+        e.bytes = bytes;
+        e.stream = (uint64_t) (uintptr_t) stream;
+        fill_context(&e);
+    }
+    e.api = api;
+    e.status = status != 0 ? status : e.status;
+    e.pid = bw_pid();
+    e.tid = bw_tid();
+    e.flags = async ? BW_FLAG_ASYNC : 0;
+    e.correlation = c.correlation;
+    e.start_ns = c.start_ns;
+    e.end_ns = end;
+    bw_emit_event(BW_REC_API_CALL, &e);
+}
+
+static struct call enter_runtime(void) {
+    bw_agent_init();
+    struct call c = enter();
+    runtime_call.depth++;
+    runtime_call.correlation = c.correlation;
+    runtime_call.have_details = 0;
+    return c;
+}
+
+BW_EXPORT int cudaMemcpy(void *dst, const void *src, size_t bytes, int kind) {
+    if (real_cuda_memcpy == NULL) {
+        real_cuda_memcpy = (cuda_memcpy_t) next_symbol("cudaMemcpy");
+    }
+    if (runtime_call.depth > 0) {
+        return real_cuda_memcpy(dst, src, bytes, kind);
+    }
+    struct call c = enter_runtime();
+    int status = real_cuda_memcpy(dst, src, bytes, kind);
+    leave_runtime(c, BW_API_CUDA_MEMCPY, status, dst, src, bytes, kind, NULL, 0);
+    return status;
+}
+
+BW_EXPORT int cudaMemcpyAsync(void *dst, const void *src, size_t bytes, int kind, void *stream) {
+    if (real_cuda_memcpy_async == NULL) {
+        real_cuda_memcpy_async = (cuda_memcpy_async_t) next_symbol("cudaMemcpyAsync");
+    }
+    if (runtime_call.depth > 0) {
+        return real_cuda_memcpy_async(dst, src, bytes, kind, stream);
+    }
+    struct call c = enter_runtime();
+    int status = real_cuda_memcpy_async(dst, src, bytes, kind, stream);
+    leave_runtime(c, BW_API_CUDA_MEMCPY_ASYNC, status, dst, src, bytes, kind, stream, 1);
+    return status;
+}
 
 /* ---- lookup hooks ---- */
 
