@@ -57,6 +57,27 @@ def loop(model, steps, batches, annotate):
     return tokens
 
 
+def micro(calls):
+    """Per-call host cost of the smallest launches and copies (what an agent adds shows here, undiluted)."""
+    x = torch.zeros(1, device="cuda")
+    pinned = torch.ones(2, dtype=torch.float32).pin_memory()
+    target = torch.empty(2, device="cuda")
+    for _ in range(1000):
+        x.add_(1)
+    torch.cuda.synchronize()
+    start = time.perf_counter()
+    for _ in range(calls):
+        x.add_(1)
+    torch.cuda.synchronize()
+    launch = (time.perf_counter() - start) / calls
+    start = time.perf_counter()
+    for _ in range(calls):
+        target.copy_(pinned, non_blocking=True)
+    torch.cuda.synchronize()
+    copy = (time.perf_counter() - start) / calls
+    return {"launch_us": launch * 1e6, "pinned_h2d_us": copy * 1e6, "calls": calls}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=300, help="decode steps per batch size")
@@ -65,7 +86,12 @@ def main():
     parser.add_argument("--vocab", type=int, default=32000)
     parser.add_argument("--profile", help="run under torch.profiler and write the Kineto trace here (.json.gz)")
     parser.add_argument("--label", default="")
+    parser.add_argument("--micro", type=int, default=0, help="instead: per-call cost of N launches and N copies")
     args = parser.parse_args()
+    if args.micro:
+        print(json.dumps({"label": args.label, **micro(args.micro),
+                          "preloaded": os.environ.get("LD_PRELOAD", "")}), flush=True)
+        return
     batches = [int(b) for b in args.batches.split(",")]
     model = build(args.hidden, args.vocab)
     loop(model, 5, batches, annotate=False)  # warm-up: allocator, kernels, cuBLAS handles

@@ -19,11 +19,18 @@ agent="$build/libbridgewatch_agent.so"
 python=${PYTHON:-python3}
 export BRIDGEWATCH_AGENT_SOCKET=""
 
+PARTS=${PARTS:-fixture cupti overhead micro}
+has() { [[ " $PARTS " == *" $1 "* ]]; }
+
+if has fixture; then
 echo "== accuracy fixture: agent (interposition) + torch.profiler, same run"
 BRIDGEWATCH_AGENT_FILE="$OUT/fixture-interposition.bwr" LD_PRELOAD="$agent" \
   "$python" "$here/decode_loop.py" --steps 60 --profile "$OUT/fixture-kineto.json.gz" --label fixture \
   2> "$OUT/fixture.log" | tee -a "$OUT/runs.jsonl"
 
+fi
+
+if has cupti; then
 echo "== CUPTI mode: agent preloaded and injected"
 BRIDGEWATCH_AGENT_FILE="$OUT/fixture-cupti.bwr" LD_PRELOAD="$agent" CUDA_INJECTION64_PATH="$agent" \
   "$python" "$here/decode_loop.py" --steps 20 --label cupti 2> "$OUT/cupti.log" | tee -a "$OUT/runs.jsonl"
@@ -33,6 +40,9 @@ BRIDGEWATCH_AGENT_FILE="$OUT/cupti-with-profiler.bwr" LD_PRELOAD="$agent" CUDA_I
   "$python" "$here/decode_loop.py" --steps 5 --profile "$OUT/cupti-with-profiler.json.gz" --label cupti-profiler \
   2> "$OUT/cupti-with-profiler.log" | tee -a "$OUT/runs.jsonl" || echo "(exit $?)"
 
+fi
+
+if has overhead; then
 echo "== overhead: $ROUNDS rounds x (untraced, agent, profiler), $STEPS steps per batch size"
 for round in $(seq 1 "$ROUNDS"); do
   $pin "$python" "$here/decode_loop.py" --steps "$STEPS" --label untraced 2>>"$OUT/overhead.log" \
@@ -45,6 +55,18 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 ls -la /tmp/overhead-*.bwr | tail -3 >> "$OUT/overhead.log" || true
 rm -f /tmp/overhead-*.bwr /tmp/overhead-profile.json.gz
+fi
+
+if has micro; then
+echo "== per-call cost: $ROUNDS rounds x (untraced, agent), 200000 launches and copies"
+for round in $(seq 1 "$ROUNDS"); do
+  $pin "$python" "$here/decode_loop.py" --micro 200000 --label untraced 2>>"$OUT/micro.log" | tee -a "$OUT/micro.jsonl"
+  BRIDGEWATCH_AGENT_QUIET=1 BRIDGEWATCH_AGENT_FILE="/tmp/micro-%p.bwr" LD_PRELOAD="$agent" \
+    $pin "$python" "$here/decode_loop.py" --micro 200000 --label agent 2>>"$OUT/micro.log" | tee -a "$OUT/micro.jsonl"
+done
+rm -f /tmp/micro-*.bwr
+fi
+
 gzip -9 "$OUT"/*.bwr
 rm -rf "$build"
 # Few files come back from the device: logs and timings in one archive.

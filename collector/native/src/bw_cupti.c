@@ -236,9 +236,11 @@ BW_EXPORT int InitializeInjection(void) {
     cupti.timestamp(&cupti_now);
     clock_offset_ns = (int64_t) bw_now_ns() - (int64_t) cupti_now;
     result = register_callbacks(buffer_requested, buffer_completed);
-    /* DRIVER activity makes CUPTI follow the driver calls, which external correlation records need (verified on
-     * the H200: without it none come); its own records are not used. */
-    CUpti_ActivityKind kinds[] = {CUPTI_ACTIVITY_KIND_DRIVER, CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION,
+    /* External correlation records come only for API calls CUPTI traces (verified on the H200): DRIVER covers
+     * driver calls made by libraries (cuBLAS launches), RUNTIME the runtime's calls, whose inner driver calls
+     * CUPTI does not report. Their own records are not used. */
+    CUpti_ActivityKind kinds[] = {CUPTI_ACTIVITY_KIND_RUNTIME, CUPTI_ACTIVITY_KIND_DRIVER,
+                                  CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION,
                                   CUPTI_ACTIVITY_KIND_MEMCPY, CUPTI_ACTIVITY_KIND_MEMSET,
                                   CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL};
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && result == CUPTI_SUCCESS; i++) {
