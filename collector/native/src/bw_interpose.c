@@ -9,10 +9,11 @@
  * have different real functions. A wrapper times the real call on the host (CLOCK_REALTIME), then describes it:
  * bytes, direction, host memory kind (pointer attributes, cached per page), context, stream, return code.
  *
- * The runtime's own copy calls (cudaMemcpy, cudaMemcpyAsync) are wrapped too, by symbol (the application links
- * them): their host time is what the application waits, including the runtime's share, and is what profilers
- * report. A driver call made inside one of them adds its details to the runtime call's record instead of
- * recording itself, so each copy is one record.
+ * The runtime's copy and launch calls (cudaMemcpy, cudaMemcpyAsync, cudaLaunchKernel) are wrapped too, by symbol
+ * (the application links them): their host time is what the application waits, including the runtime's share, and
+ * is what profilers report; and CUPTI ties GPU activity to the runtime call, so the correlation id must be pushed
+ * at its entry. A driver call made inside one of them adds its details to the runtime call's record instead of
+ * recording itself, so each copy or launch is one record.
  */
 #define _GNU_SOURCE
 #include <cuda.h>
@@ -726,6 +727,30 @@ BW_EXPORT int cudaMemcpyAsync(void *dst, const void *src, size_t bytes, int kind
     struct call c = enter_runtime();
     int status = real_cuda_memcpy_async(dst, src, bytes, kind, stream);
     leave_runtime(c, BW_API_CUDA_MEMCPY_ASYNC, status, dst, src, bytes, kind, stream, 1);
+    return status;
+}
+
+struct bw_dim3 {
+    unsigned int x, y, z; /* the runtime's dim3, passed by value */
+};
+typedef int (*cuda_launch_kernel_t)(const void *, struct bw_dim3, struct bw_dim3, void **, size_t, void *);
+static cuda_launch_kernel_t real_cuda_launch_kernel;
+
+BW_EXPORT int cudaLaunchKernel(const void *function, struct bw_dim3 grid, struct bw_dim3 block, void **args,
+                               size_t shared, void *stream) {
+    if (real_cuda_launch_kernel == NULL) {
+        real_cuda_launch_kernel = (cuda_launch_kernel_t) next_symbol("cudaLaunchKernel");
+    }
+    if (runtime_call.depth > 0) {
+        return real_cuda_launch_kernel(function, grid, block, args, shared, stream);
+    }
+    struct call c = enter_runtime();
+    int status = real_cuda_launch_kernel(function, grid, block, args, shared, stream);
+    runtime_call.depth--;
+    unsigned int g[3] = {grid.x, grid.y, grid.z};
+    unsigned int b[3] = {block.x, block.y, block.z};
+    c.nested = 0;
+    leave_launch(c, BW_API_CUDA_LAUNCH_KERNEL, (CUresult) status, (CUstream) stream, g, b);
     return status;
 }
 
