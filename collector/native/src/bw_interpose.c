@@ -733,24 +733,73 @@ BW_EXPORT int cudaMemcpyAsync(void *dst, const void *src, size_t bytes, int kind
 struct bw_dim3 {
     unsigned int x, y, z; /* the runtime's dim3, passed by value */
 };
-typedef int (*cuda_launch_kernel_t)(const void *, struct bw_dim3, struct bw_dim3, void **, size_t, void *);
-static cuda_launch_kernel_t real_cuda_launch_kernel;
 
-BW_EXPORT int cudaLaunchKernel(const void *function, struct bw_dim3 grid, struct bw_dim3 block, void **args,
-                               size_t shared, void *stream) {
-    if (real_cuda_launch_kernel == NULL) {
-        real_cuda_launch_kernel = (cuda_launch_kernel_t) next_symbol("cudaLaunchKernel");
-    }
-    if (runtime_call.depth > 0) {
-        return real_cuda_launch_kernel(function, grid, block, args, shared, stream);
-    }
-    struct call c = enter_runtime();
-    int status = real_cuda_launch_kernel(function, grid, block, args, shared, stream);
+/* The leading fields of the runtime's cudaLaunchConfig_t. */
+struct bw_launch_config {
+    struct bw_dim3 grid;
+    struct bw_dim3 block;
+    size_t dynamic_shared;
+    void *stream;
+};
+
+typedef int (*cuda_launch_kernel_t)(const void *, struct bw_dim3, struct bw_dim3, void **, size_t, void *);
+typedef int (*cuda_launch_kernel_ex_t)(const struct bw_launch_config *, const void *, void **);
+static cuda_launch_kernel_t real_cuda_launch_kernel;
+static cuda_launch_kernel_t real_cuda_launch_kernel_stub;
+static cuda_launch_kernel_t real_cuda_launch_kernel_stub_per_thread;
+static cuda_launch_kernel_ex_t real_cuda_launch_kernel_ex;
+
+static void leave_runtime_launch(struct call c, int status, struct bw_dim3 grid, struct bw_dim3 block,
+                                 void *stream) {
     runtime_call.depth--;
     unsigned int g[3] = {grid.x, grid.y, grid.z};
     unsigned int b[3] = {block.x, block.y, block.z};
-    c.nested = 0;
     leave_launch(c, BW_API_CUDA_LAUNCH_KERNEL, (CUresult) status, (CUstream) stream, g, b);
+}
+
+/* A runtime launch entry point with cudaLaunchKernel's arguments; real is resolved once by name. */
+static int launch_through(cuda_launch_kernel_t *real, const char *name, const void *function, struct bw_dim3 grid,
+                          struct bw_dim3 block, void **args, size_t shared, void *stream) {
+    if (*real == NULL) {
+        *real = (cuda_launch_kernel_t) next_symbol(name);
+    }
+    if (runtime_call.depth > 0) {
+        return (*real)(function, grid, block, args, shared, stream);
+    }
+    struct call c = enter_runtime();
+    int status = (*real)(function, grid, block, args, shared, stream);
+    leave_runtime_launch(c, status, grid, block, stream);
+    return status;
+}
+
+BW_EXPORT int cudaLaunchKernel(const void *function, struct bw_dim3 grid, struct bw_dim3 block, void **args,
+                               size_t shared, void *stream) {
+    return launch_through(&real_cuda_launch_kernel, "cudaLaunchKernel", function, grid, block, args, shared, stream);
+}
+
+/* What nvcc's generated launch code calls (CUDA 13 crt/device_functions.h); PyTorch's kernels come this way. */
+BW_EXPORT int __cudaLaunchKernel(const void *kernel, struct bw_dim3 grid, struct bw_dim3 block, void **args,
+                                 size_t shared, void *stream) {
+    return launch_through(&real_cuda_launch_kernel_stub, "__cudaLaunchKernel", kernel, grid, block, args, shared,
+                          stream);
+}
+
+BW_EXPORT int __cudaLaunchKernel_ptsz(const void *kernel, struct bw_dim3 grid, struct bw_dim3 block, void **args,
+                                      size_t shared, void *stream) {
+    return launch_through(&real_cuda_launch_kernel_stub_per_thread, "__cudaLaunchKernel_ptsz", kernel, grid, block,
+                          args, shared, stream);
+}
+
+BW_EXPORT int cudaLaunchKernelExC(const struct bw_launch_config *config, const void *function, void **args) {
+    if (real_cuda_launch_kernel_ex == NULL) {
+        real_cuda_launch_kernel_ex = (cuda_launch_kernel_ex_t) next_symbol("cudaLaunchKernelExC");
+    }
+    if (runtime_call.depth > 0) {
+        return real_cuda_launch_kernel_ex(config, function, args);
+    }
+    struct call c = enter_runtime();
+    int status = real_cuda_launch_kernel_ex(config, function, args);
+    leave_runtime_launch(c, status, config->grid, config->block, config->stream);
     return status;
 }
 
