@@ -12,11 +12,8 @@ import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.KernelExec;
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads a PyTorch profiler (Kineto) Chrome-trace JSON file, plain or gzipped, into Crossing and KernelExec events
@@ -75,9 +71,8 @@ public final class KinetoTraceReader implements TraceReader {
     @Override
     public TraceSummary read(Path file, EventSink sink, TraceProgress progress) {
         this.file = file;
-        try (CountingInputStream raw = new CountingInputStream(Files.newInputStream(file));
-                InputStream in = decompressed(raw);
-                JsonParser parser = new JsonFactory().createParser(in)) {
+        try (TraceInput input = TraceInput.open(file);
+                JsonParser parser = new JsonFactory().createParser(input.stream())) {
             parser.setCodec(JSON);
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new TraceFormatException(file + ": not a Kineto trace (expected a JSON object, found "
@@ -93,7 +88,7 @@ public final class KinetoTraceReader implements TraceReader {
                     case "deviceProperties" -> gpuSku = firstDeviceName(parser.readValueAsTree());
                     case "traceEvents" -> {
                         sawEvents = true;
-                        readEvents(parser, sink, progress, raw);
+                        readEvents(parser, sink, progress, input);
                     }
                     default -> parser.skipChildren();
                 }
@@ -101,7 +96,7 @@ public final class KinetoTraceReader implements TraceReader {
             if (!sawEvents) {
                 throw new TraceFormatException(file + ": not a Kineto trace (no traceEvents array)");
             }
-            progress.update(raw.count(), crossings + kernels + memsets);
+            progress.update(input.bytesRead(), crossings + kernels + memsets);
         } catch (JsonProcessingException e) {
             throw new TraceFormatException(file + ": cannot read the trace: " + e.getOriginalMessage() + " at "
                     + position(e.getLocation()) + afterEvent(), e);
@@ -115,7 +110,7 @@ public final class KinetoTraceReader implements TraceReader {
                 new TraceFacts(gpuSku, "", cudaVersion, ""));
     }
 
-    private void readEvents(JsonParser parser, EventSink sink, TraceProgress progress, CountingInputStream raw)
+    private void readEvents(JsonParser parser, EventSink sink, TraceProgress progress, TraceInput input)
             throws IOException {
         if (parser.currentToken() != JsonToken.START_ARRAY) {
             throw new TraceFormatException(file + ": traceEvents is not an array (at "
@@ -131,7 +126,7 @@ public final class KinetoTraceReader implements TraceReader {
             JsonNode event = parser.readValueAsTree();
             handle(event, sink);
             if (++eventIndex % PROGRESS_EVERY == 0) {
-                progress.update(raw.count(), crossings + kernels + memsets);
+                progress.update(input.bytesRead(), crossings + kernels + memsets);
             }
         }
     }
@@ -315,15 +310,5 @@ public final class KinetoTraceReader implements TraceReader {
             return "an unknown position";
         }
         return "line " + location.getLineNr() + ", column " + location.getColumnNr();
-    }
-
-    private static InputStream decompressed(InputStream raw) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
-        in.mark(2);
-        int first = in.read();
-        int second = in.read();
-        in.reset();
-        return first == 0x1f && second == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16)
-                : in;
     }
 }

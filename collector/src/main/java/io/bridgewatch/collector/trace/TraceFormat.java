@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.bridgewatch.collector.agent.AgentRecordReader;
+import io.bridgewatch.collector.agent.AgentTraceReader;
 import java.util.Arrays;
 
 /** The trace formats Bridgewatch reads, told apart by the file's first bytes rather than its name. */
@@ -12,7 +14,9 @@ public enum TraceFormat {
     /** PyTorch profiler / Kineto Chrome-trace JSON, plain or gzipped. */
     KINETO,
     /** Nsight Systems SQLite export. */
-    NSIGHT_SQLITE;
+    NSIGHT_SQLITE,
+    /** Records of the Bridgewatch native agent, plain or gzipped. */
+    AGENT_RECORDS;
 
     private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
@@ -27,16 +31,38 @@ public enum TraceFormat {
         if (n == SQLITE_MAGIC.length && Arrays.equals(head, SQLITE_MAGIC)) {
             return NSIGHT_SQLITE;
         }
-        boolean gzip = n >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
-        boolean json = n >= 1 && new String(head, 0, n, StandardCharsets.UTF_8).strip().startsWith("{");
-        if (gzip || json) {
+        if (gzipped(head, n)) {
+            head = decompressedHead(file, head.length);
+            n = head.length;
+        }
+        if (n >= AgentRecordReader.MAGIC.length && Arrays.equals(head, 0, AgentRecordReader.MAGIC.length,
+                AgentRecordReader.MAGIC, 0, AgentRecordReader.MAGIC.length)) {
+            return AGENT_RECORDS;
+        }
+        if (n >= 1 && new String(head, 0, n, StandardCharsets.UTF_8).strip().startsWith("{")) {
             return KINETO;
         }
-        throw new TraceFormatException(file + ": not a trace: neither Kineto JSON (plain or gzipped) nor an Nsight"
-                + " Systems SQLite export");
+        throw new TraceFormatException(file + ": not a trace: neither Kineto JSON, an agent record file (plain or"
+                + " gzipped) nor an Nsight Systems SQLite export");
+    }
+
+    private static boolean gzipped(byte[] head, int n) {
+        return n >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
+    }
+
+    private static byte[] decompressedHead(Path file, int length) {
+        try (TraceInput input = TraceInput.open(file)) {
+            return input.stream().readNBytes(length);
+        } catch (IOException e) {
+            throw new TraceFormatException(file + ": a gzip file that cannot be read (" + e.getMessage() + ")", e);
+        }
     }
 
     public TraceReader reader(String nodeId) {
-        return this == KINETO ? new KinetoTraceReader(nodeId) : new NsightTraceReader(nodeId);
+        return switch (this) {
+            case KINETO -> new KinetoTraceReader(nodeId);
+            case NSIGHT_SQLITE -> new NsightTraceReader(nodeId);
+            case AGENT_RECORDS -> new AgentTraceReader(nodeId);
+        };
     }
 }

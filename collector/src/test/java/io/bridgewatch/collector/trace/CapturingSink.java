@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Collects what a reader emits. */
-final class CapturingSink implements EventSink {
-    final List<Crossing> crossings = new ArrayList<>();
-    final List<KernelExec> kernels = new ArrayList<>();
+public final class CapturingSink implements EventSink {
+    public final List<Crossing> crossings = new ArrayList<>();
+    public final List<KernelExec> kernels = new ArrayList<>();
 
     @Override
     public void nodeInfo(NodeInfo info) {

@@ -39,7 +39,7 @@ public final class TraceImport {
         this.nodeId = nodeId;
         this.labels = Map.copyOf(labels);
         this.keepTimes = keepTimes;
-        ccMode(); // reject a bad cc_mode before reading anything
+        ccMode(""); // reject a bad cc_mode before reading anything
     }
 
     /** Reads the whole trace without publishing; throws TraceFormatException on bad input. */
@@ -57,7 +57,7 @@ public final class TraceImport {
     public Result publish(Path trace, Checked checked, String bootstrapServers, long nowNs, TraceProgress progress) {
         long offsetNs = keepTimes || checked.summary().events() == 0 ? 0 : nowNs - checked.lastEventNs();
         NodeInfo node = TraceNodes.of(nodeId, checked.summary().facts(), checked.summary().facts().gpuSku(),
-                ccMode(), checked.firstEventNs() + offsetNs, labels);
+                ccMode(checked.summary().facts().ccMode()), checked.firstEventNs() + offsetNs, labels);
         try (TracePublisher publisher = new TracePublisher(nodeId,
                 CollectorConfig.defaults(bootstrapServers, "bridgewatch-import-" + nodeId))) {
             TraceSummary published = null;
@@ -73,9 +73,10 @@ public final class TraceImport {
         }
     }
 
-    private CcMode ccMode() {
-        String mode = labels.get("cc_mode");
-        if (mode == null) {
+    /** The cc_mode label, else what the trace says (the agent reads it from NVML), else unknown. */
+    private CcMode ccMode(String fromTrace) {
+        String mode = labels.getOrDefault("cc_mode", fromTrace);
+        if (mode == null || mode.isEmpty()) {
             return CcMode.UNKNOWN;
         }
         try {

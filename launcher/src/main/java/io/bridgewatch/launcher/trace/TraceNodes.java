@@ -22,11 +22,14 @@ final class TraceNodes {
      */
     static NodeInfo of(String nodeId, TraceFacts facts, String gpuSku, CcMode ccMode, long startedAtNs,
             Map<String, String> labels) {
+        Map<String, String> allLabels = new java.util.TreeMap<>(facts.labels());
+        allLabels.putAll(labels);
         return NodeInfo.newBuilder().setNodeId(nodeId)
                 .setHost(facts.host().isEmpty() ? nodeId : facts.host())
                 .setGpuSku(gpuSku.isEmpty() ? UNKNOWN : gpuSku)
                 .setGpuUuids(facts.gpuUuid().isEmpty() ? List.of() : List.of(facts.gpuUuid()))
-                .setDriverVersion(labels.getOrDefault("driver", UNKNOWN))
+                .setDriverVersion(labels.getOrDefault("driver", facts.driverVersion().isEmpty() ? UNKNOWN
+                        : facts.driverVersion()))
                 .setCudaVersion(facts.cudaVersion())
                 .setCcMode(ccMode)
                 .setTeeType(ccMode == CcMode.OFF ? "NONE" : labels.getOrDefault("tee", UNKNOWN))
@@ -39,7 +42,7 @@ final class TraceNodes {
                 .setMaxConcurrency(Integer.parseInt(labels.getOrDefault("max_concurrency", "1")))
                 .setSource(EventSource.TRACE_IMPORT)
                 .setStartedAtNs(startedAtNs)
-                .setLabels(labels)
+                .setLabels(allLabels)
                 .build();
     }
 

@@ -1,0 +1,301 @@
+package io.bridgewatch.collector.agent;
+
+import io.bridgewatch.collector.EventSink;
+import io.bridgewatch.collector.trace.TraceFacts;
+import io.bridgewatch.schema.Crossing;
+import io.bridgewatch.schema.Direction;
+import io.bridgewatch.schema.HostMemoryKind;
+import io.bridgewatch.schema.KernelExec;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Turns the agent's records into Crossing and KernelExec events. With interposition alone, events carry host times
+ * only (the CPU-only form, DESIGN 4.1): an async copy waits for what follows it on its stream, and when that is a
+ * synchronization of the stream (or of the context) it gets that synchronization's return as
+ * {@code host_sync_end_ns}, the moment the host learned it was done; when other work is enqueued first, it goes
+ * out without. Memsets and launches go out at once. With CUPTI on, a call waits for its GPU
+ * activity, joined through the external-correlation records (CUPTI id to the agent's id), and the event carries
+ * both host and GPU times; calls whose activity does not come within {@link #JOIN_WINDOW_NS} of event time (or
+ * beyond {@link #MAX_PENDING} waiting) are emitted with host times only, and activities that never meet their call
+ * are counted. Memsets are GPU work that crosses no bridge: KernelExec named after them ({@code Memset (Device)}).
+ */
+public final class AgentEventAssembler implements Consumer<AgentRecord> {
+    static final long JOIN_WINDOW_NS = 30_000_000_000L;
+    static final int MAX_PENDING = 200_000;
+
+    private final String nodeId;
+    private final EventSink sink;
+    private final Map<String, String> facts = new LinkedHashMap<>();
+    private final LinkedHashMap<Long, AgentRecord.Event> pendingCalls = new LinkedHashMap<>();
+    private final LinkedHashMap<Long, AgentRecord.Event> pendingActivities = new LinkedHashMap<>();
+    private final LinkedHashMap<Long, Long> cuptiToAgent = new LinkedHashMap<>();
+    /** Interposition only: async copies per stream, waiting to see whether a synchronization follows. */
+    private final Map<Long, List<AgentRecord.Event>> awaitingSync = new LinkedHashMap<>();
+    private int awaitingSyncCount;
+    private boolean cupti;
+    private long latestNs;
+    private long crossings;
+    private long kernels;
+    private long memsets;
+    private long callsWithoutActivity;
+    private long activitiesWithoutCall;
+    private long dropped;
+    private long failedHostRegistrations;
+    private long skippedRecords;
+
+    public AgentEventAssembler(String nodeId, EventSink sink) {
+        this.nodeId = nodeId;
+        this.sink = sink;
+    }
+
+    @Override
+    public void accept(AgentRecord record) {
+        if (record instanceof AgentRecord.Event event) {
+            latestNs = Math.max(latestNs, event.startNs());
+            if (event.gpu()) {
+                activity(event);
+            } else {
+                call(event);
+            }
+            expire();
+        } else if (record instanceof AgentRecord.ExternalCorrelation x) {
+            correlate(x.cuptiCorrelation(), x.agentCorrelation());
+        } else if (record instanceof AgentRecord.Info info) {
+            facts.putAll(info.facts());
+            cupti = "active".equals(facts.get("cupti"));
+        } else if (record instanceof AgentRecord.Drops drops) {
+            dropped = drops.dropped();
+        } else {
+            skippedRecords++;
+        }
+    }
+
+    private void call(AgentRecord.Event call) {
+        switch (call.api().category()) {
+            case COPY, MEMSET, LAUNCH -> {
+                if (cupti) {
+                    pendingCalls.put(call.correlation(), call);
+                } else if (call.api().category() == AgentApi.Category.COPY && call.async()) {
+                    awaitingSync.computeIfAbsent(call.stream(), s -> new java.util.ArrayList<>()).add(call);
+                    if (++awaitingSyncCount > MAX_PENDING) {
+                        releaseAll(null);
+                    }
+                } else {
+                    release(call.stream(), null); // other work came first: no synchronization will date them
+                    emit(call, null);
+                }
+            }
+            case SYNCHRONIZATION -> {
+                if (call.status() == 0 && call.api() == AgentApi.STREAM_SYNCHRONIZE) {
+                    release(call.stream(), call.endNs());
+                } else if (call.status() == 0 && call.api() == AgentApi.CTX_SYNCHRONIZE) {
+                    releaseAll(call.endNs());
+                }
+            }
+            case HOST_REGISTRATION -> {
+                if (call.api() == AgentApi.MEM_HOST_REGISTER && call.status() != 0) {
+                    failedHostRegistrations++;
+                }
+            }
+            default -> {
+                // Allocations are recorded by the agent but are not bridge events.
+            }
+        }
+    }
+
+    /** Emits the async copies waiting on a stream, dated by a synchronization's return (or not, when null). */
+    private void release(long stream, Long syncEndNs) {
+        List<AgentRecord.Event> copies = awaitingSync.remove(stream);
+        if (copies == null) {
+            return;
+        }
+        awaitingSyncCount -= copies.size();
+        for (AgentRecord.Event copy : copies) {
+            Crossing crossing = crossing(copy, null);
+            if (syncEndNs != null) {
+                crossing.setHostSyncEndNs(syncEndNs);
+            }
+            sink.crossing(crossing);
+            crossings++;
+        }
+    }
+
+    private void releaseAll(Long syncEndNs) {
+        for (Long stream : List.copyOf(awaitingSync.keySet())) {
+            release(stream, syncEndNs);
+        }
+    }
+
+    private void activity(AgentRecord.Event activity) {
+        Long agentCorrelation = cuptiToAgent.get(activity.correlation());
+        AgentRecord.Event call = agentCorrelation == null ? null : pendingCalls.remove(agentCorrelation);
+        if (call != null) {
+            emit(call, activity);
+        } else {
+            pendingActivities.put(activity.correlation(), activity);
+        }
+    }
+
+    private void correlate(long cuptiCorrelation, long agentCorrelation) {
+        cuptiToAgent.put(cuptiCorrelation, agentCorrelation);
+        AgentRecord.Event activity = pendingActivities.remove(cuptiCorrelation);
+        if (activity != null) {
+            AgentRecord.Event call = pendingCalls.remove(agentCorrelation);
+            if (call != null) {
+                emit(call, activity);
+            } else {
+                pendingActivities.put(cuptiCorrelation, activity);
+            }
+        }
+    }
+
+    /** Gives up on joins older than the join window (or beyond the bound): calls go out with host times only. */
+    private void expire() {
+        expire(pendingCalls, e -> emit(e, null));
+        expire(pendingActivities, e -> activitiesWithoutCall++);
+        while (cuptiToAgent.size() > MAX_PENDING) {
+            Iterator<Long> oldest = cuptiToAgent.keySet().iterator();
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
+    private void expire(LinkedHashMap<Long, AgentRecord.Event> pending, Consumer<AgentRecord.Event> giveUp) {
+        Iterator<AgentRecord.Event> oldest = pending.values().iterator();
+        while (oldest.hasNext()) {
+            AgentRecord.Event event = oldest.next();
+            if (pending.size() <= MAX_PENDING && latestNs - event.startNs() < JOIN_WINDOW_NS) {
+                return;
+            }
+            oldest.remove();
+            giveUp.accept(event);
+        }
+    }
+
+    /** Ends the stream: calls still waiting go out with host times only. */
+    public void finish() {
+        releaseAll(null);
+        for (AgentRecord.Event call : pendingCalls.values()) {
+            if (cupti) {
+                callsWithoutActivity++;
+            }
+            emit(call, null);
+        }
+        pendingCalls.clear();
+        activitiesWithoutCall += pendingActivities.size();
+        pendingActivities.clear();
+    }
+
+    private void emit(AgentRecord.Event call, AgentRecord.Event activity) {
+        switch (call.api().category()) {
+            case COPY -> {
+                sink.crossing(crossing(call, activity));
+                crossings++;
+            }
+            case MEMSET -> {
+                sink.kernel(kernel(call, activity, "Memset (" + memoryName(call.memory()) + ")"));
+                memsets++;
+            }
+            default -> {
+                sink.kernel(kernel(call, activity, activity != null && !activity.name().isEmpty() ? activity.name()
+                        : call.api().callName()));
+                kernels++;
+            }
+        }
+    }
+
+    private Crossing crossing(AgentRecord.Event call, AgentRecord.Event activity) {
+        Direction direction = call.direction() != Direction.UNKNOWN || activity == null ? call.direction()
+                : activity.direction();
+        HostMemoryKind memory = call.memory() != HostMemoryKind.UNKNOWN || activity == null ? call.memory()
+                : activity.memory();
+        Crossing.Builder c = Crossing.newBuilder().setNodeId(nodeId).setPid(call.pid()).setTid(call.tid())
+                .setCorrelationId(call.correlation()).setApi(call.api().callName()).setDirection(direction)
+                .setHostMemory(memory).setBytes(call.bytes()).setAsyncRequested(call.async())
+                .setApiStartNs(call.startNs()).setApiEndNs(call.endNs()).setStatusCode(call.status());
+        if (activity != null) {
+            c.setGpuIndex(activity.device()).setContextId(activity.context()).setStreamId(activity.stream())
+                    .setGpuStartNs(activity.startNs()).setGpuEndNs(activity.endNs());
+        } else {
+            c.setGpuIndex(Math.max(0, call.device())).setContextId(call.context()).setStreamId(call.stream());
+        }
+        return c.build();
+    }
+
+    private KernelExec kernel(AgentRecord.Event call, AgentRecord.Event activity, String name) {
+        KernelExec.Builder k = KernelExec.newBuilder().setNodeId(nodeId).setPid(call.pid()).setTid(call.tid())
+                .setCorrelationId(call.correlation()).setKernelName(name)
+                .setGrid(nonZero(activity != null ? activity.grid() : call.grid()))
+                .setBlock(nonZero(activity != null ? activity.block() : call.block()))
+                .setApiStartNs(call.startNs()).setApiEndNs(call.endNs());
+        if (activity != null) {
+            k.setGpuIndex(activity.device()).setContextId(activity.context()).setStreamId(activity.stream())
+                    .setGpuStartNs(activity.startNs()).setGpuEndNs(activity.endNs());
+        } else {
+            k.setGpuIndex(Math.max(0, call.device())).setContextId(call.context()).setStreamId(call.stream());
+        }
+        return k.build();
+    }
+
+    private static List<Integer> nonZero(List<Integer> dims) {
+        return dims.stream().allMatch(d -> d == 0) ? List.of() : dims;
+    }
+
+    private static String memoryName(HostMemoryKind memory) {
+        String name = memory.name();
+        return name.charAt(0) + name.substring(1).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The node facts the agent stated, as trace facts (its mode and drops as labels). */
+    public TraceFacts facts() {
+        String uuids = facts.getOrDefault("gpu_uuid", "");
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("agent_mode", facts.getOrDefault("agent_mode", "interposition"));
+        labels.put("cupti", facts.getOrDefault("cupti", "off"));
+        if (dropped > 0) {
+            labels.put("agent_dropped_records", Long.toString(dropped));
+        }
+        if (failedHostRegistrations > 0) {
+            labels.put("host_register_failures", Long.toString(failedHostRegistrations));
+        }
+        return new TraceFacts(facts.getOrDefault("gpu_sku", ""), uuids.contains(",") ? uuids.substring(0,
+                uuids.indexOf(',')) : uuids, facts.getOrDefault("cuda", ""), facts.getOrDefault("host", ""),
+                facts.getOrDefault("driver", ""), facts.getOrDefault("cc_mode", ""), labels);
+    }
+
+    public long crossings() {
+        return crossings;
+    }
+
+    public long kernels() {
+        return kernels;
+    }
+
+    public long memsets() {
+        return memsets;
+    }
+
+    /** With CUPTI on: calls whose GPU activity never came. */
+    public long callsWithoutActivity() {
+        return callsWithoutActivity;
+    }
+
+    /** With CUPTI on: GPU activities whose call was not recorded. */
+    public long activitiesWithoutCall() {
+        return activitiesWithoutCall;
+    }
+
+    /** Records the agent dropped (its rings were full), as it last reported. */
+    public long dropped() {
+        return dropped;
+    }
+
+    /** Records of kinds or APIs this collector does not know (a newer agent), skipped. */
+    public long skippedRecords() {
+        return skippedRecords;
+    }
+}
