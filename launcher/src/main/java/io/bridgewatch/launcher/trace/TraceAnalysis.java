@@ -1,6 +1,7 @@
 package io.bridgewatch.launcher.trace;
 
 import io.bridgewatch.collector.trace.TraceFormat;
+import io.bridgewatch.collector.trace.TraceNodeInfo;
 import io.bridgewatch.collector.trace.TraceProgress;
 import io.bridgewatch.collector.trace.TraceSummary;
 import io.bridgewatch.schema.CcMode;
@@ -48,12 +49,12 @@ public final class TraceAnalysis {
                 OfflinePipeline overTime = new OfflinePipeline(windowed)) {
             EventTap tap = new EventTap(whole, overTime);
             CcMode subjectMode = reference == null ? CcMode.UNKNOWN : CcMode.ON;
-            tap.nodeInfo(TraceNodes.of(NODE, io.bridgewatch.collector.trace.TraceFacts.NONE, ANALYSIS_SKU,
+            tap.nodeInfo(TraceNodeInfo.of(NODE, io.bridgewatch.collector.trace.TraceFacts.NONE, ANALYSIS_SKU,
                     subjectMode, 0, Map.of()));
             TraceSummary summary = TraceFormat.of(trace).reader(NODE).read(trace, tap, progress);
             TraceSummary referenceSummary = null;
             if (reference != null) {
-                whole.nodeInfo(TraceNodes.of(REFERENCE_NODE, io.bridgewatch.collector.trace.TraceFacts.NONE,
+                whole.nodeInfo(TraceNodeInfo.of(REFERENCE_NODE, io.bridgewatch.collector.trace.TraceFacts.NONE,
                         ANALYSIS_SKU, CcMode.OFF, 0, Map.of()));
                 long alignTo = tap.firstEventNs() == Long.MAX_VALUE ? 0 : tap.firstEventNs();
                 referenceSummary = TraceFormat.of(reference).reader(REFERENCE_NODE)

@@ -3,6 +3,7 @@ package io.bridgewatch.launcher.trace;
 import io.bridgewatch.collector.CollectorConfig;
 import io.bridgewatch.collector.TracePublisher;
 import io.bridgewatch.collector.trace.TraceFormat;
+import io.bridgewatch.collector.trace.TraceNodeInfo;
 import io.bridgewatch.collector.trace.TraceProgress;
 import io.bridgewatch.collector.trace.TraceSummary;
 import io.bridgewatch.schema.CcMode;
@@ -56,7 +57,7 @@ public final class TraceImport {
     /** Publishes a checked trace; the outcome says whether every event was acknowledged. */
     public Result publish(Path trace, Checked checked, String bootstrapServers, long nowNs, TraceProgress progress) {
         long offsetNs = keepTimes || checked.summary().events() == 0 ? 0 : nowNs - checked.lastEventNs();
-        NodeInfo node = TraceNodes.of(nodeId, checked.summary().facts(), checked.summary().facts().gpuSku(),
+        NodeInfo node = TraceNodeInfo.of(nodeId, checked.summary().facts(), checked.summary().facts().gpuSku(),
                 ccMode(checked.summary().facts().ccMode()), checked.firstEventNs() + offsetNs, labels);
         try (TracePublisher publisher = new TracePublisher(nodeId,
                 CollectorConfig.defaults(bootstrapServers, "bridgewatch-import-" + nodeId))) {

@@ -1,6 +1,5 @@
-package io.bridgewatch.launcher.trace;
+package io.bridgewatch.collector.trace;
 
-import io.bridgewatch.collector.trace.TraceFacts;
 import io.bridgewatch.schema.CcMode;
 import io.bridgewatch.schema.EngineKind;
 import io.bridgewatch.schema.EventSource;
@@ -8,11 +7,14 @@ import io.bridgewatch.schema.NodeInfo;
 import java.util.List;
 import java.util.Map;
 
-/** The NodeInfo of a node known only through a trace: what the trace says, the rest from the user or unknown. */
-final class TraceNodes {
-    static final String UNKNOWN = "unknown";
+/**
+ * The NodeInfo of a node known through a trace or the native agent: what they say, the rest from the user's labels
+ * or unknown.
+ */
+public final class TraceNodeInfo {
+    public static final String UNKNOWN = "unknown";
 
-    private TraceNodes() {
+    private TraceNodeInfo() {
     }
 
     /**
@@ -20,7 +22,7 @@ final class TraceNodes {
      * @param labels free-form labels; {@code engine}, {@code engine_version}, {@code model}, {@code driver} and
      *     {@code max_concurrency} also fill the fields of those names
      */
-    static NodeInfo of(String nodeId, TraceFacts facts, String gpuSku, CcMode ccMode, long startedAtNs,
+    public static NodeInfo of(String nodeId, TraceFacts facts, String gpuSku, CcMode ccMode, long startedAtNs,
             Map<String, String> labels) {
         Map<String, String> allLabels = new java.util.TreeMap<>(facts.labels());
         allLabels.putAll(labels);
@@ -40,10 +42,19 @@ final class TraceNodes {
                 .setAsyncScheduling(true)
                 .setMitigations(List.of())
                 .setMaxConcurrency(Integer.parseInt(labels.getOrDefault("max_concurrency", "1")))
-                .setSource(EventSource.TRACE_IMPORT)
+                .setSource(source(facts))
                 .setStartedAtNs(startedAtNs)
                 .setLabels(allLabels)
                 .build();
+    }
+
+    /** Agent records say which mode recorded them; everything else is an imported trace. */
+    private static EventSource source(TraceFacts facts) {
+        String mode = facts.labels().getOrDefault("agent_mode", "");
+        if (mode.contains("cupti")) {
+            return EventSource.AGENT_CUPTI;
+        }
+        return mode.isEmpty() ? EventSource.TRACE_IMPORT : EventSource.AGENT_INTERPOSITION;
     }
 
     private static EngineKind engine(String name) {
