@@ -1,0 +1,145 @@
+package io.bridgewatch.collector.agent;
+
+import io.bridgewatch.collector.EventSink;
+import io.bridgewatch.collector.trace.TraceNodeInfo;
+import io.bridgewatch.schema.CcMode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collector's end of the agent's local channel: a Unix socket where each process running the agent connects
+ * and streams its records. Each connection gets its own assembler (correlation ids are per process) and hands its
+ * events, and the node's NodeInfo whenever the agent states facts, to the sink (the collector, which produces them
+ * to Kafka). A connection whose stream turns out damaged is closed with a clear log line, after everything valid
+ * before the damage was handed on; the server keeps serving the others.
+ */
+public final class AgentSocketServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentSocketServer.class);
+
+    /** What one connection delivered. */
+    public record ConnectionSummary(long connection, long crossings, long kernels, long memsets, long dropped,
+            String damage) {
+    }
+
+    private final Path socket;
+    private final String nodeId;
+    private final Map<String, String> labels;
+    private final EventSink sink;
+    private final ServerSocketChannel server;
+    private final AtomicLong connections = new AtomicLong();
+    private final Thread acceptor;
+    private final java.util.List<ConnectionSummary> finished = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Binds the socket (replacing a stale socket file left by a collector that died) and starts accepting.
+     *
+     * @param labels labels of the node (and {@code cc_mode}, {@code model}, ... as for imports)
+     */
+    public AgentSocketServer(Path socket, String nodeId, Map<String, String> labels, EventSink sink) {
+        this.socket = socket;
+        this.nodeId = nodeId;
+        this.labels = Map.copyOf(labels);
+        this.sink = sink;
+        try {
+            Files.deleteIfExists(socket);
+            if (socket.getParent() != null) {
+                Files.createDirectories(socket.getParent());
+            }
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + socket + ": " + e.getMessage(), e);
+        }
+        acceptor = new Thread(this::accept, "agent-socket-acceptor");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    /** Summaries of the connections that have ended so far. */
+    public java.util.List<ConnectionSummary> finishedConnections() {
+        return java.util.List.copyOf(finished);
+    }
+
+    private void accept() {
+        while (server.isOpen()) {
+            try {
+                SocketChannel channel = server.accept();
+                long id = connections.incrementAndGet();
+                Thread reader = new Thread(() -> serve(id, channel), "agent-connection-" + id);
+                reader.setDaemon(true);
+                reader.start();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                LOG.warn("agent socket {}: accept failed: {}", socket, e.getMessage());
+            }
+        }
+    }
+
+    private void serve(long id, SocketChannel channel) {
+        AgentEventAssembler assembler = new AgentEventAssembler(nodeId, sink);
+        String damage = null;
+        try (channel; InputStream in = Channels.newInputStream(channel)) {
+            new AgentRecordReader(in).readAll(record -> {
+                assembler.accept(record);
+                if (record instanceof AgentRecord.Info) {
+                    sink.nodeInfo(TraceNodeInfo.of(nodeId, assembler.facts(), assembler.facts().gpuSku(),
+                            ccMode(assembler.facts().ccMode()), System.currentTimeMillis() * 1_000_000L, labels));
+                }
+            });
+        } catch (AgentStreamException e) {
+            damage = e.getMessage();
+            LOG.error("agent connection {} on {}: {}; the records before it were kept, the connection is closed",
+                    id, socket, e.getMessage());
+        } catch (IOException e) {
+            damage = "connection failed: " + e.getMessage();
+            LOG.warn("agent connection {} on {}: {}", id, socket, damage);
+        }
+        assembler.finish();
+        ConnectionSummary summary = new ConnectionSummary(id, assembler.crossings(), assembler.kernels(),
+                assembler.memsets(), assembler.dropped(), damage);
+        finished.add(summary);
+        LOG.info("agent connection {} ended: {} crossings, {} kernels, {} memsets, {} records dropped by the agent",
+                id, summary.crossings(), summary.kernels(), summary.memsets(), summary.dropped());
+    }
+
+    private CcMode ccMode(String stated) {
+        String mode = labels.getOrDefault("cc_mode", stated);
+        try {
+            return mode == null || mode.isEmpty() ? CcMode.UNKNOWN : CcMode.valueOf(mode.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return CcMode.UNKNOWN;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+            acceptor.join(1000);
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            LOG.warn("closing agent socket {}: {}", socket, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

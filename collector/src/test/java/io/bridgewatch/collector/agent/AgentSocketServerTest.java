@@ -1,0 +1,101 @@
+package io.bridgewatch.collector.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.bridgewatch.collector.EventSink;
+import io.bridgewatch.schema.Crossing;
+import io.bridgewatch.schema.EventSource;
+import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.NodeInfo;
+import io.bridgewatch.schema.ServingSample;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentSocketServerTest {
+    /** Thread-safe: connections hand events over from their own threads. */
+    private static final class Received implements EventSink {
+        final List<NodeInfo> nodes = new CopyOnWriteArrayList<>();
+        final List<Crossing> crossings = new CopyOnWriteArrayList<>();
+        final List<KernelExec> kernels = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void nodeInfo(NodeInfo info) {
+            nodes.add(info);
+        }
+
+        @Override
+        public void crossing(Crossing crossing) {
+            crossings.add(crossing);
+        }
+
+        @Override
+        public void kernel(KernelExec kernel) {
+            kernels.add(kernel);
+        }
+
+        @Override
+        public void serving(ServingSample sample) {
+        }
+    }
+
+    @Test
+    void shouldTakeAnAgentsStreamAndKeepTheValidPartOfADamagedOne(@TempDir Path dir) throws Exception {
+        byte[] stream = AgentRecordReaderTest.fixture();
+        byte[] damaged = stream.clone();
+        int offset = 32;
+        for (int i = 0; i < 2000; i++) {
+            offset += Short.toUnsignedInt(ByteBuffer.wrap(damaged).order(ByteOrder.LITTLE_ENDIAN)
+                    .getShort(offset + 2));
+        }
+        damaged[offset + 30] ^= 0x01;
+        Received received = new Received();
+        try (AgentSocketServer server = new AgentSocketServer(dir.resolve("agent.sock"), "h200-a",
+                Map.of("model", "llama"), received)) {
+            send(server.socket(), stream);
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.finishedConnections().size() == 1);
+            try {
+                send(server.socket(), damaged);
+            } catch (java.io.IOException closedByTheServer) {
+                // The server closes a damaged stream's connection; the agent sees a broken pipe and carries on.
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.finishedConnections().size() == 2);
+
+            AgentSocketServer.ConnectionSummary whole = server.finishedConnections().get(0);
+            assertThat(whole.damage()).isNull();
+            assertThat(whole.crossings()).isEqualTo(780);
+            AgentSocketServer.ConnectionSummary cut = server.finishedConnections().get(1);
+            assertThat(cut.damage()).contains("record 2001").contains("fails its checksum");
+            assertThat(cut.crossings()).as("the copies before the damage").isBetween(1L, 779L);
+        }
+        long cutCopies = received.crossings.size() - 780L;
+        assertThat(cutCopies).as("everything delivered reached the sink").isBetween(1L, 779L);
+        assertThat(received.nodes).isNotEmpty().allSatisfy(n -> {
+            assertThat(n.getNodeId()).isEqualTo("h200-a");
+            assertThat(n.getGpuSku()).isEqualTo("NVIDIA H200");
+            assertThat(n.getSource()).isEqualTo(EventSource.AGENT_INTERPOSITION);
+            assertThat(n.getModel()).isEqualTo("llama");
+            assertThat(n.getLabels()).containsEntry("agent_mode", "interposition");
+        });
+    }
+
+    private static void send(Path socket, byte[] bytes) throws Exception {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        }
+    }
+}
