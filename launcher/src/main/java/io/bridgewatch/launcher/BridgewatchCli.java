@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bridgewatch", mixinStandardHelpOptions = true, version = "bridgewatch 0.1.0",
         description = "Watches the bridge between confidential VMs and their GPUs.",
         subcommands = {DemoCommand.class, io.bridgewatch.launcher.trace.AnalyzeCommand.class,
-                io.bridgewatch.launcher.trace.ImportCommand.class,
+                io.bridgewatch.launcher.trace.ImportCommand.class, io.bridgewatch.launcher.agent.AgentCommand.class,
                 io.bridgewatch.launcher.bench.BenchCommand.class})
 public final class BridgewatchCli implements Runnable {
 
