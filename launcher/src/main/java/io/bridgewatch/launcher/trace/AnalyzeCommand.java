@@ -15,7 +15,9 @@ import picocli.CommandLine.Parameters;
         description = "Analyses a PyTorch profiler (Kineto JSON, .json or .json.gz) or Nsight Systems (SQLite export)"
                 + " trace with the pipeline's own metric code and prints a report: per (gpu, direction, host memory)"
                 + " crossing costs, toll and bandwidth; async blocking; concurrency per window; phases; and, with"
-                + " --reference, the small-crossing slowdown and compute parity against a reference trace.")
+                + " --reference, the small-crossing slowdown and compute parity against a reference trace. Agent record"
+                + " files (.bwr) are read too. Exit codes: 0 done, 2 bad input, 3 damaged input (an agent stream cut"
+                + " short or corrupt: the report covers its valid part).")
 public final class AnalyzeCommand implements Callable<Integer> {
     enum Format { text, json }
 
@@ -56,6 +58,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
             bar.done();
         }
         System.out.print(format == Format.json ? TraceReportWriter.json(report) : TraceReportWriter.text(report));
+        if (report.summary().damage() != null) {
+            System.err.println("bridgewatch analyze: the input is damaged, the report covers what came before: "
+                    + report.summary().damage());
+            return 3;
+        }
         return 0;
     }
 }

@@ -23,8 +23,10 @@ import picocli.CommandLine.Parameters;
         description = "Publishes a trace's crossings and kernels (Kineto JSON or Nsight SQLite) and a NodeInfo to"
                 + " Kafka, so the fleet pipeline analyses the node like live data. The whole trace is checked first:"
                 + " a bad trace publishes nothing. Without --bootstrap-servers, an embedded broker is started and the"
-                + " streams-app's results for the node are printed. Exit codes: 0 published, 1 not all events were"
-                + " acknowledged (the import is incomplete), 2 bad input.")
+                + " streams-app's results for the node are printed. Agent record files (.bwr) replay an agent's run."
+                + " Exit codes: 0 published, 1 not all events were acknowledged (the import is incomplete), 2 bad"
+                + " input (nothing published), 3 damaged input (an agent stream cut short or corrupt: its valid part"
+                + " was published).")
 public final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TRACE", description = "The trace to import.")
     Path trace;
@@ -63,6 +65,11 @@ public final class ImportCommand implements Callable<Integer> {
         }
         System.out.printf("Checked %s: %d crossings, %d kernels, %d memsets%n", trace, checked.summary().crossings(),
                 checked.summary().kernels(), checked.summary().memsets());
+        String damage = checked.summary().damage();
+        if (damage != null) {
+            System.err.println("bridgewatch import: the input is damaged: " + damage + "; publishing what came"
+                    + " before it");
+        }
         EmbeddedKafkaBroker broker = null;
         try {
             String servers = bootstrapServers;
@@ -88,7 +95,7 @@ public final class ImportCommand implements Callable<Integer> {
             if (broker != null) {
                 EmbeddedImportResults.run(target, node, result.lastEventNs(), System.out);
             }
-            return 0;
+            return damage == null ? 0 : 3;
         } catch (IllegalStateException e) {
             System.err.println("bridgewatch import: " + e.getMessage());
             return 1;

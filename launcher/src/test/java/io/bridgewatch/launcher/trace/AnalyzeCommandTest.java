@@ -48,6 +48,40 @@ class AnalyzeCommandTest {
                 .contains("\"host_memory\" : \"PINNED\"").contains("\"count\" : 50");
     }
 
+    @Test
+    void shouldReportTheValidPartOfADamagedAgentStreamAndExitWithThree(@TempDir Path dir) throws Exception {
+        Path records = Path.of(System.getProperty("bridgewatch.repo.dir", "..")).resolve(
+                "collector/src/test/resources/agent/fixture-cupti.bwr.gz");
+        byte[] whole;
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(records))) {
+            whole = in.readAllBytes();
+        }
+        Path cut = dir.resolve("killed.bwr");
+        Files.write(cut, Arrays.copyOf(whole, whole.length * 2 / 3));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        int exit;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            exit = new CommandLine(new AnalyzeCommand()).execute(cut.toString(), "--format", "json",
+                    "--no-progress");
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+        assertThat(exit).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("killed.bwr").contains("truncated stream");
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.toString(StandardCharsets.UTF_8));
+        // CUPTI hands over GPU activity in buffers, written late: the calls before the cut whose activity was
+        // after it are reported with host times only.
+        assertThat(report.at("/events/crossings").asLong()).as("the copies before the cut").isBetween(100L, 299L);
+        assertThat(report.at("/events/unmatched_host_calls").asLong()).isPositive();
+    }
+
     /** Runs analyze on a file that must be refused: exit code 2, and what it printed on stderr. */
     private static String errorOf(Path file) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
