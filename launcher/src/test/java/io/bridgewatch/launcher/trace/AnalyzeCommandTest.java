@@ -79,7 +79,7 @@ class AnalyzeCommandTest {
         // CUPTI hands over GPU activity in buffers, written late: all 300 copy calls precede the cut, and those
         // whose activity came after it are reported with host times only.
         assertThat(report.at("/events/crossings").asLong()).isEqualTo(300);
-        assertThat(report.at("/events/unmatched_host_calls").asLong()).isBetween(1L, 299L);
+        assertThat(report.at("/events/unmatched_host_calls").asLong()).as("copies and launches").isBetween(1L, 2118L);
     }
 
     /** Runs analyze on a file that must be refused: exit code 2, and what it printed on stderr. */
