@@ -28,6 +28,11 @@ typedef CUptiResult (*push_correlation_t)(CUpti_ExternalCorrelationKind, uint64_
 typedef CUptiResult (*pop_correlation_t)(CUpti_ExternalCorrelationKind, uint64_t *);
 typedef CUptiResult (*timestamp_t)(uint64_t *);
 typedef CUptiResult (*subscribe_t)(CUpti_SubscriberHandle *, CUpti_CallbackFunc, void *);
+typedef CUptiResult (*flush_period_t)(uint32_t);
+
+/* GPU activity is handed over once a second, not only when a buffer fills: the collector joins it to its calls
+ * within a bounded window. */
+#define FLUSH_PERIOD_MS 1000
 
 static struct {
     next_record_t next_record;
@@ -249,6 +254,10 @@ BW_EXPORT int InitializeInjection(void) {
     if (result != CUPTI_SUCCESS) {
         refuse(describe(result_string, result)); /* e.g. CUPTI_ERROR_CONFIDENTIAL_COMPUTING_NOT_SUPPORTED */
         return 1;
+    }
+    flush_period_t flush_period = (flush_period_t) dlsym(library, "cuptiActivityFlushPeriod");
+    if (flush_period != NULL) {
+        flush_period(FLUSH_PERIOD_MS);
     }
     __atomic_store_n(&active, 1, __ATOMIC_RELEASE);
     bw_emit_info("agent_mode=interposition+cupti\ncupti=active\n");

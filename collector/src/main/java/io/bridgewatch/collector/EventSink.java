@@ -21,4 +21,25 @@ public interface EventSink {
      */
     default void flush() throws InterruptedException {
     }
+
+    /** A sink that drops everything (for reading a source only to check it, or to time the reading). */
+    static EventSink discarding() {
+        return new EventSink() {
+            @Override
+            public void nodeInfo(NodeInfo info) {
+            }
+
+            @Override
+            public void crossing(Crossing crossing) {
+            }
+
+            @Override
+            public void kernel(KernelExec kernel) {
+            }
+
+            @Override
+            public void serving(ServingSample sample) {
+            }
+        };
+    }
 }

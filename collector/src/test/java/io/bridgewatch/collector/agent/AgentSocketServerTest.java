@@ -3,12 +3,8 @@ package io.bridgewatch.collector.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.bridgewatch.collector.EventSink;
-import io.bridgewatch.schema.Crossing;
+import io.bridgewatch.collector.trace.CapturingSink;
 import io.bridgewatch.schema.EventSource;
-import io.bridgewatch.schema.KernelExec;
-import io.bridgewatch.schema.NodeInfo;
-import io.bridgewatch.schema.ServingSample;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -16,39 +12,11 @@ import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AgentSocketServerTest {
-    /** Thread-safe: connections hand events over from their own threads. */
-    private static final class Received implements EventSink {
-        final List<NodeInfo> nodes = new CopyOnWriteArrayList<>();
-        final List<Crossing> crossings = new CopyOnWriteArrayList<>();
-        final List<KernelExec> kernels = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void nodeInfo(NodeInfo info) {
-            nodes.add(info);
-        }
-
-        @Override
-        public void crossing(Crossing crossing) {
-            crossings.add(crossing);
-        }
-
-        @Override
-        public void kernel(KernelExec kernel) {
-            kernels.add(kernel);
-        }
-
-        @Override
-        public void serving(ServingSample sample) {
-        }
-    }
-
     @Test
     void shouldTakeAnAgentsStreamAndKeepTheValidPartOfADamagedOne(@TempDir Path dir) throws Exception {
         byte[] stream = AgentRecordReaderTest.fixture();
@@ -59,7 +27,7 @@ class AgentSocketServerTest {
                     .getShort(offset + 2));
         }
         damaged[offset + 30] ^= 0x01;
-        Received received = new Received();
+        CapturingSink received = new CapturingSink();
         try (AgentSocketServer server = new AgentSocketServer(dir.resolve("agent.sock"), "h200-a",
                 Map.of("model", "llama"), received)) {
             send(server.socket(), stream);

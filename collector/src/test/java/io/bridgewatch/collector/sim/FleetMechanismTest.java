@@ -3,10 +3,6 @@ package io.bridgewatch.collector.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bridgewatch.collector.EventSink;
-import io.bridgewatch.schema.Crossing;
-import io.bridgewatch.schema.KernelExec;
-import io.bridgewatch.schema.NodeInfo;
-import io.bridgewatch.schema.ServingSample;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +19,7 @@ class FleetMechanismTest {
     @BeforeAll
     static void simulateDefaultFleet() throws InterruptedException {
         FleetSimulator fleet = new FleetSimulator(ScenarioLoader.loadDefault(), START_NS);
-        fleet.run(Duration.ofSeconds(60), FleetSimulator.Pacing.VIRTUAL, id -> DISCARD, () -> true);
+        fleet.run(Duration.ofSeconds(60), FleetSimulator.Pacing.VIRTUAL, id -> EventSink.discarding(), () -> true);
         truth = fleet.groundTruth();
         truth.values().forEach(t -> System.out.printf("%-22s %8.1f tok/s  step %.2f ms  load %.3f s  restores %s%n",
                 t.nodeId(), t.tokensPerSecond(), t.meanStepSeconds() * 1e3, t.modelLoadSeconds(),
@@ -73,22 +69,4 @@ class FleetMechanismTest {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return sorted[sorted.length / 2];
     }
-
-    private static final EventSink DISCARD = new EventSink() {
-        @Override
-        public void nodeInfo(NodeInfo info) {
-        }
-
-        @Override
-        public void crossing(Crossing crossing) {
-        }
-
-        @Override
-        public void kernel(KernelExec kernel) {
-        }
-
-        @Override
-        public void serving(ServingSample sample) {
-        }
-    };
 }

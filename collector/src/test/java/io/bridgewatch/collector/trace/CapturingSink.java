@@ -5,16 +5,18 @@ import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.ServingSample;
-import java.util.ArrayList;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 
-/** Collects what a reader emits. */
+/** Collects what a source emits; thread-safe, as socket connections hand events over from their own threads. */
 public final class CapturingSink implements EventSink {
-    public final List<Crossing> crossings = new ArrayList<>();
-    public final List<KernelExec> kernels = new ArrayList<>();
+    public final List<NodeInfo> nodes = new CopyOnWriteArrayList<>();
+    public final List<Crossing> crossings = new CopyOnWriteArrayList<>();
+    public final List<KernelExec> kernels = new CopyOnWriteArrayList<>();
 
     @Override
     public void nodeInfo(NodeInfo info) {
+        nodes.add(info);
     }
 
     @Override

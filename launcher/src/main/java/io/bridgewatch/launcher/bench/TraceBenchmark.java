@@ -7,10 +7,6 @@ import io.bridgewatch.collector.trace.TraceSummary;
 import io.bridgewatch.launcher.trace.SyntheticKinetoTrace;
 import io.bridgewatch.launcher.trace.TraceAnalysis;
 import io.bridgewatch.launcher.trace.TraceReport;
-import io.bridgewatch.schema.Crossing;
-import io.bridgewatch.schema.KernelExec;
-import io.bridgewatch.schema.NodeInfo;
-import io.bridgewatch.schema.ServingSample;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -45,7 +41,7 @@ final class TraceBenchmark {
             out.printf(Locale.ROOT, "Heap limit: %.0f MiB%n", Runtime.getRuntime().maxMemory() / 1048576.0);
 
             Figures baseline = measure("reader only (baseline)", bytes, () -> new KinetoTraceReader("bench")
-                    .read(trace, new DiscardingSink(), TraceProgress.NONE).events());
+                    .read(trace, EventSink.discarding(), TraceProgress.NONE).events());
             Figures analysis = measure("bridgewatch analyze", bytes, () -> {
                 TraceReport report = new TraceAnalysis(Duration.ofSeconds(10)).analyze(trace, null,
                         TraceProgress.NONE);
@@ -96,24 +92,5 @@ final class TraceBenchmark {
         out.printf(Locale.ROOT, "%-24s %7.1f s %8.1f MB/s %,10.0f events/s   peak heap %6.0f MiB%n", name, seconds,
                 figures.megabytesPerSecond(), events / seconds, figures.peakHeapMiB());
         return figures;
-    }
-
-    /** Takes events and drops them. */
-    private static final class DiscardingSink implements EventSink {
-        @Override
-        public void nodeInfo(NodeInfo info) {
-        }
-
-        @Override
-        public void crossing(Crossing crossing) {
-        }
-
-        @Override
-        public void kernel(KernelExec kernel) {
-        }
-
-        @Override
-        public void serving(ServingSample sample) {
-        }
     }
 }
