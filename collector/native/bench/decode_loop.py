@@ -87,12 +87,25 @@ def main():
     parser.add_argument("--profile", help="run under torch.profiler and write the Kineto trace here (.json.gz)")
     parser.add_argument("--label", default="")
     parser.add_argument("--micro", type=int, default=0, help="instead: per-call cost of N launches and N copies")
+    parser.add_argument("--profile-first", action="store_true",
+                        help="start the profiler before CUDA is initialized (it takes CUPTI first)")
     args = parser.parse_args()
     if args.micro:
         print(json.dumps({"label": args.label, **micro(args.micro),
                           "preloaded": os.environ.get("LD_PRELOAD", "")}), flush=True)
         return
     batches = [int(b) for b in args.batches.split(",")]
+    if args.profile and args.profile_first:
+        with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+            model = build(args.hidden, args.vocab)
+            start = time.perf_counter()
+            tokens = loop(model, args.steps, batches, annotate=True)
+            seconds = time.perf_counter() - start
+        prof.export_chrome_trace(args.profile)
+        cuda_events = sum(1 for e in prof.events() if e.device_type == torch.autograd.DeviceType.CUDA)
+        print(json.dumps({"label": args.label, "tokens": tokens, "seconds": seconds, "tokens_per_s": tokens / seconds,
+                          "profiler_cuda_events": cuda_events, "profiled": True}), flush=True)
+        return
     model = build(args.hidden, args.vocab)
     loop(model, 5, batches, annotate=False)  # warm-up: allocator, kernels, cuBLAS handles
 

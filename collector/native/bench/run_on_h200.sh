@@ -42,6 +42,14 @@ BRIDGEWATCH_AGENT_FILE="$OUT/cupti-with-profiler.bwr" LD_PRELOAD="$agent" CUDA_I
 
 fi
 
+if has fallback; then
+echo "== CUPTI mode when the profiler took CUPTI first: the agent falls back to interposition"
+BRIDGEWATCH_AGENT_FILE="$OUT/fallback.bwr" LD_PRELOAD="$agent" CUDA_INJECTION64_PATH="$agent" \
+  "$python" "$here/decode_loop.py" --steps 5 --profile "$OUT/fallback-profile.json" --profile-first --label fallback \
+  2> "$OUT/fallback.log" | tee -a "$OUT/runs.jsonl"
+rm -f "$OUT/fallback-profile.json"
+fi
+
 if has overhead; then
 echo "== overhead: $ROUNDS rounds x (untraced, agent, profiler), $STEPS steps per batch size"
 for round in $(seq 1 "$ROUNDS"); do
