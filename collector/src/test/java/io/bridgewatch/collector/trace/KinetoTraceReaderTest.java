@@ -2,7 +2,6 @@ package io.bridgewatch.collector.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,12 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KinetoTraceReaderTest {
-    private static final Path TRACE = Path.of(System.getProperty("bridgewatch.shared.dir", "../../shared"))
-            .resolve("data/h200-decode-trace.json.gz");
+    /** The real H200 trace (a copy of shared/data/h200-decode-trace.json.gz, see the README beside it). */
+    static final Path TRACE = Path.of("src/test/resources/traces/h200-decode-trace.json.gz");
 
     @Test
     void shouldJoinEveryMemcpyOfTheH200TraceToItsHostCallWithTheTracesCountsAndBytes() throws Exception {
-        assumeTrue(Files.exists(TRACE), "the shared H200 trace is not beside this checkout");
         // Expectations straight from the JSON, independently of the reader: per name, count and bytes.
         JsonNode trace;
         try (InputStream in = new GZIPInputStream(Files.newInputStream(TRACE))) {

@@ -2,7 +2,6 @@ package io.bridgewatch.launcher.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,13 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TraceAnalysisTest {
-    private static final Path H200_TRACE = Path.of(System.getProperty("bridgewatch.shared.dir", "../../shared"))
-            .resolve("data/h200-decode-trace.json.gz");
+    private static final Path H200_TRACE = Path.of(System.getProperty("bridgewatch.repo.dir", ".."))
+            .resolve("collector/src/test/resources/traces/h200-decode-trace.json.gz");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void shouldReportTheH200TracesCrossingsPerDirectionAndHostMemoryAsTheTraceHasThem() throws Exception {
-        assumeTrue(Files.exists(H200_TRACE), "the shared H200 trace is not beside this checkout");
         // Expected counts and bytes straight from the JSON, independently of the importer.
         Map<String, long[]> expected = new TreeMap<>();
         try (InputStream in = new GZIPInputStream(Files.newInputStream(H200_TRACE))) {
