@@ -35,11 +35,16 @@ public final class TraceAnalysis {
         this.window = window;
     }
 
-    public TraceReport analyze(Path trace, Path reference, TraceProgress progress) {
-        TopologyConfig wholeTrace = new TopologyConfig(WHOLE_TRACE, Duration.ZERO, WHOLE_TRACE, Duration.ZERO,
+    /** One window over the whole input, no grace needed: nothing closes before the end-of-input watermark. */
+    static TopologyConfig wholeTraceConfig() {
+        return new TopologyConfig(WHOLE_TRACE, Duration.ZERO, WHOLE_TRACE, Duration.ZERO,
                 TopologyConfig.DEFAULT_REORDER_SLACK, Duration.ZERO, TopologyConfig.DEFAULT_PHASE_GAP,
                 ReferenceBaseline.NONE, TopologyConfig.DEFAULT_REGRESSION_THRESHOLD,
                 TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE);
+    }
+
+    public TraceReport analyze(Path trace, Path reference, TraceProgress progress) {
+        TopologyConfig wholeTrace = wholeTraceConfig();
         // Grace of one window: the readers emit in join order, which may lag event time by a little.
         TopologyConfig windowed = new TopologyConfig(window, window, window, window,
                 TopologyConfig.DEFAULT_REORDER_SLACK, Duration.ZERO, TopologyConfig.DEFAULT_PHASE_GAP,
