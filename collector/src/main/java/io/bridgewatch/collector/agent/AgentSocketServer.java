@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The collector's end of the agent's local channel: a Unix socket where each process running the agent connects
  * and streams its records. Each connection gets its own assembler (correlation ids are per process) and hands its
- * events, and the node's NodeInfo whenever the agent states facts, to the sink (the collector, which produces them
+ * events, and the node's NodeInfo whenever the agent states facts or reports drops (label
+ * {@code agent_dropped_records}), to the sink (the collector, which produces them
  * to Kafka). A connection whose stream turns out damaged is closed with a clear log line, after everything valid
  * before the damage was handed on; the server keeps serving the others.
  */
@@ -100,7 +101,9 @@ public final class AgentSocketServer implements AutoCloseable {
         try (channel; InputStream in = Channels.newInputStream(channel)) {
             new AgentRecordReader(in).readAll(record -> {
                 assembler.accept(record);
-                if (record instanceof AgentRecord.Info) {
+                // Facts, and drops (a label of the node), are republished as they change: the topic is compacted.
+                if (record instanceof AgentRecord.Info
+                        || record instanceof AgentRecord.Drops drops && drops.dropped() > 0) {
                     sink.nodeInfo(TraceNodeInfo.of(nodeId, assembler.facts(), assembler.facts().gpuSku(),
                             ccMode(assembler.facts().ccMode()), System.currentTimeMillis() * 1_000_000L, labels));
                 }
