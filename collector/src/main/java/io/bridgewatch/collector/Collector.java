@@ -15,8 +15,8 @@ import io.opentelemetry.api.metrics.ObservableLongGauge;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -167,7 +168,7 @@ public final class Collector implements EventSink, AutoCloseable {
                 if (record != null) {
                     send(record);
                 }
-            } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
+            } catch (InterruptedException | InterruptException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {

@@ -1,14 +1,18 @@
 package io.bridgewatch.launcher;
 
-import picocli.CommandLine;
+import io.bridgewatch.launcher.agent.AgentCommand;
+import io.bridgewatch.launcher.bench.BenchCommand;
+import io.bridgewatch.launcher.trace.AnalyzeCommand;
+import io.bridgewatch.launcher.trace.ImportCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code bridgewatch}: the command-line entry point. */
 @Command(name = "bridgewatch", mixinStandardHelpOptions = true, version = "bridgewatch 0.1.0",
         description = "Watches the bridge between confidential VMs and their GPUs.",
-        subcommands = {DemoCommand.class, io.bridgewatch.launcher.trace.AnalyzeCommand.class,
-                io.bridgewatch.launcher.trace.ImportCommand.class, io.bridgewatch.launcher.agent.AgentCommand.class,
-                io.bridgewatch.launcher.bench.BenchCommand.class})
+        subcommands = {DemoCommand.class, AnalyzeCommand.class,
+                ImportCommand.class, AgentCommand.class,
+                BenchCommand.class})
 public final class BridgewatchCli implements Runnable {
 
     @CommandLine.Spec

@@ -10,15 +10,13 @@ import io.bridgewatch.schema.DeadLetter;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.PhaseOccurrence;
 import io.bridgewatch.schema.ServingSample;
+import io.bridgewatch.schema.serde.BridgewatchSerdes;
+import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.cohort.CohortAggregator;
 import io.bridgewatch.streams.cohort.CohortSampleProcessor;
 import io.bridgewatch.streams.cohort.CohortSamples;
 import io.bridgewatch.streams.cohort.NodeEnricher;
 import io.bridgewatch.streams.cohort.NodeFactsProcessor;
-import io.bridgewatch.streams.internal.CohortSample;
-import io.bridgewatch.streams.internal.CohortWindowState;
-import io.bridgewatch.schema.serde.BridgewatchSerdes;
-import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.concurrency.ConcurrencyAggregator;
 import io.bridgewatch.streams.concurrency.ConcurrencyState;
 import io.bridgewatch.streams.concurrency.CopyIntervalProcessor;
@@ -28,15 +26,8 @@ import io.bridgewatch.streams.cost.AsyncBlocking;
 import io.bridgewatch.streams.cost.CostWindowAggregator;
 import io.bridgewatch.streams.cost.CrossingCostProcessor;
 import io.bridgewatch.streams.cost.KernelTailProcessor;
-import io.bridgewatch.streams.parity.KernelDurationAggregator;
-import io.bridgewatch.streams.phase.BridgeFitProcessor;
-import io.bridgewatch.streams.phase.PhaseEvents;
-import io.bridgewatch.streams.phase.PhaseOccurrenceProcessor;
-import io.bridgewatch.streams.regression.TollObservations;
-import io.bridgewatch.streams.regression.TollRegressionDetector;
-import io.bridgewatch.streams.window.NodeWindowAggregation;
-import io.bridgewatch.streams.window.NodeWindowProcessor;
-import io.bridgewatch.streams.window.ObjectCacheStoreBuilder;
+import io.bridgewatch.streams.internal.CohortSample;
+import io.bridgewatch.streams.internal.CohortWindowState;
 import io.bridgewatch.streams.internal.CostSample;
 import io.bridgewatch.streams.internal.CostWindowState;
 import io.bridgewatch.streams.internal.IntervalSample;
@@ -47,6 +38,17 @@ import io.bridgewatch.streams.internal.TollBaselineState;
 import io.bridgewatch.streams.internal.TollObservation;
 import io.bridgewatch.streams.late.Gated;
 import io.bridgewatch.streams.late.LateRecordGate;
+import io.bridgewatch.streams.parity.KernelDurationAggregator;
+import io.bridgewatch.streams.phase.BridgeFitProcessor;
+import io.bridgewatch.streams.phase.PhaseEvents;
+import io.bridgewatch.streams.phase.PhaseOccurrenceProcessor;
+import io.bridgewatch.streams.regression.TollObservations;
+import io.bridgewatch.streams.regression.TollRegressionDetector;
+import io.bridgewatch.streams.window.NodeWindowAggregation;
+import io.bridgewatch.streams.window.NodeWindowProcessor;
+import io.bridgewatch.streams.window.ObjectCacheStoreBuilder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -292,8 +294,8 @@ public final class BridgeTopology {
                 .setStage("enrichment")
                 .setReason("no NodeInfo for node '" + node + "' on " + Topics.NODES
                         + ": cannot place it in a cohort (is its collector sending node facts?)")
-                .setKey(java.nio.ByteBuffer.wrap(node.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                .setValue(java.nio.ByteBuffer.wrap(serde.serializer().serialize(Topics.NODES, sample)))
+                .setKey(ByteBuffer.wrap(node.getBytes(StandardCharsets.UTF_8)))
+                .setValue(ByteBuffer.wrap(serde.serializer().serialize(Topics.NODES, sample)))
                 .build();
     }
 

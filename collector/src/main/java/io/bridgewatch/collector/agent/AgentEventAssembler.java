@@ -6,9 +6,11 @@ import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.KernelExec;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -80,7 +82,7 @@ public final class AgentEventAssembler implements Consumer<AgentRecord> {
                 if (cupti) {
                     pendingCalls.put(call.correlation(), call);
                 } else if (call.api().category() == AgentApi.Category.COPY && call.async()) {
-                    awaitingSync.computeIfAbsent(call.stream(), s -> new java.util.ArrayList<>()).add(call);
+                    awaitingSync.computeIfAbsent(call.stream(), s -> new ArrayList<>()).add(call);
                     if (++awaitingSyncCount > MAX_PENDING) {
                         releaseAll(null);
                     }
@@ -247,7 +249,7 @@ public final class AgentEventAssembler implements Consumer<AgentRecord> {
 
     private static String memoryName(HostMemoryKind memory) {
         String name = memory.name();
-        return name.charAt(0) + name.substring(1).toLowerCase(java.util.Locale.ROOT);
+        return name.charAt(0) + name.substring(1).toLowerCase(Locale.ROOT);
     }
 
     /** The node facts the agent stated, as trace facts (its mode and drops as labels). */

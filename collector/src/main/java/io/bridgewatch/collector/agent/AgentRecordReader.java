@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +92,7 @@ public final class AgentRecordReader {
 
     private void readHeader() throws IOException {
         byte[] header = in.readNBytes(HEADER_SIZE);
-        if (header.length < MAGIC.length || !java.util.Arrays.equals(header, 0, MAGIC.length, MAGIC, 0,
+        if (header.length < MAGIC.length || !Arrays.equals(header, 0, MAGIC.length, MAGIC, 0,
                 MAGIC.length)) {
             throw new AgentStreamException(0, "not an agent record stream (no BWAGENT header)");
         }

@@ -14,8 +14,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +45,7 @@ public final class AgentSocketServer implements AutoCloseable {
     private final ServerSocketChannel server;
     private final AtomicLong connections = new AtomicLong();
     private final Thread acceptor;
-    private final java.util.List<ConnectionSummary> finished = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ConnectionSummary> finished = new CopyOnWriteArrayList<>();
 
     /**
      * Binds the socket (replacing a stale socket file left by a collector that died) and starts accepting.
@@ -75,8 +77,8 @@ public final class AgentSocketServer implements AutoCloseable {
     }
 
     /** Summaries of the connections that have ended so far. */
-    public java.util.List<ConnectionSummary> finishedConnections() {
-        return java.util.List.copyOf(finished);
+    public List<ConnectionSummary> finishedConnections() {
+        return List.copyOf(finished);
     }
 
     private void accept() {

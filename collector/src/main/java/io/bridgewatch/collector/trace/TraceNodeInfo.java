@@ -5,7 +5,9 @@ import io.bridgewatch.schema.EngineKind;
 import io.bridgewatch.schema.EventSource;
 import io.bridgewatch.schema.NodeInfo;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The NodeInfo of a node known through a trace or the native agent: what they say, the rest from the user's labels
@@ -24,7 +26,7 @@ public final class TraceNodeInfo {
      */
     public static NodeInfo of(String nodeId, TraceFacts facts, String gpuSku, CcMode ccMode, long startedAtNs,
             Map<String, String> labels) {
-        Map<String, String> allLabels = new java.util.TreeMap<>(facts.labels());
+        Map<String, String> allLabels = new TreeMap<>(facts.labels());
         allLabels.putAll(labels);
         return NodeInfo.newBuilder().setNodeId(nodeId)
                 .setHost(facts.host().isEmpty() ? nodeId : facts.host())
@@ -61,7 +63,7 @@ public final class TraceNodeInfo {
         if (name == null) {
             return EngineKind.OTHER;
         }
-        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
             case "vllm" -> EngineKind.VLLM;
             case "sglang" -> EngineKind.SGLANG;
             default -> EngineKind.OTHER;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,11 +43,11 @@ class AgentFixtureTest {
         // Host time of each copy call: the agent times the runtime call (cudaMemcpyAsync) as the profiler does.
         double agentMedian = medianHostMicros(windowed);
         double profilerMedian = medianHostMicros(profiler.crossings);
-        assertThat(agentMedian).isCloseTo(profilerMedian, org.assertj.core.data.Percentage.withPercentage(10));
+        assertThat(agentMedian).isCloseTo(profilerMedian, Percentage.withPercentage(10));
         for (String path : expected.keySet()) {
             assertThat(medianHostMicros(onPath(windowed, path))).as(path)
                     .isCloseTo(medianHostMicros(onPath(profiler.crossings, path)),
-                            org.assertj.core.data.Percentage.withPercentage(15));
+                            Percentage.withPercentage(15));
         }
     }
 

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class AgentRecordReaderTest {
         List<AgentRecord> records = readAll(Files.readAllBytes(C_SAMPLE));
 
         assertThat(records).hasSize(5);
-        assertThat(records.get(0)).isEqualTo(new AgentRecord.Info(java.util.Map.of("agent_mode", "interposition",
+        assertThat(records.get(0)).isEqualTo(new AgentRecord.Info(Map.of("agent_mode", "interposition",
                 "gpu_sku", "NVIDIA H200")));
         AgentRecord.Event first = (AgentRecord.Event) records.get(1);
         assertThat(first.api()).isEqualTo(AgentApi.MEMCPY_HTOD_ASYNC);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.bridgewatch.collector.trace.CapturingSink;
 import io.bridgewatch.schema.EventSource;
+import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -34,7 +35,7 @@ class AgentSocketServerTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> server.finishedConnections().size() == 1);
             try {
                 send(server.socket(), damaged);
-            } catch (java.io.IOException closedByTheServer) {
+            } catch (IOException closedByTheServer) {
                 // The server closes a damaged stream's connection; the agent sees a broken pipe and carries on.
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> server.finishedConnections().size() == 2);

@@ -10,8 +10,10 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /** The scraper against an HTTP server in the test, serving exposition text written from the documented names. */
@@ -80,7 +82,7 @@ class ServingScraperTest {
             // Cumulative deltas 50, 120, 140, 140 become per-bucket counts 50, 70, 20, 0.
             assertThat(itl.getBucketCounts()).containsExactly(50L, 70L, 20L, 0L);
             assertThat(itl.getCount()).isEqualTo(140);
-            assertThat(itl.getSumS()).isCloseTo(2.5, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(itl.getSumS()).isCloseTo(2.5, Offset.offset(1e-9));
             assertThat(sample.getTimeToFirstToken()).as("not exposed here").isNull();
 
             // The engine restarted: counters start again from zero.
@@ -127,6 +129,6 @@ class ServingScraperTest {
         assertThatThrownBy(() -> PrometheusText.parse("ok_metric 1\nbroken{le=\"0.5\" 3\n"))
                 .hasMessageContaining("line 2");
         assertThat(PrometheusText.parse("m{a=\"x\\\"y\"} 2 1700000000\n")).containsExactly(
-                new PrometheusText.Sample("m", java.util.Map.of("a", "x\"y"), 2.0));
+                new PrometheusText.Sample("m", Map.of("a", "x\"y"), 2.0));
     }
 }

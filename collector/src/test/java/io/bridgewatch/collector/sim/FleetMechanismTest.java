@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bridgewatch.collector.EventSink;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,7 @@ class FleetMechanismTest {
         return truth.get(node).tokensPerSecond();
     }
 
-    private static double median(java.util.List<Double> values) {
+    private static double median(List<Double> values) {
         assertThat(values).isNotEmpty();
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return sorted[sorted.length / 2];

@@ -8,13 +8,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.Phase;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,13 +141,13 @@ class KinetoTraceReaderTest {
         assertThatThrownBy(() -> new KinetoTraceReader("n").read(missingBytes, new CapturingSink()))
                 .hasMessageContaining("entry 0 at line 2").hasMessageContaining("without args.bytes");
         Path truncatedGzip = dir.resolve("truncated.json.gz");
-        java.io.ByteArrayOutputStream gzipped = new java.io.ByteArrayOutputStream();
-        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gzipped)) {
+        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gzipped)) {
             out.write(("{\"traceEvents\": [" + "{\"ph\": \"X\", \"cat\": \"cpu_op\", \"name\": \"op\"},".repeat(5000)
-                    + "{}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    + "{}]}").getBytes(StandardCharsets.UTF_8));
         }
         byte[] whole = gzipped.toByteArray();
-        Files.write(truncatedGzip, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Files.write(truncatedGzip, Arrays.copyOf(whole, whole.length / 2));
         assertThatThrownBy(() -> new KinetoTraceReader("n").read(truncatedGzip, new CapturingSink()))
                 .isInstanceOf(TraceFormatException.class).hasMessageContaining("the file is truncated")
                 .hasMessageContaining("after ");

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,7 +91,7 @@ class NsightTraceReaderTest {
 
         Path corrupt = dir.resolve("corrupt.sqlite");
         byte[] bytes = Files.readAllBytes(export(dir.resolve("x")));
-        Files.write(corrupt, java.util.Arrays.copyOf(bytes, 600));
+        Files.write(corrupt, Arrays.copyOf(bytes, 600));
         assertThatThrownBy(() -> new NsightTraceReader("n").read(corrupt, new CapturingSink(), TraceProgress.NONE))
                 .isInstanceOf(TraceFormatException.class).hasMessageContaining("corrupt.sqlite");
     }

@@ -6,6 +6,7 @@ import io.bridgewatch.collector.agent.AgentSocketServer;
 import io.bridgewatch.collector.serving.ServingScraper;
 import io.bridgewatch.launcher.DurationConverter;
 import io.opentelemetry.api.OpenTelemetry;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -86,11 +88,11 @@ public final class AgentCommand implements Runnable {
                 do {
                     try {
                         scraper.scrape().ifPresent(collector::serving);
-                    } catch (java.io.IOException | IllegalArgumentException e) {
+                    } catch (IOException | IllegalArgumentException e) {
                         // The engine is down or restarting: keep the last baseline and try again.
                         LOG.warn("scraping {}: {}", servingUrl, e.getMessage());
                     }
-                } while (!stop.await(servingInterval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+                } while (!stop.await(servingInterval.toMillis(), TimeUnit.MILLISECONDS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -1,8 +1,12 @@
 package io.bridgewatch.launcher.bench;
 
 import io.bridgewatch.launcher.DurationConverter;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,7 +63,7 @@ public final class BenchCommand implements Runnable {
         String size;
 
         @Option(names = "--file", description = "Where to write the trace (default: a temporary file).")
-        java.nio.file.Path file;
+        Path file;
 
         @Option(names = "--keep", description = "Keep the generated trace.")
         boolean keep;
@@ -74,13 +78,13 @@ public final class BenchCommand implements Runnable {
         }
 
         private long bytes(String text) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kKmMgG]?)[bB]?")
+            Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kKmMgG]?)[bB]?")
                     .matcher(text.strip());
             if (!m.matches() || Double.parseDouble(m.group(1)) <= 0) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "--size: expected a positive size such as 500MB or 2GB, got '" + text + "'");
             }
-            double scale = switch (m.group(2).toUpperCase(java.util.Locale.ROOT)) {
+            double scale = switch (m.group(2).toUpperCase(Locale.ROOT)) {
                 case "K" -> 1e3;
                 case "M" -> 1e6;
                 case "G" -> 1e9;

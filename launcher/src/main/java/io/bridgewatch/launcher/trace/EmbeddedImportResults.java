@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -121,7 +122,7 @@ final class EmbeddedImportResults {
                                 c.getCopyConcurrencyIndex()))));
     }
 
-    private static java.nio.file.Path tempDir() {
+    private static Path tempDir() {
         try {
             return Files.createTempDirectory("bridgewatch-import-streams");
         } catch (IOException e) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
@@ -106,7 +107,7 @@ public final class ImportCommand implements Callable<Integer> {
         }
     }
 
-    private <T> T withBar(boolean show, String label, java.util.function.Function<TraceProgress, T> work) {
+    private <T> T withBar(boolean show, String label, Function<TraceProgress, T> work) {
         ProgressBar bar = show ? new ProgressBar(System.err, label, trace.toFile().length()) : null;
         try {
             return work.apply(bar == null ? TraceProgress.NONE : bar);

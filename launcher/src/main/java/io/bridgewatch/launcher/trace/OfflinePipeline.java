@@ -22,8 +22,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -43,7 +46,7 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
     /** Results are drained from the driver every so many inputs, so its output queues stay small. */
     private static final int DRAIN_EVERY = 4096;
     private static final long NS_PER_MS = 1_000_000L;
-    private static final java.util.Set<String> RESULT_TOPICS = java.util.Set.of(Topics.BRIDGE_COST,
+    private static final Set<String> RESULT_TOPICS = Set.of(Topics.BRIDGE_COST,
             Topics.CONCURRENCY, Topics.PHASES, Topics.MITIGATION, Topics.COMPUTE_PARITY, Topics.DLQ);
 
     /** What the topology produced, the watermark's share left out. */
@@ -160,7 +163,7 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
     }
 
     private static <T> void collect(TestOutputTopic<String, T> topic, List<T> into,
-            java.util.function.Function<T, Object> owner) {
+            Function<T, Object> owner) {
         for (T value : topic.readValuesToList()) {
             if (!EndOfInput.isWatermark(owner.apply(value).toString())) {
                 into.add(value);
@@ -183,7 +186,7 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
 
     private static void deleteRecursively(Path dir) {
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // Best effort: a leftover temp directory is harmless.
         }

@@ -1,5 +1,6 @@
 package io.bridgewatch.launcher.trace;
 
+import io.bridgewatch.collector.trace.TraceFacts;
 import io.bridgewatch.collector.trace.TraceFormat;
 import io.bridgewatch.collector.trace.TraceNodeInfo;
 import io.bridgewatch.collector.trace.TraceProgress;
@@ -54,12 +55,12 @@ public final class TraceAnalysis {
                 OfflinePipeline overTime = new OfflinePipeline(windowed)) {
             EventTap tap = new EventTap(whole, overTime);
             CcMode subjectMode = reference == null ? CcMode.UNKNOWN : CcMode.ON;
-            tap.nodeInfo(TraceNodeInfo.of(NODE, io.bridgewatch.collector.trace.TraceFacts.NONE, ANALYSIS_SKU,
+            tap.nodeInfo(TraceNodeInfo.of(NODE, TraceFacts.NONE, ANALYSIS_SKU,
                     subjectMode, 0, Map.of()));
             TraceSummary summary = TraceFormat.of(trace).reader(NODE).read(trace, tap, progress);
             TraceSummary referenceSummary = null;
             if (reference != null) {
-                whole.nodeInfo(TraceNodeInfo.of(REFERENCE_NODE, io.bridgewatch.collector.trace.TraceFacts.NONE,
+                whole.nodeInfo(TraceNodeInfo.of(REFERENCE_NODE, TraceFacts.NONE,
                         ANALYSIS_SKU, CcMode.OFF, 0, Map.of()));
                 long alignTo = tap.firstEventNs() == Long.MAX_VALUE ? 0 : tap.firstEventNs();
                 referenceSummary = TraceFormat.of(reference).reader(REFERENCE_NODE)

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * What {@code bridgewatch analyze} found in a trace: the topology's own result records, for the analysed node,
@@ -76,7 +77,7 @@ public record TraceReport(Path trace, TraceSummary summary, Path reference, Trac
     public Map<String, Double> smallCrossingSlowdown() {
         return comparison == null || comparison.getSmallCrossingSlowdown() == null ? Map.of()
                 : new TreeMap<>(comparison.getSmallCrossingSlowdown().entrySet().stream().collect(
-                        java.util.stream.Collectors.toMap(e -> e.getKey().toString(), Map.Entry::getValue)));
+                        Collectors.toMap(e -> e.getKey().toString(), Map.Entry::getValue)));
     }
 
 }

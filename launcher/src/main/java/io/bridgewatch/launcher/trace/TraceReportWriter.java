@@ -1,5 +1,6 @@
 package io.bridgewatch.launcher.trace;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -114,7 +115,7 @@ public final class TraceReportWriter {
         }
         try {
             return JSON.writeValueAsString(root) + System.lineSeparator();
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render the report as JSON", e);
         }
     }

@@ -8,6 +8,7 @@ import io.bridgewatch.collector.trace.KinetoTraceReader;
 import io.bridgewatch.collector.trace.TraceFacts;
 import io.bridgewatch.collector.trace.TraceNodeInfo;
 import io.bridgewatch.collector.trace.TraceProgress;
+import io.bridgewatch.collector.trace.TraceSummary;
 import io.bridgewatch.schema.BridgeCostWindow;
 import io.bridgewatch.schema.CcMode;
 import io.bridgewatch.schema.CostForm;
@@ -57,7 +58,7 @@ class AgentThroughThePipelineTest {
 
     @Test
     void shouldCountTheCopiesTheProfilerSawPerDirectionAndHostMemory() throws Exception {
-        io.bridgewatch.collector.trace.TraceSummary profiled;
+        TraceSummary profiled;
         long[] window = {Long.MAX_VALUE, Long.MIN_VALUE};
         Map<String, Long> expected = new TreeMap<>();
         EventSink kineto = new EventSink() {

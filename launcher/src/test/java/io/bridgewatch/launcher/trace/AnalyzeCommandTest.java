@@ -2,12 +2,15 @@ package io.bridgewatch.launcher.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -53,7 +56,7 @@ class AnalyzeCommandTest {
         Path records = Path.of(System.getProperty("bridgewatch.repo.dir", "..")).resolve(
                 "collector/src/test/resources/agent/fixture-cupti.bwr.gz");
         byte[] whole;
-        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(records))) {
+        try (var in = new GZIPInputStream(Files.newInputStream(records))) {
             whole = in.readAllBytes();
         }
         Path cut = dir.resolve("killed.bwr");
@@ -74,7 +77,7 @@ class AnalyzeCommandTest {
         }
         assertThat(exit).isEqualTo(3);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("killed.bwr").contains("truncated stream");
-        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+        JsonNode report = new ObjectMapper()
                 .readTree(out.toString(StandardCharsets.UTF_8));
         // CUPTI hands over GPU activity in buffers, written late: all 300 copy calls precede the cut, and those
         // whose activity came after it are reported with host times only.
