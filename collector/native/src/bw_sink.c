@@ -44,19 +44,54 @@ static void expand(char *out, size_t size, const char *pattern, uint32_t pid) {
     out[n < size ? n : size - 1] = '\0';
 }
 
-static void write_all(struct bw_sink *sink, const uint8_t *bytes, size_t length) {
+static int open_file(struct bw_sink *sink) {
+    char path[sizeof(sink->description) - 8];
+    expand(path, sizeof(path), sink->file_pattern, sink->pid);
+    sink->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    sink->is_socket = 0;
+    if (sink->fd < 0) {
+        snprintf(sink->description, sizeof(sink->description), "cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    snprintf(sink->description, sizeof(sink->description), "file %s", path);
+    return 0;
+}
+
+static int write_fd(struct bw_sink *sink, const uint8_t *bytes, size_t length) {
     while (length > 0) {
         ssize_t n = sink->is_socket ? send(sink->fd, bytes, length, MSG_NOSIGNAL) : write(sink->fd, bytes, length);
         if (n < 0 && errno == EINTR) {
             continue;
         }
         if (n <= 0) {
-            sink->failed_bytes += length;
-            return;
+            return -1;
         }
         bytes += n;
         length -= (size_t) n;
     }
+    return 0;
+}
+
+/*
+ * Writes a buffer of whole records. When the socket fails, the whole buffer is written again to the file, which
+ * starts a new stream: nothing is lost, and at most this buffer's records (64 KiB) reach both the collector and the
+ * file (the agent cannot know how far the collector read before it went away).
+ */
+static void write_all(struct bw_sink *sink, const uint8_t *bytes, size_t length) {
+    if (write_fd(sink, bytes, length) == 0) {
+        return;
+    }
+    if (sink->is_socket) {
+        close(sink->fd);
+        uint8_t header[BW_STREAM_HEADER_SIZE];
+        if (open_file(sink) == 0 && write_fd(sink, header, bw_encode_stream_header(header, sink->pid,
+                                                                                  sink->start_ns)) == 0
+                && write_fd(sink, bytes, length) == 0) {
+            fprintf(stderr, "bridgewatch agent: the collector went away; recording to %s\n", sink->description);
+            return;
+        }
+    }
+    sink->failed_bytes += length;
 }
 
 int bw_sink_open(struct bw_sink *sink, const char *socket_path, const char *file_pattern, uint32_t pid,
@@ -64,6 +99,9 @@ int bw_sink_open(struct bw_sink *sink, const char *socket_path, const char *file
     sink->fd = -1;
     sink->used = 0;
     sink->failed_bytes = 0;
+    sink->pid = pid;
+    sink->start_ns = start_ns;
+    snprintf(sink->file_pattern, sizeof(sink->file_pattern), "%s", file_pattern);
     if (socket_path != NULL && socket_path[0] != '\0') {
         sink->fd = open_socket(socket_path);
         if (sink->fd >= 0) {
@@ -71,16 +109,8 @@ int bw_sink_open(struct bw_sink *sink, const char *socket_path, const char *file
             snprintf(sink->description, sizeof(sink->description), "socket %s", socket_path);
         }
     }
-    if (sink->fd < 0) {
-        char path[sizeof(sink->description) - 8];
-        expand(path, sizeof(path), file_pattern, pid);
-        sink->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        sink->is_socket = 0;
-        if (sink->fd < 0) {
-            snprintf(sink->description, sizeof(sink->description), "cannot open %s: %s", path, strerror(errno));
-            return -1;
-        }
-        snprintf(sink->description, sizeof(sink->description), "file %s", path);
+    if (sink->fd < 0 && open_file(sink) != 0) {
+        return -1;
     }
     uint8_t header[BW_STREAM_HEADER_SIZE];
     bw_sink_write(sink, header, bw_encode_stream_header(header, pid, start_ns));

@@ -11,8 +11,11 @@
 struct bw_sink {
     int fd;
     int is_socket;
-    uint64_t failed_bytes; /* bytes that could not be written (the collector went away) */
+    uint64_t failed_bytes; /* bytes that could not be written anywhere */
     size_t used;
+    uint32_t pid;
+    uint64_t start_ns;
+    char file_pattern[200];
     uint8_t buffer[1 << 16];
     char description[256];
 };
@@ -20,6 +23,8 @@ struct bw_sink {
 /*
  * Opens the socket path when given and a collector listens there, else the file path ("%p" becomes the pid).
  * Writes the stream header. 0 on success, -1 (with description saying why) when neither could be opened.
+ * When the collector goes away mid-stream, the sink moves to the file (a new stream, with its own header) and
+ * carries on, so a collector restart loses nothing: the file is replayed with `bridgewatch import`.
  */
 int bw_sink_open(struct bw_sink *sink, const char *socket_path, const char *file_pattern, uint32_t pid,
                  uint64_t start_ns);
