@@ -7,6 +7,7 @@ import io.bridgewatch.collector.serving.ServingScraper;
 import io.bridgewatch.launcher.DurationConverter;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +69,10 @@ public final class AgentCommand implements Runnable {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "agent-listen-stop"));
             try (Collector collector = new Collector(node, CollectorConfig.defaults(bootstrapServers,
                     "bridgewatch-agent-" + node), OpenTelemetry.noop().getMeter("bridgewatch-collector"));
-                    AgentSocketServer server = new AgentSocketServer(socket, node, labels, collector)) {
+                    AgentSocketServer server = listen(collector)) {
+                if (server == null) {
+                    return 2;
+                }
                 System.out.println("Listening for the agent on " + server.socket() + "; producing node " + node
                         + " to " + bootstrapServers);
                 if (servingUrl != null) {
@@ -79,6 +83,16 @@ public final class AgentCommand implements Runnable {
                 }
                 stop.await();
                 return 0;
+            }
+        }
+
+        /** The socket server, or null (having said why) when the socket cannot be bound. */
+        private AgentSocketServer listen(Collector collector) {
+            try {
+                return new AgentSocketServer(socket, node, labels, collector);
+            } catch (UncheckedIOException e) {
+                System.err.println("bridgewatch agent listen: " + e.getMessage());
+                return null;
             }
         }
 
