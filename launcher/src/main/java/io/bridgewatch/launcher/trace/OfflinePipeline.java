@@ -100,30 +100,32 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
 
     @Override
     public void nodeInfo(NodeInfo info) {
-        nodes.pipeInput(info.getNodeId(), info, info.getStartedAtNs() / NS_PER_MS);
-        counted();
+        pipe(nodes, info.getNodeId(), info, info.getStartedAtNs());
     }
 
     @Override
     public void crossing(Crossing crossing) {
-        long timeMs = crossing.getApiStartNs() / NS_PER_MS;
-        latestEventMs = Math.max(latestEventMs, timeMs);
-        crossings.pipeInput(crossing.getNodeId(), crossing, timeMs);
-        counted();
+        latestEventMs = Math.max(latestEventMs, crossing.getApiStartNs() / NS_PER_MS);
+        pipe(crossings, crossing.getNodeId(), crossing, crossing.getApiStartNs());
     }
 
     @Override
     public void kernel(KernelExec kernel) {
-        long timeMs = kernel.getApiStartNs() / NS_PER_MS;
-        latestEventMs = Math.max(latestEventMs, timeMs);
-        kernels.pipeInput(kernel.getNodeId(), kernel, timeMs);
-        counted();
+        latestEventMs = Math.max(latestEventMs, kernel.getApiStartNs() / NS_PER_MS);
+        pipe(kernels, kernel.getNodeId(), kernel, kernel.getApiStartNs());
     }
 
     @Override
     public void serving(ServingSample sample) {
-        serving.pipeInput(sample.getNodeId(), sample, sample.getIntervalEndNs() / NS_PER_MS);
-        counted();
+        pipe(serving, sample.getNodeId(), sample, sample.getIntervalEndNs());
+    }
+
+    /** Pipes one input at its event time, and drains the results every so many inputs. */
+    private <T> void pipe(TestInputTopic<String, T> topic, CharSequence key, T value, long timeNs) {
+        topic.pipeInput(key.toString(), value, timeNs / NS_PER_MS);
+        if (++inputs % DRAIN_EVERY == 0) {
+            drain();
+        }
     }
 
     /** Ends the input with the end-of-input watermark (every window closes) and returns what was produced. */
@@ -138,12 +140,6 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
         }
         drain();
         return results;
-    }
-
-    private void counted() {
-        if (++inputs % DRAIN_EVERY == 0) {
-            drain();
-        }
     }
 
     private void drain() {
