@@ -137,16 +137,23 @@ static inline struct call enter(void) {
     return c;
 }
 
+/* The device of the thread's last context: a context's device never changes, so it is asked once per context. */
+static __thread CUcontext last_context;
+static __thread CUdevice last_device = -1;
+
 static void fill_context(struct bw_event *e) {
     resolve_own_driver_calls();
     CUcontext context = NULL;
-    CUdevice device = -1;
     if (ctx_get_current != NULL && ctx_get_current(&context) == CUDA_SUCCESS && context != NULL
-            && ctx_get_device != NULL) {
-        ctx_get_device(&device);
+            && context != last_context && ctx_get_device != NULL) {
+        CUdevice device = -1;
+        if (ctx_get_device(&device) == CUDA_SUCCESS) {
+            last_context = context;
+            last_device = device;
+        }
     }
     e->context = (uint64_t) (uintptr_t) context;
-    e->device = (int32_t) device;
+    e->device = context != NULL && context == last_context ? (int32_t) last_device : -1;
 }
 
 static void leave(struct call c, uint16_t api, CUresult status, uint8_t direction, uint8_t memory, uint64_t bytes,
