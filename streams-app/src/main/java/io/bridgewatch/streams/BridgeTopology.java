@@ -44,6 +44,7 @@ import io.bridgewatch.streams.phase.PhaseEvents;
 import io.bridgewatch.streams.phase.PhaseOccurrenceProcessor;
 import io.bridgewatch.streams.regression.TollObservations;
 import io.bridgewatch.streams.regression.TollRegressionDetector;
+import io.bridgewatch.streams.view.ResultViewWriter;
 import io.bridgewatch.streams.window.NodeWindowAggregation;
 import io.bridgewatch.streams.window.NodeWindowProcessor;
 import io.bridgewatch.streams.window.ObjectCacheStoreBuilder;
@@ -105,6 +106,7 @@ public final class BridgeTopology {
                 BridgewatchSerdes.of(RouteFit.class)));
         builder.addStateStore(durability.keyValueStore(StoreNames.PHASE_OCCURRENCES, Serdes.String(),
                 BridgewatchSerdes.of(PhaseOccurrenceState.class)));
+        addResultViews(builder, config, durability);
 
         KStream<String, KernelExec> kernels = onTime(builder.stream(Topics.KERNELS,
                 Consumed.with(Serdes.String(), BridgewatchSerdes.kernelExec()).withName("kernels-source")),
@@ -136,6 +138,20 @@ public final class BridgeTopology {
         return builder.build();
     }
 
+    private static void addResultViews(StreamsBuilder builder, TopologyConfig config, StateDurability durability) {
+        Duration retention = config.resultRetention();
+        builder.addStateStore(durability.resultView(StoreNames.NODE_COST_VIEW, retention, config.nodeWindow(),
+                BridgewatchSerdes.bridgeCostWindow()));
+        builder.addStateStore(durability.resultView(StoreNames.NODE_CONCURRENCY_VIEW, retention, config.nodeWindow(),
+                BridgewatchSerdes.of(ConcurrencyWindow.class)));
+        builder.addStateStore(durability.resultView(StoreNames.NODE_PHASE_VIEW, retention, config.nodeWindow(),
+                BridgewatchSerdes.of(PhaseOccurrence.class)));
+        builder.addStateStore(durability.resultView(StoreNames.COHORT_COMPARISON_VIEW, retention,
+                config.cohortWindow(), BridgewatchSerdes.of(CohortComparison.class)));
+        builder.addStateStore(durability.resultView(StoreNames.COHORT_PARITY_VIEW, retention, config.cohortWindow(),
+                BridgewatchSerdes.of(ComputeParity.class)));
+    }
+
     /** Passes on-time records on and sends late ones, with the reason, to the dead-letter topic. */
     private static <V> KStream<String, V> onTime(KStream<String, V> input, String name, String topic, Serde<V> serde,
             Duration window, Duration grace) {
@@ -154,7 +170,9 @@ public final class BridgeTopology {
             TopologyConfig config) {
         KStream<String, BridgeCostWindow> results = costSamples.process(
                 () -> nodeWindows(StoreNames.BRIDGE_COST_WINDOWS, CostWindowAggregator.AGGREGATION, config),
-                Named.as("bridge-cost-aggregate"), StoreNames.BRIDGE_COST_WINDOWS);
+                Named.as("bridge-cost-aggregate"), StoreNames.BRIDGE_COST_WINDOWS)
+                .processValues(() -> new ResultViewWriter<>(StoreNames.NODE_COST_VIEW,
+                        BridgeCostWindow::getWindowStartNs), Named.as("node-cost-view"), StoreNames.NODE_COST_VIEW);
         results.to(Topics.BRIDGE_COST, Produced.with(Serdes.String(), BridgewatchSerdes.bridgeCostWindow())
                 .withName("bridge-cost-sink"));
         return results;
@@ -170,7 +188,10 @@ public final class BridgeTopology {
                 () -> new IntervalSplitter<KernelExec>(Intervals::of, windowNs), Named.as("kernel-intervals"));
         KStream<String, ConcurrencyWindow> results = copyIntervals.merge(kernelIntervals, Named.as("intervals"))
                 .process(() -> nodeWindows(StoreNames.CONCURRENCY_WINDOWS, aggregator, config),
-                        Named.as("concurrency-aggregate"), StoreNames.CONCURRENCY_WINDOWS);
+                        Named.as("concurrency-aggregate"), StoreNames.CONCURRENCY_WINDOWS)
+                .processValues(() -> new ResultViewWriter<>(StoreNames.NODE_CONCURRENCY_VIEW,
+                        ConcurrencyWindow::getWindowStartNs), Named.as("node-concurrency-view"),
+                        StoreNames.NODE_CONCURRENCY_VIEW);
         results.to(Topics.CONCURRENCY, Produced.with(Serdes.String(), BridgewatchSerdes.of(ConcurrencyWindow.class))
                 .withName("concurrency-sink"));
         return results;
@@ -214,7 +235,9 @@ public final class BridgeTopology {
                 .merge(kernels.flatMapValues(PhaseEvents::of, Named.as("kernel-phase-events")),
                         Named.as("phase-events"))
                 .process(() -> new PhaseOccurrenceProcessor(config.phaseGap()), Named.as("phase-occurrences"),
-                        StoreNames.PHASE_OCCURRENCES, StoreNames.NODE_BRIDGE_FIT);
+                        StoreNames.PHASE_OCCURRENCES, StoreNames.NODE_BRIDGE_FIT)
+                .processValues(() -> new ResultViewWriter<>(StoreNames.NODE_PHASE_VIEW, PhaseOccurrence::getStartNs),
+                        Named.as("node-phase-view"), StoreNames.NODE_PHASE_VIEW);
         occurrences.to(Topics.PHASES, Produced.with(Serdes.String(), BridgewatchSerdes.of(PhaseOccurrence.class))
                 .withName("phases-sink"));
         return occurrences;
@@ -277,10 +300,16 @@ public final class BridgeTopology {
                 .toStream(Named.as("cohort-closed"));
         closed.flatMap((window, state) -> pairs(window, CohortAggregator.results(window.key(), startNs(window),
                         endNs(window), state, config.baseline())), Named.as("cohort-results"))
+                .processValues(() -> new ResultViewWriter<>(StoreNames.COHORT_COMPARISON_VIEW,
+                        CohortComparison::getWindowStartNs), Named.as("cohort-comparison-view"),
+                        StoreNames.COHORT_COMPARISON_VIEW)
                 .to(Topics.MITIGATION, Produced.with(Serdes.String(), BridgewatchSerdes.of(CohortComparison.class))
                         .withName("mitigation-sink"));
         closed.flatMap((window, state) -> pairs(window, CohortAggregator.parity(window.key(), startNs(window),
                         endNs(window), state, config.baseline())), Named.as("compute-parity-results"))
+                .processValues(() -> new ResultViewWriter<>(StoreNames.COHORT_PARITY_VIEW,
+                        ComputeParity::getWindowStartNs), Named.as("cohort-parity-view"),
+                        StoreNames.COHORT_PARITY_VIEW)
                 .to(Topics.COMPUTE_PARITY, Produced.with(Serdes.String(), BridgewatchSerdes.of(ComputeParity.class))
                         .withName("compute-parity-sink"));
     }

@@ -2,6 +2,7 @@ package io.bridgewatch.streams;
 
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Suppressed;
@@ -25,6 +26,22 @@ public enum StateDurability {
             return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values);
         }
         return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys, values).withLoggingDisabled();
+    }
+
+    /**
+     * A result view: a window store that keeps every result row of a window (several per key and window start) for
+     * the retention. Caching is off so that a query sees exactly what was emitted; durable views are changelogged,
+     * so standby replicas hold them and a moved task restores them.
+     */
+    public <V> StoreBuilder<WindowStore<String, V>> resultView(String name, Duration retention, Duration window,
+            Serde<V> values) {
+        if (this == DURABLE) {
+            return Stores.windowStoreBuilder(Stores.persistentWindowStore(name, retention, window, true),
+                    Serdes.String(), values).withCachingDisabled();
+        }
+        return Stores.windowStoreBuilder(Stores.inMemoryWindowStore(name, retention, window, true),
+                Serdes.String(), values).withCachingDisabled()
+                .withLoggingDisabled();
     }
 
     <V> Materialized<String, V, WindowStore<Bytes, byte[]>> windowStore(String name, Duration window, Duration grace) {

@@ -23,6 +23,20 @@ public final class StoreNames {
     /** Windowed per-variant figures per cohort. */
     public static final String COHORT_WINDOWS = "cohort-windows";
 
+    // Result views: the final results of closed windows, kept for the result retention and queryable. Node views are
+    // keyed by node id (the partition of the node's events), cohort views by cohort key (the cohort repartition).
+
+    /** Closed crossing-cost windows per node (BridgeCostWindow), by window start. */
+    public static final String NODE_COST_VIEW = "node-cost-view";
+    /** Closed concurrency windows per node (ConcurrencyWindow), by window start. */
+    public static final String NODE_CONCURRENCY_VIEW = "node-concurrency-view";
+    /** Finished phase occurrences per node (PhaseOccurrence), by occurrence start. */
+    public static final String NODE_PHASE_VIEW = "node-phase-view";
+    /** Closed cohort comparisons per cohort (CohortComparison), by window start. */
+    public static final String COHORT_COMPARISON_VIEW = "cohort-comparison-view";
+    /** Closed compute-parity rows per cohort (ComputeParity), by window start. */
+    public static final String COHORT_PARITY_VIEW = "cohort-parity-view";
+
     private StoreNames() {
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -17,7 +18,14 @@ public final class StreamsApp implements AutoCloseable {
     private final KafkaStreams streams;
 
     public StreamsApp(StreamsAppConfig config) {
-        this.streams = new KafkaStreams(BridgeTopology.build(config.topology()), config.toProperties());
+        this(config, new Properties());
+    }
+
+    /** @param overrides settings on top of the config's (application server, standbys, client security) */
+    public StreamsApp(StreamsAppConfig config, Properties overrides) {
+        Properties properties = config.toProperties();
+        properties.putAll(overrides);
+        this.streams = new KafkaStreams(BridgeTopology.build(config.topology()), properties);
         this.streams.setUncaughtExceptionHandler(new ReplaceThenStop(3, Duration.ofMinutes(5)));
     }
 

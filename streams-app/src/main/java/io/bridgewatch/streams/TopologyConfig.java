@@ -20,10 +20,12 @@ import java.time.Duration;
  * @param baseline reference figures for cohorts without live cc_mode=OFF nodes
  * @param regressionThreshold a node whose toll exceeds its cohort's rolling baseline by this ratio is regressed
  * @param regressionHalfLife half-life (event time) of the cohort's rolling toll baseline
+ * @param resultRetention how long (event time) the final results of closed windows stay queryable in the result
+ *     views
  */
 public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohortWindow, Duration cohortGrace,
         Duration reorderSlack, Duration referenceAsyncP99, Duration phaseGap, ReferenceBaseline baseline,
-        double regressionThreshold, Duration regressionHalfLife) {
+        double regressionThreshold, Duration regressionHalfLife, Duration resultRetention) {
     public static final Duration DEFAULT_NODE_WINDOW = Duration.ofSeconds(10);
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
     public static final Duration DEFAULT_COHORT_WINDOW = Duration.ofSeconds(60);
@@ -32,13 +34,15 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
     public static final Duration DEFAULT_PHASE_GAP = Duration.ofSeconds(1);
     public static final double DEFAULT_REGRESSION_THRESHOLD = 1.25;
     public static final Duration DEFAULT_REGRESSION_HALF_LIFE = Duration.ofDays(1);
+    public static final Duration DEFAULT_RESULT_RETENTION = Duration.ofHours(24);
 
     public static final TopologyConfig DEFAULTS = new TopologyConfig(DEFAULT_NODE_WINDOW, DEFAULT_GRACE);
 
     /** Node windows and grace as given, everything else at its default. */
     public TopologyConfig(Duration nodeWindow, Duration grace) {
         this(nodeWindow, grace, DEFAULT_COHORT_WINDOW, DEFAULT_COHORT_GRACE, DEFAULT_REORDER_SLACK, Duration.ZERO,
-                DEFAULT_PHASE_GAP, ReferenceBaseline.NONE, DEFAULT_REGRESSION_THRESHOLD, DEFAULT_REGRESSION_HALF_LIFE);
+                DEFAULT_PHASE_GAP, ReferenceBaseline.NONE, DEFAULT_REGRESSION_THRESHOLD, DEFAULT_REGRESSION_HALF_LIFE,
+                DEFAULT_RESULT_RETENTION);
     }
 
     public TopologyConfig {
@@ -54,6 +58,11 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
         if (!(regressionThreshold > 1)) {
             throw new IllegalArgumentException("regression threshold must be above 1, got " + regressionThreshold);
         }
+        requirePositive("result retention", resultRetention);
+        if (resultRetention.compareTo(cohortWindow) < 0 || resultRetention.compareTo(nodeWindow) < 0) {
+            throw new IllegalArgumentException("result retention " + resultRetention
+                    + " must be at least a cohort window (" + cohortWindow + ")");
+        }
         if (cohortWindow.toMillis() % nodeWindow.toMillis() != 0) {
             throw new IllegalArgumentException("cohort window " + cohortWindow
                     + " must be a whole number of node windows (" + nodeWindow + ")");
@@ -63,7 +72,13 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
     /** The same config with reference figures from a baseline file. */
     public TopologyConfig withBaseline(ReferenceBaseline referenceBaseline) {
         return new TopologyConfig(nodeWindow, grace, cohortWindow, cohortGrace, reorderSlack, referenceAsyncP99,
-                phaseGap, referenceBaseline, regressionThreshold, regressionHalfLife);
+                phaseGap, referenceBaseline, regressionThreshold, regressionHalfLife, resultRetention);
+    }
+
+    /** The same config with another result retention. */
+    public TopologyConfig withResultRetention(Duration retention) {
+        return new TopologyConfig(nodeWindow, grace, cohortWindow, cohortGrace, reorderSlack, referenceAsyncP99,
+                phaseGap, baseline, regressionThreshold, regressionHalfLife, retention);
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -31,12 +31,13 @@ class TopologyNamingTest {
                 "serving-on-time", "serving-on-time-values",
                 "nodes-source", "node-facts",
                 // 4.1-4.2 cost and async revocation
-                "kernel-stream-tails", "crossing-cost", "bridge-cost-aggregate", "bridge-cost-sink",
+                "kernel-stream-tails", "crossing-cost", "bridge-cost-aggregate", "node-cost-view", "bridge-cost-sink",
                 // 4.3 concurrency
-                "copy-intervals", "kernel-intervals", "intervals", "concurrency-aggregate", "concurrency-sink",
+                "copy-intervals", "kernel-intervals", "intervals", "concurrency-aggregate", "node-concurrency-view",
+                "concurrency-sink",
                 // 4.5 phases
                 "bridge-fit", "crossing-phase-events", "kernel-phase-events", "phase-events", "phase-occurrences",
-                "phases-sink",
+                "node-phase-view", "phases-sink",
                 // 4.6 kernel durations
                 "timed-kernels", "kernel-durations-aggregate",
                 // cohorts: 4.4, comparisons, compute parity
@@ -47,15 +48,17 @@ class TopologyNamingTest {
                 "cohort-inputs-repartition-sink", "cohort-inputs-repartition-source", "cohort-inputs-late-gate",
                 "cohort-inputs-late", "cohort-inputs-late-letters", "cohort-inputs-late-sink", "cohort-inputs-on-time",
                 "cohort-inputs-on-time-values", "cohort-aggregate",
-                "cohort-final", "cohort-closed", "cohort-results", "mitigation-sink", "compute-parity-results",
-                "compute-parity-sink",
+                "cohort-final", "cohort-closed", "cohort-results", "cohort-comparison-view", "mitigation-sink",
+                "compute-parity-results", "cohort-parity-view", "compute-parity-sink",
                 // 4.7 in-stream regression detection
                 "toll-observations", "toll-baselines-repartition-filter", "toll-baselines-repartition-sink",
                 "toll-baselines-repartition-source", "toll-regression", "toll-alerts-by-node", "alerts-sink");
         assertThat(stores).containsExactlyInAnyOrder(StoreNames.STREAM_TAILS, StoreNames.HOST_TAILS,
                 StoreNames.BRIDGE_COST_WINDOWS, StoreNames.CONCURRENCY_WINDOWS, StoreNames.KERNEL_WINDOWS,
                 StoreNames.NODE_BRIDGE_FIT, StoreNames.PHASE_OCCURRENCES, StoreNames.NODE_INFO,
-                StoreNames.COHORT_WINDOWS, "cohort-final-store", StoreNames.TOLL_BASELINES);
+                StoreNames.COHORT_WINDOWS, "cohort-final-store", StoreNames.TOLL_BASELINES,
+                StoreNames.NODE_COST_VIEW, StoreNames.NODE_CONCURRENCY_VIEW, StoreNames.NODE_PHASE_VIEW,
+                StoreNames.COHORT_COMPARISON_VIEW, StoreNames.COHORT_PARITY_VIEW);
         assertThat(description.subtopologies())
                 .as("node id is the key of all node-level work; only node results are regrouped (by cohort, and by"
                         + " cohort route for the regression baselines)").hasSize(3);

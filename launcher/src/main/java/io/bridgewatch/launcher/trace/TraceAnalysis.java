@@ -41,7 +41,7 @@ public final class TraceAnalysis {
         return new TopologyConfig(WHOLE_TRACE, Duration.ZERO, WHOLE_TRACE, Duration.ZERO,
                 TopologyConfig.DEFAULT_REORDER_SLACK, Duration.ZERO, TopologyConfig.DEFAULT_PHASE_GAP,
                 ReferenceBaseline.NONE, TopologyConfig.DEFAULT_REGRESSION_THRESHOLD,
-                TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE);
+                TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE, WHOLE_TRACE);
     }
 
     public TraceReport analyze(Path trace, Path reference, TraceProgress progress) {
@@ -50,7 +50,7 @@ public final class TraceAnalysis {
         TopologyConfig windowed = new TopologyConfig(window, window, window, window,
                 TopologyConfig.DEFAULT_REORDER_SLACK, Duration.ZERO, TopologyConfig.DEFAULT_PHASE_GAP,
                 ReferenceBaseline.NONE, TopologyConfig.DEFAULT_REGRESSION_THRESHOLD,
-                TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE);
+                TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE, window);
         try (OfflinePipeline whole = new OfflinePipeline(wholeTrace);
                 OfflinePipeline overTime = new OfflinePipeline(windowed)) {
             EventTap tap = new EventTap(whole, overTime);

@@ -15,20 +15,23 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class PipelineHealthMetrics implements AutoCloseable {
     private static final AttributeKey<String> INPUT = AttributeKey.stringKey("input");
+    private static final AttributeKey<String> INSTANCE = AttributeKey.stringKey("streams_instance");
     private final List<AutoCloseable> instruments;
 
-    public PipelineHealthMetrics(Meter meter, KafkaStreams streams, Set<String> inputTopics) {
+    /** @param instance this instance's name ({@code application.server}): instances of one process stay apart */
+    public PipelineHealthMetrics(Meter meter, KafkaStreams streams, Set<String> inputTopics, String instance) {
+        Attributes self = Attributes.of(INSTANCE, instance);
         this.instruments = List.of(
                 meter.gaugeBuilder("bridgewatch_streams_input_lag").ofLongs().setUnit("{record}")
                         .setDescription("Records the streams-app has still to read from its input topics.")
-                        .buildWithCallback(m -> m.record(Math.round(sum(streams, "records-lag", inputTopics)))),
+                        .buildWithCallback(m -> m.record(Math.round(sum(streams, "records-lag", inputTopics)), self)),
                 meter.counterBuilder("bridgewatch_late_records").setUnit("{record}")
                         .setDescription("Records that came after their window closed (sent to the dead-letter topic).")
                         .buildWithCallback(m -> lateRecordsByInput(streams).forEach((input, count) ->
-                                m.record(count, Attributes.of(INPUT, input)))),
+                                m.record(count, self.toBuilder().put(INPUT, input).build()))),
                 meter.counterBuilder("bridgewatch_unreadable_records").setUnit("{record}")
                         .setDescription("Records that could not be deserialized (sent to the dead-letter topic).")
-                        .buildWithCallback(m -> m.record(DeadLetterHandler.count())));
+                        .buildWithCallback(m -> m.record(DeadLetterHandler.count(), self)));
     }
 
     private static double sum(KafkaStreams streams, String name, Set<String> topics) {

@@ -135,9 +135,12 @@ public final class ObjectCacheStore<V> implements StateStore {
         return durable.approximateNumUncommittedBytes();
     }
 
+    /**
+     * Answers from the durable store, as of the last commit: a query runs on the caller's thread, and only the
+     * stream thread that owns this store may write to it.
+     */
     @Override
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        writeDirty();
         return durable.query(query, positionBound, config);
     }
 

@@ -1,0 +1,42 @@
+package io.bridgewatch.streams.query;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.Locale;
+import org.apache.avro.generic.IndexedRecord;
+
+/** The JSON form of answers and errors of the query API. */
+public final class AnswerJson {
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private AnswerJson() {
+    }
+
+    public static ObjectNode of(WindowsAnswer answer) {
+        ObjectNode node = JSON.objectNode();
+        node.put(answer.scope().name().toLowerCase(Locale.ROOT), answer.key());
+        node.put("from", Instant.ofEpochMilli(answer.fromMs()).toString());
+        node.put("to", answer.toMs() == Long.MAX_VALUE ? null : Instant.ofEpochMilli(answer.toMs()).toString());
+        ObjectNode windows = node.putObject("windows");
+        answer.rows().forEach((view, rows) -> {
+            ArrayNode array = windows.putArray(view);
+            rows.forEach(row -> array.add(AvroJson.of((IndexedRecord) row)));
+        });
+        WindowsAnswer.Freshness freshness = answer.freshness();
+        ObjectNode fresh = node.putObject("freshness");
+        fresh.put("partition", freshness.partition());
+        fresh.put("instance", freshness.instance());
+        fresh.put("role", freshness.role().name());
+        fresh.put("offset_lag", freshness.offsetLag());
+        return node;
+    }
+
+    public static ObjectNode error(int status, String message) {
+        ObjectNode node = JSON.objectNode();
+        node.put("status", status);
+        node.put("error", message);
+        return node;
+    }
+}

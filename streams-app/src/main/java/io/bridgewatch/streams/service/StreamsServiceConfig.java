@@ -1,0 +1,141 @@
+package io.bridgewatch.streams.service;
+
+import io.bridgewatch.config.ConfigFile;
+import io.bridgewatch.schema.topics.Topics;
+import io.bridgewatch.streams.StreamsAppConfig;
+import io.bridgewatch.streams.TopologyConfig;
+import io.bridgewatch.streams.cohort.ReferenceBaseline;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * The settings of one streams-app instance ({@code bridgewatch streams --config FILE}), loaded once at start by
+ * {@link ConfigFile}: a properties file, then {@code BRIDGEWATCH_*} environment overrides. Keys under {@code kafka.}
+ * are passed to Kafka Streams and its clients as they are (e.g. {@code kafka.security.protocol}).
+ *
+ * @param httpHost address the query API binds to
+ * @param httpPort port of the query API (0: any free port)
+ * @param advertisedServer the {@code application.server} other instances reach this one at (host:port); null: the
+ *     bind address and the bound port
+ * @param metricsPort port of this instance's Prometheus endpoint (0: off)
+ * @param provisionTopics create missing topics (true) or only check that they exist (false)
+ * @param partitions partitions of topics it creates: the most instances that can share the work
+ * @param replicationFactor replication of topics it creates; 0: min(3, brokers)
+ * @param metricsStaleAfter result windows that started longer ago than this are not exported as metrics
+ * @param startupTimeout how long to wait for the cluster at start before giving up with one line
+ */
+public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, String httpHost, int httpPort,
+        String advertisedServer, String metricsHost, int metricsPort, boolean provisionTopics, int partitions,
+        int replicationFactor, Duration metricsStaleAfter, Duration startupTimeout, Map<String, String> kafka) {
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String STATE_DIR = "state.dir";
+    public static final String THREADS = "num.stream.threads";
+    public static final String STANDBYS = "num.standby.replicas";
+    public static final String HTTP_HOST = "http.host";
+    public static final String HTTP_PORT = "http.port";
+    public static final String APPLICATION_SERVER = "application.server";
+    public static final String METRICS_HOST = "metrics.host";
+    public static final String METRICS_PORT = "metrics.port";
+    public static final String METRICS_STALE_AFTER = "metrics.stale.after.ms";
+    public static final String TOPICS_PROVISION = "topics.provision";
+    public static final String TOPICS_PARTITIONS = "topics.partitions";
+    public static final String TOPICS_REPLICATION = "topics.replication.factor";
+    public static final String NODE_WINDOW = "window.node.ms";
+    public static final String NODE_GRACE = "window.node.grace.ms";
+    public static final String COHORT_WINDOW = "window.cohort.ms";
+    public static final String COHORT_GRACE = "window.cohort.grace.ms";
+    public static final String RESULT_RETENTION = "results.retention.ms";
+    public static final String BASELINE_FILE = "baseline.file";
+    public static final String STARTUP_TIMEOUT = "startup.timeout.ms";
+    /** Keys under it go to Kafka Streams and its clients unchanged. */
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    public static final int DEFAULT_HTTP_PORT = 7070;
+    public static final int DEFAULT_METRICS_PORT = 9464;
+
+    /** Every key, its type, default and meaning: the README's config reference is this list. */
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, "Kafka cluster, host:port[,host:port...].")
+            .define(APPLICATION_ID, Type.STRING, StreamsAppConfig.DEFAULT_APPLICATION_ID,
+                    new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Kafka Streams application id: instances with the same id share the partitions.")
+            .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/bridgewatch-streams",
+                    new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Where local state lives; keep it across restarts so a restarted instance resumes quickly.")
+            .define(THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, "Stream threads of this instance.")
+            .define(STANDBYS, Type.INT, 1, Range.atLeast(0), Importance.HIGH,
+                    "Standby replicas of each state store on other instances (fail-over without restoring).")
+            .define(HTTP_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the query API binds to.")
+            .define(HTTP_PORT, Type.INT, DEFAULT_HTTP_PORT, Range.between(0, 65535), Importance.MEDIUM,
+                    "Port of the query API (0: any free port).")
+            .define(APPLICATION_SERVER, Type.STRING, null, Importance.MEDIUM,
+                    "host:port other instances reach this one's query API at; default: http.host:http.port.")
+            .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.LOW, "Address of the /metrics endpoint.")
+            .define(METRICS_PORT, Type.INT, DEFAULT_METRICS_PORT, Range.between(0, 65535), Importance.MEDIUM,
+                    "Port of the Prometheus /metrics endpoint (0: off).")
+            .define(METRICS_STALE_AFTER, Type.LONG, Duration.ofMinutes(5).toMillis(), Range.atLeast(1),
+                    Importance.LOW, "Result windows that started longer ago are not exported as metrics.")
+            .define(TOPICS_PROVISION, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Create missing topics at start (false: only check they exist and name the missing ones).")
+            .define(TOPICS_PARTITIONS, Type.INT, Topics.DEFAULT_PARTITIONS, Range.atLeast(1), Importance.MEDIUM,
+                    "Partitions of the topics it creates: the most instances that can share the work.")
+            .define(TOPICS_REPLICATION, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
+                    "Replication factor of the topics it creates (0: min(3, brokers)).")
+            .define(NODE_WINDOW, Type.LONG, TopologyConfig.DEFAULT_NODE_WINDOW.toMillis(), Range.atLeast(1),
+                    Importance.MEDIUM, "Node window size.")
+            .define(NODE_GRACE, Type.LONG, TopologyConfig.DEFAULT_GRACE.toMillis(), Range.atLeast(0),
+                    Importance.MEDIUM, "How long after its end a node window still takes events.")
+            .define(COHORT_WINDOW, Type.LONG, TopologyConfig.DEFAULT_COHORT_WINDOW.toMillis(), Range.atLeast(1),
+                    Importance.MEDIUM, "Cohort window size (a whole number of node windows).")
+            .define(COHORT_GRACE, Type.LONG, TopologyConfig.DEFAULT_COHORT_GRACE.toMillis(), Range.atLeast(0),
+                    Importance.MEDIUM, "How long after its end a cohort window still takes inputs.")
+            .define(RESULT_RETENTION, Type.LONG, TopologyConfig.DEFAULT_RESULT_RETENTION.toMillis(),
+                    Range.atLeast(1), Importance.MEDIUM, "How long (event time) closed windows stay queryable.")
+            .define(BASELINE_FILE, Type.STRING, null, Importance.LOW,
+                    "Reference figures (YAML) for cohorts without cc_mode=OFF nodes.")
+            .define(STARTUP_TIMEOUT, Type.LONG, Duration.ofSeconds(30).toMillis(), Range.atLeast(1),
+                    Importance.LOW, "How long to wait for the Kafka cluster at start.");
+
+    /** Loads the file (null: defaults and environment only), then the environment's overrides. */
+    public static StreamsServiceConfig load(Path file, Map<String, String> environment) {
+        ConfigFile.Loaded loaded = ConfigFile.load(file, DEFINITION, List.of(KAFKA_PREFIX), environment);
+        String baselineFile = (String) loaded.get(BASELINE_FILE);
+        TopologyConfig topology = new TopologyConfig(millis(loaded, NODE_WINDOW), millis(loaded, NODE_GRACE),
+                millis(loaded, COHORT_WINDOW), millis(loaded, COHORT_GRACE), TopologyConfig.DEFAULT_REORDER_SLACK,
+                Duration.ZERO, TopologyConfig.DEFAULT_PHASE_GAP,
+                baselineFile == null ? ReferenceBaseline.NONE : ReferenceBaseline.load(Path.of(baselineFile)),
+                TopologyConfig.DEFAULT_REGRESSION_THRESHOLD, TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE,
+                millis(loaded, RESULT_RETENTION));
+        StreamsAppConfig app = new StreamsAppConfig((String) loaded.get(BOOTSTRAP_SERVERS),
+                (String) loaded.get(APPLICATION_ID), Path.of((String) loaded.get(STATE_DIR)),
+                (Integer) loaded.get(THREADS), topology);
+        return new StreamsServiceConfig(app, (Integer) loaded.get(STANDBYS), (String) loaded.get(HTTP_HOST),
+                (Integer) loaded.get(HTTP_PORT), (String) loaded.get(APPLICATION_SERVER),
+                (String) loaded.get(METRICS_HOST), (Integer) loaded.get(METRICS_PORT),
+                (Boolean) loaded.get(TOPICS_PROVISION), (Integer) loaded.get(TOPICS_PARTITIONS),
+                (Integer) loaded.get(TOPICS_REPLICATION), millis(loaded, METRICS_STALE_AFTER),
+                millis(loaded, STARTUP_TIMEOUT), loaded.under(KAFKA_PREFIX));
+    }
+
+    /** The same settings for another instance of one process (the demo, tests): its own state and ports. */
+    public StreamsServiceConfig withInstance(Path stateDir, int httpPort, int metricsPort) {
+        StreamsAppConfig instanceApp = new StreamsAppConfig(app.bootstrapServers(), app.applicationId(), stateDir,
+                app.threads(), app.topology());
+        return new StreamsServiceConfig(instanceApp, standbyReplicas, httpHost, httpPort, null, metricsHost,
+                metricsPort, provisionTopics, partitions, replicationFactor, metricsStaleAfter, startupTimeout,
+                kafka);
+    }
+
+    private static Duration millis(ConfigFile.Loaded loaded, String key) {
+        return Duration.ofMillis((Long) loaded.get(key));
+    }
+}
