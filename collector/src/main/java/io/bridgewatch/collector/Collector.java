@@ -102,6 +102,7 @@ public final class Collector implements EventSink, AutoCloseable {
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
         // Ride out a broker restart: keep retrying (in order, idempotently) for up to ten minutes.
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000);
+        props.putAll(config.producerOverrides());
         return props;
     }
 

@@ -1,52 +1,47 @@
 package io.bridgewatch.launcher;
 
-import io.bridgewatch.collector.Collector;
 import io.bridgewatch.collector.CollectorConfig;
-import io.bridgewatch.collector.EventSink;
-import io.bridgewatch.collector.sim.FleetSimulator;
-import io.bridgewatch.collector.sim.GroundTruth;
 import io.bridgewatch.kafka.embedded.EmbeddedKafkaBroker;
-import io.bridgewatch.schema.topics.TopicProvisioner;
 import io.bridgewatch.schema.topics.Topics;
-import io.bridgewatch.streams.StreamsApp;
+import io.bridgewatch.simulator.FleetSimulator;
+import io.bridgewatch.simulator.GroundTruth;
+import io.bridgewatch.simulator.SimulatedFleet;
 import io.bridgewatch.streams.StreamsAppConfig;
-import io.bridgewatch.streams.export.PipelineHealthMetrics;
-import io.bridgewatch.streams.export.ResultMetrics;
 import io.bridgewatch.streams.export.ResultTopicsReader;
+import io.bridgewatch.streams.service.StreamsService;
+import io.bridgewatch.streams.service.StreamsServiceConfig;
 import io.opentelemetry.api.metrics.Meter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * The whole pipeline in one process: a Kafka cluster (embedded unless one is given), the streams-app, one collector
- * per simulated node fed by the fleet simulator, and a reader that prints what comes back from the result topics.
+ * The whole pipeline in one process, composed of the same services a fleet runs: a Kafka cluster (embedded unless
+ * one is given), {@code N} streams-app instances ({@link StreamsService}), the simulated fleet with one collector
+ * per node ({@link SimulatedFleet}), and a reader that prints what comes back from the result topics.
  */
 final class Demo implements AutoCloseable {
-    /** Result series not refreshed for this long leave the metrics endpoint (a node left, a cohort changed). */
-    private static final Duration RESULTS_STALE_AFTER = Duration.ofMinutes(5);
-    private static final java.util.Set<String> INPUT_TOPICS = java.util.Set.of(Topics.CROSSINGS, Topics.KERNELS,
-            Topics.SERVING);
     private final DemoSettings settings;
     private final PrintStream out;
     private final Meter meter;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final FleetView view = new FleetView();
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private FleetSimulator fleet;
-    private StreamsApp streams;
+    private final List<StreamsService> instances = new ArrayList<>();
+    private SimulatedFleet fleet;
     private String bootstrapServers;
 
     Demo(DemoSettings settings, PrintStream out, Meter meter) {
@@ -55,7 +50,7 @@ final class Demo implements AutoCloseable {
         this.meter = meter;
     }
 
-    /** Starts every part; returns once the broker answers and the streams-app and collectors are up. */
+    /** Starts every part; returns once the broker answers and the streams instances and collectors are up. */
     void start() {
         bootstrapServers = settings.bootstrapServers();
         if (bootstrapServers == null) {
@@ -65,66 +60,64 @@ final class Demo implements AutoCloseable {
             bootstrapServers = broker.bootstrapServers();
             out.println("Embedded Kafka broker ready at " + bootstrapServers);
         }
-        provisionTopics();
-        streams = new StreamsApp(new StreamsAppConfig(bootstrapServers,
-                StreamsAppConfig.DEFAULT_APPLICATION_ID + "-demo-" + Long.toHexString(System.nanoTime()),
-                tempDir("bridgewatch-streams-"), Math.min(4, Runtime.getRuntime().availableProcessors()),
-                settings.topology()));
-        streams.start();
-        resources.add(0, streams);
-        resources.add(0, new PipelineHealthMetrics(meter, streams.streams(), INPUT_TOPICS));
-        ResultMetrics metrics = new ResultMetrics(meter, RESULTS_STALE_AFTER, java.time.Clock.systemUTC());
-        resources.add(0, metrics);
-        ResultTopicsReader exporter = new ResultTopicsReader(bootstrapServers,
-                "bridgewatch-exporter-" + Long.toHexString(System.nanoTime()), ResultTopicsReader.RESULTS, metrics);
-        Thread exporterThread = new Thread(exporter, "demo-results-exporter");
-        exporterThread.setDaemon(true);
-        exporterThread.start();
-        resources.add(0, exporter);
+        String applicationId = StreamsAppConfig.DEFAULT_APPLICATION_ID + "-demo-" + Long.toHexString(System.nanoTime());
+        int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()) / settings.streamsInstances());
+        int standbys = settings.streamsInstances() > 1 ? 1 : 0;
+        for (int i = 0; i < settings.streamsInstances(); i++) {
+            StreamsAppConfig app = new StreamsAppConfig(bootstrapServers, applicationId, tempDir("bridgewatch-streams-"),
+                    threads, settings.topology());
+            int port = settings.httpPort() == 0 ? 0 : settings.httpPort() + i;
+            StreamsService instance = new StreamsService(StreamsServiceConfig.of(app, settings.partitions(), standbys,
+                    "127.0.0.1", port), meter, Clock.systemUTC());
+            resources.add(0, instance);
+            instance.start();
+            instances.add(instance);
+            out.println("Streams instance " + (i + 1) + " of " + settings.streamsInstances() + ": query API at "
+                    + instance.queryUrl() + "/v1/nodes/{node}/windows");
+        }
         // The table reads every partition (a group of its own), including the serving samples.
-        ResultTopicsReader reader = new ResultTopicsReader(bootstrapServers,
-                "bridgewatch-demo-view-" + java.util.UUID.randomUUID(),
+        ResultTopicsReader reader = new ResultTopicsReader(bootstrapServers, "bridgewatch-demo-view-" + UUID.randomUUID(),
                 List.of(Topics.NODES, Topics.BRIDGE_COST, Topics.SERVING, Topics.MITIGATION), view);
         Thread readerThread = new Thread(reader, "demo-results-reader");
         readerThread.setDaemon(true);
         readerThread.start();
         resources.add(0, reader);
-        fleet = new FleetSimulator(settings.scenario(), settings.startEpochNs());
-        out.println("Streams app started; simulating " + settings.scenario().nodes().size() + " nodes for "
-                + settings.duration().toSeconds() + " s ("
-                + (settings.pacing() == FleetSimulator.Pacing.REAL_TIME ? "real time" : "virtual time, as fast as the pipeline keeps up")
-                + ")");
+        fleet = new SimulatedFleet(settings.scenario(), settings.startEpochNs(),
+                CollectorConfig.defaults(bootstrapServers, "collector"), meter);
+        resources.add(0, fleet);
+        out.println("Simulating " + fleet.nodeCount() + " nodes for " + settings.duration().toSeconds() + " s ("
+                + (settings.pacing() == FleetSimulator.Pacing.REAL_TIME ? "real time"
+                        : "virtual time, as fast as the pipeline keeps up") + ")");
     }
 
     /** Runs the fleet for the configured duration, printing the table every refresh interval. */
     void run() throws InterruptedException {
-        Map<String, Collector> collectors = new LinkedHashMap<>();
-        for (var node : fleet.nodes()) {
-            String id = node.info().getNodeId();
-            collectors.put(id, new Collector(id, CollectorConfig.defaults(bootstrapServers, "collector-" + id),
-                    meter));
-        }
         Thread printer = new Thread(() -> printEvery(settings.refresh()), "demo-table");
         printer.setDaemon(true);
         printer.start();
         try {
-            Map<String, EventSink> sinks = new LinkedHashMap<>();
-            collectors.forEach((id, collector) -> sinks.put(id, settings.pacing() == FleetSimulator.Pacing.LOCKSTEP
-                    ? new PipelinePacedSink(collector, streams.streams(), INPUT_TOPICS, stopping::get)
-                    : collector));
-            fleet.run(settings.duration(), settings.pacing(), sinks::get, () -> !stopping.get());
+            fleet.run(settings.duration(), settings.pacing(), this::inputLag, () -> !stopping.get());
         } finally {
-            for (Collector collector : collectors.values()) {
-                collector.close();
-            }
+            fleet.close();
         }
         if (!stopping.get()) {
-            // Let the last windows close: event time must pass their end plus grace on every partition.
-            Thread.sleep(Duration.ofSeconds(3).toMillis());
+            awaitInputRead(Duration.ofSeconds(10));
         }
         printer.interrupt();
         out.print(FleetTable.render(view, "Bridgewatch — final view"));
         out.flush();
+    }
+
+    /** Waits until the streams instances have read every event sent (or the timeout passes). */
+    private void awaitInputRead(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inputLag() > 0 && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    private long inputLag() {
+        return instances.stream().mapToLong(StreamsService::inputLag).sum();
     }
 
     FleetView view() {
@@ -135,8 +128,12 @@ final class Demo implements AutoCloseable {
         return fleet.groundTruth();
     }
 
-    org.apache.kafka.streams.KafkaStreams.State streamsState() {
-        return streams.state();
+    List<StreamsService> instances() {
+        return List.copyOf(instances);
+    }
+
+    KafkaStreams.State streamsState() {
+        return instances.get(0).streams().state();
     }
 
     String bootstrapServers() {
@@ -157,18 +154,6 @@ final class Demo implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private void provisionTopics() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            int brokers = admin.describeCluster().nodes().get().size();
-            new TopicProvisioner(admin, (short) Math.min(3, brokers)).ensure(Topics.all(Topics.DEFAULT_PARTITIONS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,9 +1,11 @@
 package io.bridgewatch.launcher;
 
-import io.bridgewatch.collector.sim.FleetSimulator;
-import io.bridgewatch.collector.sim.Scenario;
-import io.bridgewatch.collector.sim.ScenarioException;
-import io.bridgewatch.collector.sim.ScenarioLoader;
+import io.bridgewatch.config.StartupException;
+import io.bridgewatch.launcher.service.ServiceMain;
+import io.bridgewatch.simulator.FleetSimulator;
+import io.bridgewatch.simulator.Scenario;
+import io.bridgewatch.simulator.ScenarioException;
+import io.bridgewatch.simulator.ScenarioLoader;
 import io.bridgewatch.streams.TopologyConfig;
 import io.bridgewatch.streams.cohort.ReferenceBaseline;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Option;
 /** {@code bridgewatch demo}: the whole pipeline on a simulated fleet, printing a per-node table. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Runs a simulated fleet through collectors, Kafka and the streams-app, and prints the bridge "
-                + "cost per node as read back from the result topics.")
+                + "cost per node as read back from the result topics.", footer = ServiceMain.EXIT_CODES)
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
@@ -56,6 +58,21 @@ final class DemoCommand implements Callable<Integer> {
             description = "Also push the metrics every 10 s over OTLP/HTTP to this URL, e.g. "
                     + "http://localhost:4318/v1/metrics (an OpenTelemetry Collector).")
     String otlpEndpoint;
+
+    @Option(names = "--streams-instances", defaultValue = "1",
+            description = "Streams-app instances sharing the work, each with a standby replica of the others' state"
+                    + " when more than one (default: ${DEFAULT-VALUE}).")
+    int streamsInstances;
+
+    @Option(names = "--partitions", defaultValue = "6",
+            description = "Partitions of the topics it creates: the most instances that can share the work"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--http-port", defaultValue = "7070",
+            description = "Query API port of the first streams instance, the next ones counting up (0: any free"
+                    + " ports; default: ${DEFAULT-VALUE}).")
+    int httpPort;
 
     @Option(names = "--metrics-host", defaultValue = "127.0.0.1",
             description = "Address the metrics endpoint binds to (0.0.0.0 to be scraped from other hosts or containers;"
@@ -101,9 +118,14 @@ final class DemoCommand implements Callable<Integer> {
                         + " (" + e.getMessage() + "); use --metrics-port to pick another port");
             }
         }
+        if (streamsInstances < 1 || partitions < streamsInstances) {
+            System.err.println("bridgewatch demo: --streams-instances must be between 1 and --partitions ("
+                    + partitions + "), got " + streamsInstances);
+            return 2;
+        }
         DemoSettings settings = new DemoSettings(bootstrapServers, fleet, duration,
                 virtualTime ? FleetSimulator.Pacing.LOCKSTEP : FleetSimulator.Pacing.REAL_TIME, refresh,
-                System.currentTimeMillis() * 1_000_000L, topology);
+                System.currentTimeMillis() * 1_000_000L, topology, streamsInstances, partitions, httpPort);
         CountDownLatch finished = new CountDownLatch(1);
         try (SdkMeterProvider provider = meters.build();
                 Demo demo = new Demo(settings, System.out, provider.get("bridgewatch-collector"))) {
@@ -120,6 +142,8 @@ final class DemoCommand implements Callable<Integer> {
             try {
                 demo.start();
                 demo.run();
+            } catch (StartupException e) {
+                return ServiceMain.startFailure("demo", e);
             } finally {
                 finished.countDown();
             }

@@ -1,6 +1,6 @@
 package io.bridgewatch.launcher;
 
-import io.bridgewatch.collector.sim.Units;
+import io.bridgewatch.simulator.Units;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 

@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bridgewatch.collector.sim.FleetSimulator;
-import io.bridgewatch.collector.sim.NodeSpec;
-import io.bridgewatch.collector.sim.Scenario;
-import io.bridgewatch.collector.sim.ScenarioLoader;
-import io.bridgewatch.collector.sim.TollChange;
+import io.bridgewatch.simulator.FleetSimulator;
+import io.bridgewatch.simulator.NodeSpec;
+import io.bridgewatch.simulator.Scenario;
+import io.bridgewatch.simulator.ScenarioLoader;
+import io.bridgewatch.simulator.TollChange;
 import io.bridgewatch.launcher.grafana.DashboardsTest;
 import io.bridgewatch.schema.BridgeAlert;
 import io.bridgewatch.schema.CcMode;

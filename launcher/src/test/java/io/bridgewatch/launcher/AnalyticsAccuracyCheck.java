@@ -3,10 +3,10 @@ package io.bridgewatch.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.bridgewatch.collector.sim.FleetSimulator;
-import io.bridgewatch.collector.sim.GroundTruth;
-import io.bridgewatch.collector.sim.Scenario;
-import io.bridgewatch.collector.sim.ScenarioLoader;
+import io.bridgewatch.simulator.FleetSimulator;
+import io.bridgewatch.simulator.GroundTruth;
+import io.bridgewatch.simulator.Scenario;
+import io.bridgewatch.simulator.ScenarioLoader;
 import io.bridgewatch.schema.BridgeCostWindow;
 import io.bridgewatch.schema.CohortComparison;
 import io.bridgewatch.schema.ConcurrencyWindow;

@@ -3,9 +3,9 @@ package io.bridgewatch.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.bridgewatch.collector.sim.FleetSimulator;
-import io.bridgewatch.collector.sim.GroundTruth;
-import io.bridgewatch.collector.sim.ScenarioLoader;
+import io.bridgewatch.simulator.FleetSimulator;
+import io.bridgewatch.simulator.GroundTruth;
+import io.bridgewatch.simulator.ScenarioLoader;
 import io.bridgewatch.schema.BridgeCostWindow;
 import io.bridgewatch.schema.DeadLetter;
 import io.bridgewatch.schema.Direction;

@@ -1,9 +1,9 @@
 package io.bridgewatch.launcher;
 
 import io.bridgewatch.collector.EventSink;
-import io.bridgewatch.collector.sim.FleetSimulator;
-import io.bridgewatch.collector.sim.GroundTruth;
-import io.bridgewatch.collector.sim.Scenario;
+import io.bridgewatch.simulator.FleetSimulator;
+import io.bridgewatch.simulator.GroundTruth;
+import io.bridgewatch.simulator.Scenario;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.NodeInfo;

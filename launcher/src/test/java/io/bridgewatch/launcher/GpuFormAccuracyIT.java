@@ -3,7 +3,7 @@ package io.bridgewatch.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.bridgewatch.collector.sim.GroundTruth;
+import io.bridgewatch.simulator.GroundTruth;
 import io.bridgewatch.schema.BridgeCostWindow;
 import io.bridgewatch.schema.CohortComparison;
 import io.bridgewatch.schema.Direction;

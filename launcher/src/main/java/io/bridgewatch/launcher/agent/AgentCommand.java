@@ -1,13 +1,12 @@
 package io.bridgewatch.launcher.agent;
 
-import io.bridgewatch.collector.Collector;
 import io.bridgewatch.collector.CollectorConfig;
-import io.bridgewatch.collector.agent.AgentSocketServer;
-import io.bridgewatch.collector.serving.ServingScraper;
+import io.bridgewatch.collector.service.CollectorService;
+import io.bridgewatch.collector.service.CollectorServiceConfig;
+import io.bridgewatch.config.StartupException;
 import io.bridgewatch.launcher.DurationConverter;
-import io.opentelemetry.api.OpenTelemetry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.bridgewatch.launcher.service.MetricsEndpoint;
+import io.bridgewatch.launcher.service.ServiceMain;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,8 +34,6 @@ public final class AgentCommand implements Runnable {
                     + " serving engine's metrics, producing the node's events to Kafka until stopped (Ctrl-C). A"
                     + " record file the agent wrote while no collector ran is replayed with 'bridgewatch import'.")
     static final class Listen implements Callable<Integer> {
-        private static final Logger LOG = LoggerFactory.getLogger(Listen.class);
-
         @Option(names = "--socket", defaultValue = "/run/bridgewatch/agent.sock",
                 description = "Unix socket to listen on (default: ${DEFAULT-VALUE}).")
         Path socket;
@@ -63,52 +57,45 @@ public final class AgentCommand implements Runnable {
                 description = "How often to scrape it (default: ${DEFAULT-VALUE}).")
         Duration servingInterval;
 
+        @Option(names = "--metrics-port", defaultValue = "9465",
+                description = "Serve the collector's own metrics for Prometheus on this port (0: off; default:"
+                        + " ${DEFAULT-VALUE}).")
+        int metricsPort;
+
+        @Option(names = "--metrics-host", defaultValue = "127.0.0.1", description = "Address of that endpoint.")
+        String metricsHost;
+
+        /** The same node service as {@code bridgewatch collector}, configured from these options. */
         @Override
         public Integer call() throws Exception {
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "agent-listen-stop"));
-            try (Collector collector = new Collector(node, CollectorConfig.defaults(bootstrapServers,
-                    "bridgewatch-agent-" + node), OpenTelemetry.noop().getMeter("bridgewatch-collector"));
-                    AgentSocketServer server = listen(collector)) {
-                if (server == null) {
+            CollectorServiceConfig settings = new CollectorServiceConfig(node, labels,
+                    CollectorConfig.defaults(bootstrapServers, "bridgewatch-agent-" + node), socket, servingUrl,
+                    servingInterval, metricsHost, metricsPort);
+            MetricsEndpoint metrics;
+            try {
+                metrics = MetricsEndpoint.serve(metricsHost, metricsPort);
+            } catch (StartupException e) {
+                return ServiceMain.startFailure("agent listen", e);
+            }
+            try (metrics) {
+                CollectorService service = new CollectorService(settings, metrics.meter("bridgewatch-collector"));
+                try {
+                    service.start();
+                } catch (StartupException e) {
+                    System.err.println("bridgewatch agent listen: " + e.getMessage());
                     return 2;
                 }
-                System.out.println("Listening for the agent on " + server.socket() + "; producing node " + node
-                        + " to " + bootstrapServers);
+                System.out.println("Listening for the agent on " + service.socket().socket() + "; producing node "
+                        + node + " to " + bootstrapServers);
                 if (servingUrl != null) {
-                    Thread scraper = new Thread(() -> scrapeUntil(stop, collector), "serving-scraper");
-                    scraper.setDaemon(true);
-                    scraper.start();
                     System.out.println("Scraping " + servingUrl + " every " + servingInterval.toSeconds() + " s");
                 }
-                stop.await();
-                return 0;
-            }
-        }
-
-        /** The socket server, or null (having said why) when the socket cannot be bound. */
-        private AgentSocketServer listen(Collector collector) {
-            try {
-                return new AgentSocketServer(socket, node, labels, collector);
-            } catch (UncheckedIOException e) {
-                System.err.println("bridgewatch agent listen: " + e.getMessage());
-                return null;
-            }
-        }
-
-        private void scrapeUntil(CountDownLatch stop, Collector collector) {
-            ServingScraper scraper = new ServingScraper(node, servingUrl);
-            try {
-                do {
-                    try {
-                        scraper.scrape().ifPresent(collector::serving);
-                    } catch (IOException | IllegalArgumentException e) {
-                        // The engine is down or restarting: keep the last baseline and try again.
-                        LOG.warn("scraping {}: {}", servingUrl, e.getMessage());
-                    }
-                } while (!stop.await(servingInterval.toMillis(), TimeUnit.MILLISECONDS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                CountDownLatch stop = new CountDownLatch(1);
+                return ServiceMain.runUntilStopped("agent-listen", () -> {
+                    stop.await();
+                    service.close();
+                    return 0;
+                }, stop::countDown);
             }
         }
     }

@@ -1,7 +1,7 @@
 package io.bridgewatch.launcher.bench;
 
 import io.bridgewatch.collector.EventSink;
-import io.bridgewatch.collector.sim.FleetSimulator;
+import io.bridgewatch.simulator.FleetSimulator;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.NodeInfo;

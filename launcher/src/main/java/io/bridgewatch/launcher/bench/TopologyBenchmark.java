@@ -1,7 +1,7 @@
 package io.bridgewatch.launcher.bench;
 
-import io.bridgewatch.collector.sim.FleetSimulator;
-import io.bridgewatch.collector.sim.ScenarioLoader;
+import io.bridgewatch.simulator.FleetSimulator;
+import io.bridgewatch.simulator.ScenarioLoader;
 import io.bridgewatch.kafka.embedded.EmbeddedKafkaBroker;
 import io.bridgewatch.schema.topics.TopicProvisioner;
 import io.bridgewatch.schema.topics.TopicSpec;

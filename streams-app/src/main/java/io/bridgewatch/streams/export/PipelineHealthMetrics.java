@@ -24,7 +24,7 @@ public final class PipelineHealthMetrics implements AutoCloseable {
         this.instruments = List.of(
                 meter.gaugeBuilder("bridgewatch_streams_input_lag").ofLongs().setUnit("{record}")
                         .setDescription("Records the streams-app has still to read from its input topics.")
-                        .buildWithCallback(m -> m.record(Math.round(sum(streams, "records-lag", inputTopics)), self)),
+                        .buildWithCallback(m -> m.record(inputLag(streams, inputTopics), self)),
                 meter.counterBuilder("bridgewatch_late_records").setUnit("{record}")
                         .setDescription("Records that came after their window closed (sent to the dead-letter topic).")
                         .buildWithCallback(m -> lateRecordsByInput(streams).forEach((input, count) ->
@@ -32,6 +32,11 @@ public final class PipelineHealthMetrics implements AutoCloseable {
                 meter.counterBuilder("bridgewatch_unreadable_records").setUnit("{record}")
                         .setDescription("Records that could not be deserialized (sent to the dead-letter topic).")
                         .buildWithCallback(m -> m.record(DeadLetterHandler.count(), self)));
+    }
+
+    /** Records the instance's consumers have still to read from these topics (from their fetch metrics). */
+    public static long inputLag(KafkaStreams streams, Set<String> inputTopics) {
+        return Math.round(sum(streams, "records-lag", inputTopics));
     }
 
     private static double sum(KafkaStreams streams, String name, Set<String> topics) {

@@ -3,6 +3,7 @@ package io.bridgewatch.streams.service;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bridgewatch.config.StartupException;
 import io.bridgewatch.schema.topics.TopicProvisioner;
 import io.bridgewatch.schema.topics.TopicSpec;
 import io.bridgewatch.schema.topics.Topics;
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamsService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsService.class);
-    private static final Set<String> INPUT_TOPICS = Set.of(Topics.CROSSINGS, Topics.KERNELS, Topics.SERVING);
+    /** The topics of the events it reads. */
+    public static final Set<String> INPUT_TOPICS = Set.of(Topics.CROSSINGS, Topics.KERNELS, Topics.SERVING);
     /** How long a query waits for partition metadata during a rebalance. */
     private static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -112,6 +114,11 @@ public final class StreamsService implements AutoCloseable {
     /** This instance's {@code application.server}. */
     public String instanceName() {
         return self.host() + ":" + self.port();
+    }
+
+    /** Records this instance has still to read from the input topics. */
+    public long inputLag() {
+        return PipelineHealthMetrics.inputLag(app.streams(), INPUT_TOPICS);
     }
 
     public KafkaStreams streams() {
@@ -231,7 +238,7 @@ public final class StreamsService implements AutoCloseable {
 
     /** Stops serving queries, closes Kafka Streams cleanly (committing what it processed), stops exporting. */
     @Override
-    public void close() {
+    public synchronized void close() {
         for (AutoCloseable resource : resources) {
             try {
                 resource.close();

@@ -126,6 +126,16 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                 millis(loaded, STARTUP_TIMEOUT), loaded.under(KAFKA_PREFIX));
     }
 
+    /**
+     * Settings for an instance of a process that composes several (the demo, tests): every key at its default but
+     * these, metrics exported through the process's own meter (so no endpoint of its own).
+     */
+    public static StreamsServiceConfig of(StreamsAppConfig app, int partitions, int standbyReplicas, String httpHost,
+            int httpPort) {
+        return new StreamsServiceConfig(app, standbyReplicas, httpHost, httpPort, null, "127.0.0.1", 0, true,
+                partitions, 0, Duration.ofMinutes(5), Duration.ofSeconds(30), Map.of());
+    }
+
     /** The same settings for another instance of one process (the demo, tests): its own state and ports. */
     public StreamsServiceConfig withInstance(Path stateDir, int httpPort, int metricsPort) {
         StreamsAppConfig instanceApp = new StreamsAppConfig(app.bootstrapServers(), app.applicationId(), stateDir,

@@ -1,0 +1,87 @@
+package io.bridgewatch.collector.service;
+
+import io.bridgewatch.collector.CollectorConfig;
+import io.bridgewatch.config.ConfigFile;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The settings of a node's collector ({@code bridgewatch collector --config FILE}), loaded once at start by
+ * {@link ConfigFile}: a properties file, then {@code BRIDGEWATCH_*} environment overrides. Keys under
+ * {@code node.label.} are the node's labels; keys under {@code kafka.} go to the producer as they are.
+ *
+ * @param servingUrl the serving engine's Prometheus endpoint, or null when none is scraped
+ * @param metricsPort port of the collector's own /metrics (0: off)
+ */
+public record CollectorServiceConfig(String nodeId, Map<String, String> labels, CollectorConfig producer,
+        Path agentSocket, URI servingUrl, Duration servingInterval, String metricsHost, int metricsPort) {
+
+    public static final String NODE_ID = "node.id";
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String AGENT_SOCKET = "agent.socket";
+    public static final String SERVING_URL = "serving.url";
+    public static final String SERVING_INTERVAL = "serving.interval.ms";
+    public static final String QUEUE_CAPACITY = "queue.capacity";
+    public static final String CLOSE_TIMEOUT = "close.timeout.ms";
+    public static final String METRICS_HOST = "metrics.host";
+    public static final String METRICS_PORT = "metrics.port";
+    public static final String LABEL_PREFIX = "node.label.";
+    public static final String KAFKA_PREFIX = "kafka.";
+    public static final int DEFAULT_METRICS_PORT = 9465;
+
+    /** Every key, its type, default and meaning: the README's config reference is this list. */
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(NODE_ID, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, "This node's id: the key of all its events.")
+            .define(BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, "Kafka cluster, host:port[,host:port...].")
+            .define(AGENT_SOCKET, Type.STRING, "/run/bridgewatch/agent.sock", new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, "Unix socket the native agent connects to (BRIDGEWATCH_AGENT_SOCKET there).")
+            .define(SERVING_URL, Type.STRING, null, CollectorServiceConfig::requireUrl, Importance.MEDIUM,
+                    "The serving engine's Prometheus endpoint (vLLM, SGLang); unset: not scraped.")
+            .define(SERVING_INTERVAL, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
+                    "How often the serving engine is scraped.")
+            .define(QUEUE_CAPACITY, Type.INT, CollectorConfig.DEFAULT_QUEUE_CAPACITY, Range.atLeast(1),
+                    Importance.MEDIUM, "Events held for the producer; beyond it events are dropped and counted.")
+            .define(CLOSE_TIMEOUT, Type.LONG, CollectorConfig.DEFAULT_CLOSE_TIMEOUT.toMillis(), Range.atLeast(0),
+                    Importance.LOW, "How long a stop waits for queued events to be acknowledged.")
+            .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.LOW, "Address of the /metrics endpoint.")
+            .define(METRICS_PORT, Type.INT, DEFAULT_METRICS_PORT, Range.between(0, 65535), Importance.MEDIUM,
+                    "Port of the collector's own Prometheus /metrics (0: off).");
+
+    public static CollectorServiceConfig load(Path file, Map<String, String> environment) {
+        ConfigFile.Loaded loaded = ConfigFile.load(file, DEFINITION, List.of(LABEL_PREFIX, KAFKA_PREFIX),
+                environment);
+        String node = (String) loaded.get(NODE_ID);
+        String url = (String) loaded.get(SERVING_URL);
+        CollectorConfig producer = new CollectorConfig((String) loaded.get(BOOTSTRAP_SERVERS),
+                (Integer) loaded.get(QUEUE_CAPACITY), Duration.ofMillis((Long) loaded.get(CLOSE_TIMEOUT)),
+                "bridgewatch-collector-" + node, loaded.under(KAFKA_PREFIX));
+        return new CollectorServiceConfig(node, loaded.under(LABEL_PREFIX), producer,
+                Path.of((String) loaded.get(AGENT_SOCKET)), url == null ? null : URI.create(url),
+                Duration.ofMillis((Long) loaded.get(SERVING_INTERVAL)), (String) loaded.get(METRICS_HOST),
+                (Integer) loaded.get(METRICS_PORT));
+    }
+
+    private static void requireUrl(String name, Object value) {
+        if (value == null) {
+            return;
+        }
+        try {
+            URI uri = URI.create(value.toString());
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+                throw new ConfigException(name, value, "Value must be an http(s) URL");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, "Value must be an http(s) URL");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.bridgewatch.launcher.service;
+
+import io.bridgewatch.collector.CollectorStats;
+import io.bridgewatch.collector.service.CollectorService;
+import io.bridgewatch.collector.service.CollectorServiceConfig;
+import io.bridgewatch.config.ConfigFileException;
+import io.bridgewatch.config.StartupException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bridgewatch collector --config FILE}: the node service on a confidential VM. */
+@Command(name = "collector", mixinStandardHelpOptions = true,
+        description = {"Runs a node's collector until stopped (SIGTERM, Ctrl-C): the native agent's Unix socket,"
+                + " the serving engine's scrape, the producer to Kafka, and the collector's own /metrics (events"
+                + " sent, dropped, failed, queue depth, send latency). A stop flushes what is queued. See README,"
+                + " 'Run it on a cluster', for every config key.",
+                "Every key can be overridden by an environment variable: BRIDGEWATCH_ and the key in upper case,"
+                        + " dots as underscores (BRIDGEWATCH_NODE_ID)."},
+        footer = ServiceMain.EXIT_CODES)
+public final class CollectorCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Properties file (key = value); without it, defaults and the environment only.")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        CollectorServiceConfig settings;
+        MetricsEndpoint metrics;
+        try {
+            settings = CollectorServiceConfig.load(config, System.getenv());
+            metrics = MetricsEndpoint.serve(settings.metricsHost(), settings.metricsPort());
+        } catch (ConfigFileException | StartupException | IllegalArgumentException e) {
+            return ServiceMain.startFailure("collector", e);
+        }
+        try (metrics) {
+            CollectorService service = new CollectorService(settings, metrics.meter("bridgewatch-collector"));
+            try {
+                service.start();
+            } catch (StartupException e) {
+                return ServiceMain.startFailure("collector", e);
+            }
+            System.out.println("Collector of node " + settings.nodeId() + ": agent socket " + service.socket().socket()
+                    + ", producing to " + settings.producer().bootstrapServers()
+                    + (settings.servingUrl() != null ? ", scraping " + settings.servingUrl() : "")
+                    + (settings.metricsPort() > 0 ? "; metrics at http://" + settings.metricsHost() + ":"
+                            + settings.metricsPort() + "/metrics" : ""));
+            CountDownLatch stop = new CountDownLatch(1);
+            return ServiceMain.runUntilStopped("collector", () -> {
+                stop.await();
+                service.close();
+                CollectorStats stats = service.stats();
+                System.out.println("Collector stopped: " + stats.sent() + " events sent, " + stats.dropped()
+                        + " dropped, " + stats.failed() + " failed");
+                return stats.failed() > 0 ? ServiceMain.FAILED : ServiceMain.OK;
+            }, stop::countDown);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.bridgewatch.simulator;
+
+import io.bridgewatch.schema.Crossing;
+import io.bridgewatch.schema.Direction;
+import io.bridgewatch.schema.HostMemoryKind;
+import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.Phase;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The GPU side of one simulated node: CUDA streams (work on a stream runs in order), bridge lanes (copies on one
+ * lane run one at a time) and the compute engine. Each call enqueues one operation at a host time, works out when
+ * the GPU runs it and when the host call returns, and emits the event the native agent would record.
+ */
+final class DeviceTimeline {
+    /** Host time an async call from pinned memory takes to enqueue when nothing blocks it. */
+    static final long ENQUEUE_NS = 4_000;
+    /** Host time between the GPU finishing a copy and the blocked call returning. */
+    static final long RETURN_NS = 200;
+    /** Host time of a kernel or graph launch call. */
+    static final long LAUNCH_CALL_NS = 6_000;
+    private static final double COPY_JITTER = 0.03;
+    private static final double COMPUTE_JITTER = 0.01;
+
+    private final String nodeId;
+    private final int pid;
+    private final SplittableRandom random;
+    private final TimedEventBuffer events;
+    private final boolean gpuTimestamps;
+    private BridgeModel bridge;
+    private final TollChange tollChange;
+    private final long startNs;
+    private boolean tollChanged;
+    private final Map<Long, Long> streamTailNs = new HashMap<>();
+    private final Map<String, Long> laneFreeNs = new HashMap<>();
+    private long nextCorrelationId = 1;
+
+    DeviceTimeline(String nodeId, int pid, BridgeModel bridge, SplittableRandom random, TimedEventBuffer events,
+            boolean gpuTimestamps, TollChange tollChange, long startNs) {
+        this.tollChange = tollChange;
+        this.startNs = startNs;
+        this.nodeId = nodeId;
+        this.gpuTimestamps = gpuTimestamps;
+        this.pid = pid;
+        this.bridge = bridge;
+        this.random = random;
+        this.events = events;
+    }
+
+    /** A copy issued by a host thread; see {@link CopyResult} for what it returns. */
+    record Copy(long tid, long contextId, long streamId, String api, Direction direction, HostMemoryKind memory,
+            long bytes, boolean async, long dependsOnNs, Phase phase) {
+    }
+
+    /** When the host call returned and when the GPU finished the copy. */
+    record CopyResult(long hostReturnNs, long gpuEndNs) {
+    }
+
+    CopyResult copy(long issueNs, Copy c) {
+        if (tollChange != null && !tollChanged && issueNs >= startNs + tollChange.after()) {
+            bridge = bridge.withTollFactor(tollChange.factor());
+            tollChanged = true;
+        }
+        String lane = bridge.laneOf(c.contextId(), c.direction());
+        long gpuStart = max(issueNs, tail(c.streamId()), c.dependsOnNs(), laneFreeNs.getOrDefault(lane, 0L));
+        long gpuEnd = gpuStart + Math.round(bridge.durationNs(c.direction(), c.memory(), c.bytes())
+                * jitter(COPY_JITTER));
+        streamTailNs.put(c.streamId(), gpuEnd);
+        laneFreeNs.put(lane, gpuEnd);
+        long hostReturn = bridge.blocksIssuer(c.async(), c.memory()) ? gpuEnd + RETURN_NS : issueNs + ENQUEUE_NS;
+        events.add(issueNs, Crossing.newBuilder()
+                .setNodeId(nodeId).setGpuIndex(0).setPid(pid).setTid(c.tid()).setContextId(c.contextId())
+                .setStreamId(c.streamId()).setCorrelationId(nextCorrelationId++).setApi(c.api())
+                .setDirection(c.direction()).setHostMemory(c.memory()).setBytes(c.bytes())
+                .setAsyncRequested(c.async()).setApiStartNs(issueNs).setApiEndNs(hostReturn)
+                .setGpuStartNs(gpu(gpuStart)).setGpuEndNs(gpu(gpuEnd)).setPhase(c.phase()).build());
+        return new CopyResult(hostReturn, gpuEnd);
+    }
+
+    /** Launches a CUDA graph of {@code computeNs} on a stream; returns when the GPU finishes it. */
+    long launchGraph(long issueNs, long tid, long contextId, long streamId, long graphId, String name,
+            long computeNs, Phase phase) {
+        long gpuStart = Math.max(issueNs + LAUNCH_CALL_NS, tail(streamId));
+        long gpuEnd = gpuStart + Math.round(computeNs * jitter(COMPUTE_JITTER));
+        streamTailNs.put(streamId, gpuEnd);
+        events.add(issueNs, KernelExec.newBuilder()
+                .setNodeId(nodeId).setGpuIndex(0).setPid(pid).setTid(tid).setContextId(contextId)
+                .setStreamId(streamId).setCorrelationId(nextCorrelationId++).setKernelName(name)
+                .setGrid(List.of()).setBlock(List.of()).setGraphId(graphId)
+                .setApiStartNs(issueNs).setApiEndNs(issueNs + LAUNCH_CALL_NS)
+                .setGpuStartNs(gpu(gpuStart)).setGpuEndNs(gpu(gpuEnd)).setPhase(phase).build());
+        return gpuEnd;
+    }
+
+    /** A GPU timestamp as the agent would record it: absent without GPU tracing. */
+    private Long gpu(long ns) {
+        return gpuTimestamps ? ns : null;
+    }
+
+    /** GPU end of the last work enqueued on the stream. */
+    long tail(long streamId) {
+        return streamTailNs.getOrDefault(streamId, 0L);
+    }
+
+    /** A multiplicative log-normal jitter with median 1, so medians stay true to the parameters. */
+    double jitter(double sigma) {
+        return Math.exp(sigma * random.nextGaussian());
+    }
+
+    private static long max(long a, long b, long c, long d) {
+        return Math.max(Math.max(a, b), Math.max(c, d));
+    }
+}
