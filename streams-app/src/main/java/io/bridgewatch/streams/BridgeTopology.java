@@ -234,7 +234,7 @@ public final class BridgeTopology {
                 .flatMapValues(PhaseEvents::of, Named.as("crossing-phase-events"))
                 .merge(kernels.flatMapValues(PhaseEvents::of, Named.as("kernel-phase-events")),
                         Named.as("phase-events"))
-                .process(() -> new PhaseOccurrenceProcessor(config.phaseGap()), Named.as("phase-occurrences"),
+                .process(() -> new PhaseOccurrenceProcessor(config.phaseGap(), config.grace()), Named.as("phase-occurrences"),
                         StoreNames.PHASE_OCCURRENCES, StoreNames.NODE_BRIDGE_FIT)
                 .processValues(() -> new ResultViewWriter<>(StoreNames.NODE_PHASE_VIEW, PhaseOccurrence::getStartNs),
                         Named.as("node-phase-view"), StoreNames.NODE_PHASE_VIEW);

@@ -28,8 +28,10 @@ public record StreamsAppConfig(String bootstrapServers, String applicationId, Pa
         p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, EventTimeExtractor.class);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        // Wait briefly for the other input topic of a task so kernels and crossings interleave in event time.
-        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 200L);
+        // A task whose other input has records on the broker but none fetched yet waits for them (up to 2 s), so that
+        // kernels and crossings are processed in event-time order whatever the fetch timing: results must not depend
+        // on how many instances share the work. An input that is caught up is not waited for.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 2000L);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000L);
         return p;
     }

@@ -44,7 +44,8 @@ class PhaseTopologyTest {
     @Test
     void shouldMeasureAKvRestoreFromTheFirstCopysReadyToThePrefillsEnd() {
         restore("n1", T0 + S, 1 * MS);
-        harness.advanceStreamTimeTo(T0 + 3 * S);
+        // Closed once stream time passes its end (1.025 s) plus the gap (1 s) plus the lateness allowed (5 s).
+        harness.advanceStreamTimeTo(T0 + 8 * S);
 
         PhaseOccurrence restore = phases.readValuesToList().get(0);
         assertThat(restore.getPhase()).isEqualTo(Phase.KV_RESTORE);
@@ -65,11 +66,28 @@ class PhaseTopologyTest {
     void shouldSplitOccurrencesAtAQuietGap() {
         restore("n1", T0 + S, 1 * MS);
         restore("n1", T0 + 5 * S, 1 * MS);
-        harness.advanceStreamTimeTo(T0 + 8 * S);
+        harness.advanceStreamTimeTo(T0 + 12 * S);
 
         List<PhaseOccurrence> occurrences = phases.readValuesToList();
         assertThat(occurrences).hasSize(2);
         assertThat(occurrences.get(1).getStartNs()).isEqualTo(T0 + 5 * S + 2 * MS);
+    }
+
+    @Test
+    void shouldKeepAnOccurrenceWholeWhenOneInputRunsAheadOfTheOther() {
+        // The crossings of the restore are processed; the other input has moved stream time 3 s further before
+        // the restore's prefill kernel (same moment as its copies) is processed: still one occurrence.
+        harness.crossings.pipeInput("n1", copy(T0 + S, T0 + S + 5 * US, T0 + S, T0 + S + MS, 2 * MIB)
+                .setPhase(Phase.KV_RESTORE).build());
+        harness.advanceStreamTimeTo(T0 + 4 * S);
+        harness.kernels.pipeInput("n1", kernel(T0 + S + MS, T0 + S + MS, T0 + S + 21 * MS)
+                .setPhase(Phase.KV_RESTORE).build());
+        harness.advanceStreamTimeTo(T0 + 9 * S);
+
+        assertThat(phases.readValuesToList()).singleElement().satisfies(restore -> {
+            assertThat(restore.getCrossings()).isEqualTo(1);
+            assertThat(restore.getKernels()).isEqualTo(1);
+        });
     }
 
     @Test

@@ -20,12 +20,12 @@ import org.apache.kafka.common.TopicPartition;
  * read, from the cluster's view: end offsets minus the group's committed offsets. For pacing a replay by a pipeline
  * that runs in other processes.
  */
-final class ConsumerGroupLag implements LongSupplier, AutoCloseable {
+public final class ConsumerGroupLag implements LongSupplier, AutoCloseable {
     private final Admin admin;
     private final String group;
     private final Set<String> topics;
 
-    ConsumerGroupLag(String bootstrapServers, String group, Set<String> topics) {
+    public ConsumerGroupLag(String bootstrapServers, String group, Set<String> topics) {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         this.group = group;
         this.topics = Set.copyOf(topics);
@@ -35,6 +35,18 @@ final class ConsumerGroupLag implements LongSupplier, AutoCloseable {
     @Override
     public long getAsLong() {
         try {
+            return lag();
+        } catch (ExecutionException | TimeoutException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /** The lag; fails when the group, its topics or their offsets cannot be read. */
+    public long lag() throws ExecutionException, TimeoutException, InterruptedException {
+        {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
             Collection<TopicPartition> partitions = admin.describeTopics(topics).allTopicNames()
@@ -49,11 +61,6 @@ final class ConsumerGroupLag implements LongSupplier, AutoCloseable {
                 lag += Math.max(0, ends.get(partition).offset() - (at == null ? 0 : at.offset()));
             }
             return lag;
-        } catch (ExecutionException | TimeoutException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
         }
     }
 

@@ -24,17 +24,23 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Phase occurrences (DESIGN 4.5) per (node, gpu, phase): events of the phase belong to one occurrence until a quiet
  * gap passes without one (a session window kept in a store, so a node's events need no repartition). An
- * occurrence is emitted when an event after the gap arrives, or when stream time passes its end plus the gap.
+ * occurrence is emitted when an event after the gap arrives, or when stream time passes its end plus the gap plus
+ * the lateness allowed: stream time is the task's, moved by every input, and one topic's events may be processed
+ * before the other's of the same moment; closing an occurrence on stream time alone would split it depending on
+ * how the inputs happened to interleave (and so on how many instances share the work).
  */
 public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEvent, String, PhaseOccurrence> {
     private static final long NS_PER_MS = 1_000_000;
     private final long gapNs;
+    private final long latenessNs;
     private ProcessorContext<String, PhaseOccurrence> context;
     private KeyValueStore<String, PhaseOccurrenceState> open;
     private KeyValueStore<String, RouteFit> fits;
 
-    public PhaseOccurrenceProcessor(Duration gap) {
+    /** @param lateness how far behind stream time an event of an open occurrence may still arrive */
+    public PhaseOccurrenceProcessor(Duration gap, Duration lateness) {
         this.gapNs = gap.toNanos();
+        this.latenessNs = lateness.toNanos();
     }
 
     @Override
@@ -62,7 +68,7 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
         List<KeyValue<String, PhaseOccurrenceState>> quiet = new ArrayList<>();
         try (KeyValueIterator<String, PhaseOccurrenceState> all = open.all()) {
             all.forEachRemaining(entry -> {
-                if (entry.value.getEndNs() + gapNs < streamTimeMs * NS_PER_MS) {
+                if (entry.value.getEndNs() + gapNs + latenessNs < streamTimeMs * NS_PER_MS) {
                     quiet.add(KeyValue.pair(entry.key, entry.value));
                 }
             });
