@@ -3,6 +3,7 @@ package io.bridgewatch.streams.query;
 import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.streams.StoreNames;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -50,7 +51,10 @@ public final class KafkaStreamsViews implements LocalViews {
         StoreQueryParameters<ReadOnlyWindowStore<String, V>> query = StoreQueryParameters
                 .fromNameAndType(store, QueryableStoreTypes.<String, V>windowStore()).withPartition(partition);
         try {
-            return Optional.of(streams.store(standbyToo ? query.enableStaleStores() : query));
+            ReadOnlyWindowStore<String, V> view = streams.store(standbyToo ? query.enableStaleStores() : query);
+            // The partition is checked when the store is used, not when it is handed out: probe it once.
+            view.fetch("", Instant.EPOCH, Instant.EPOCH).close();
+            return Optional.of(view);
         } catch (InvalidStateStoreException notHere) {
             return Optional.empty();
         }

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,16 @@ public final class QueryService {
      * @throws QueryException with the status to answer
      */
     public ObjectNode windows(ResultView.Scope scope, String key, long fromMs, long toMs, boolean forwarded) {
+        try {
+            return route(scope, key, fromMs, toMs, forwarded);
+        } catch (InvalidStateStoreException e) {
+            // A partition moved away while it was read.
+            throw QueryException.unavailable("the partition of '" + key + "' is moving between instances ("
+                    + e.getMessage() + "); try again");
+        }
+    }
+
+    private ObjectNode route(ResultView.Scope scope, String key, long fromMs, long toMs, boolean forwarded) {
         PartitionRouter.Route route = awaitRoute(scope, key);
         if (forwarded) {
             return AnswerJson.of(local.windows(scope, key, route.partition(), fromMs, toMs));
@@ -79,7 +90,11 @@ public final class QueryService {
         List<ObjectNode> answers = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         if (local.holds(scope, route.partition())) {
-            answers.add(AnswerJson.of(local.windows(scope, key, route.partition(), fromMs, toMs)));
+            try {
+                answers.add(AnswerJson.of(local.windows(scope, key, route.partition(), fromMs, toMs)));
+            } catch (InvalidStateStoreException e) {
+                failures.add("this instance (" + e.getMessage() + ")");
+            }
         }
         for (HostInfo standby : route.standbys()) {
             if (standby.equals(self)) {

@@ -24,6 +24,7 @@ public final class NodeWindowProcessor<V, S, R> implements Processor<String, V, 
     private final long windowMs;
     private final long graceMs;
     private final TreeMap<Long, List<String>> openWindows = new TreeMap<>();
+    private final java.util.Set<String> openKeys = new java.util.HashSet<>();
     private ProcessorContext<String, R> context;
     private ObjectCacheStore<S> store;
     private Sensor droppedLate;
@@ -45,7 +46,7 @@ public final class NodeWindowProcessor<V, S, R> implements Processor<String, V, 
                 Sensor.RecordingLevel.INFO, "task-id", context.taskId().toString());
         // After a restart the open windows are whatever the (restored) store holds.
         for (String key : store.keys()) {
-            openWindows.computeIfAbsent(windowStartOf(key), w -> new ArrayList<>()).add(key);
+            track(key, windowStartOf(key));
         }
     }
 
@@ -65,8 +66,9 @@ public final class NodeWindowProcessor<V, S, R> implements Processor<String, V, 
         S state = store.get(key);
         if (state == null) {
             state = aggregation.empty();
-            openWindows.computeIfAbsent(windowStart, w -> new ArrayList<>()).add(key);
         }
+        // Also for a state this instance did not open (restored from the changelog): it must close here too.
+        track(key, windowStart);
         store.put(key, aggregation.add(record.value(), state));
         closeWindows();
     }
@@ -76,6 +78,7 @@ public final class NodeWindowProcessor<V, S, R> implements Processor<String, V, 
             Map.Entry<Long, List<String>> window = openWindows.pollFirstEntry();
             long start = window.getKey();
             for (String key : window.getValue()) {
+                openKeys.remove(key);
                 S state = store.get(key);
                 store.delete(key);
                 if (state == null) {
@@ -86,6 +89,12 @@ public final class NodeWindowProcessor<V, S, R> implements Processor<String, V, 
                     context.forward(new Record<>(node, result, start + windowMs - 1));
                 }
             }
+        }
+    }
+
+    private void track(String key, long windowStart) {
+        if (openKeys.add(key)) {
+            openWindows.computeIfAbsent(windowStart, w -> new ArrayList<>()).add(key);
         }
     }
 

@@ -1,0 +1,42 @@
+package io.bridgewatch.launcher.fleet;
+
+import io.bridgewatch.schema.DeadLetter;
+import io.bridgewatch.schema.serde.BridgewatchSerdes;
+import io.bridgewatch.schema.topics.Topics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** What the dead-letter topic holds, by stage ("late", "enrichment", "deserialization"). */
+final class DeadLetters {
+    private DeadLetters() {
+    }
+
+    static Map<String, Long> countByStage(String bootstrapServers) {
+        Map<String, Long> byStage = new TreeMap<>();
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "dead-letters-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(Set.of(Topics.DLQ));
+            int emptyPolls = 0;
+            while (emptyPolls < 5) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                emptyPolls = records.isEmpty() ? emptyPolls + 1 : 0;
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    DeadLetter letter = BridgewatchSerdes.deadLetter().deserialize(record.topic(), record.value());
+                    byStage.merge(letter.getStage(), 1L, Long::sum);
+                }
+            }
+        }
+        return byStage;
+    }
+}
