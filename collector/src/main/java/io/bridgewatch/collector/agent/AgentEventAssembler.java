@@ -1,7 +1,7 @@
 package io.bridgewatch.collector.agent;
 
 import io.bridgewatch.collector.EventSink;
-import io.bridgewatch.collector.trace.TraceFacts;
+import io.bridgewatch.collector.input.TraceFacts;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;

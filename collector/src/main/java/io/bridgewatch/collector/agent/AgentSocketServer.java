@@ -1,7 +1,7 @@
 package io.bridgewatch.collector.agent;
 
 import io.bridgewatch.collector.EventSink;
-import io.bridgewatch.collector.trace.TraceNodeInfo;
+import io.bridgewatch.collector.input.TraceNodeInfo;
 import io.bridgewatch.schema.CcMode;
 import java.io.IOException;
 import java.io.InputStream;

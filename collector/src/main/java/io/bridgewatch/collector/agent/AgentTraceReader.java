@@ -1,11 +1,11 @@
 package io.bridgewatch.collector.agent;
 
 import io.bridgewatch.collector.EventSink;
-import io.bridgewatch.collector.trace.TraceFormatException;
-import io.bridgewatch.collector.trace.TraceInput;
-import io.bridgewatch.collector.trace.TraceProgress;
-import io.bridgewatch.collector.trace.TraceReader;
-import io.bridgewatch.collector.trace.TraceSummary;
+import io.bridgewatch.collector.input.TraceFormatException;
+import io.bridgewatch.collector.input.TraceInput;
+import io.bridgewatch.collector.input.TraceProgress;
+import io.bridgewatch.collector.input.TraceReader;
+import io.bridgewatch.collector.input.TraceSummary;
 import java.io.IOException;
 import java.nio.file.Path;
 

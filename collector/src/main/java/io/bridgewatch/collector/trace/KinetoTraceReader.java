@@ -1,5 +1,11 @@
 package io.bridgewatch.collector.trace;
 
+import io.bridgewatch.collector.input.TraceFacts;
+import io.bridgewatch.collector.input.TraceFormatException;
+import io.bridgewatch.collector.input.TraceInput;
+import io.bridgewatch.collector.input.TraceProgress;
+import io.bridgewatch.collector.input.TraceReader;
+import io.bridgewatch.collector.input.TraceSummary;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;

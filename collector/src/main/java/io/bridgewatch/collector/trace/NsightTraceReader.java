@@ -1,5 +1,10 @@
 package io.bridgewatch.collector.trace;
 
+import io.bridgewatch.collector.input.TraceFacts;
+import io.bridgewatch.collector.input.TraceFormatException;
+import io.bridgewatch.collector.input.TraceProgress;
+import io.bridgewatch.collector.input.TraceReader;
+import io.bridgewatch.collector.input.TraceSummary;
 import io.bridgewatch.collector.EventSink;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.Direction;

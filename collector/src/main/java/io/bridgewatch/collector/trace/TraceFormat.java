@@ -1,5 +1,8 @@
 package io.bridgewatch.collector.trace;
 
+import io.bridgewatch.collector.input.TraceFormatException;
+import io.bridgewatch.collector.input.TraceInput;
+import io.bridgewatch.collector.input.TraceReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

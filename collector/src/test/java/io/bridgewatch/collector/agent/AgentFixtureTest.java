@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bridgewatch.collector.trace.CapturingSink;
 import io.bridgewatch.collector.trace.KinetoTraceReader;
-import io.bridgewatch.collector.trace.TraceProgress;
-import io.bridgewatch.collector.trace.TraceSummary;
+import io.bridgewatch.collector.input.TraceProgress;
+import io.bridgewatch.collector.input.TraceSummary;
 import io.bridgewatch.schema.Crossing;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

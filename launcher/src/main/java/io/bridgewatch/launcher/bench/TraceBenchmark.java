@@ -2,8 +2,8 @@ package io.bridgewatch.launcher.bench;
 
 import io.bridgewatch.collector.EventSink;
 import io.bridgewatch.collector.trace.KinetoTraceReader;
-import io.bridgewatch.collector.trace.TraceProgress;
-import io.bridgewatch.collector.trace.TraceSummary;
+import io.bridgewatch.collector.input.TraceProgress;
+import io.bridgewatch.collector.input.TraceSummary;
 import io.bridgewatch.launcher.trace.SyntheticKinetoTrace;
 import io.bridgewatch.launcher.trace.TraceAnalysis;
 import io.bridgewatch.launcher.trace.TraceReport;

@@ -1,7 +1,7 @@
 package io.bridgewatch.launcher.trace;
 
-import io.bridgewatch.collector.trace.TraceFormatException;
-import io.bridgewatch.collector.trace.TraceProgress;
+import io.bridgewatch.collector.input.TraceFormatException;
+import io.bridgewatch.collector.input.TraceProgress;
 import io.bridgewatch.launcher.DurationConverter;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,6 +9,7 @@ import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.streams.TopologyConfig;
+import io.bridgewatch.streams.window.WindowClose;
 import java.util.List;
 import java.util.Map;
 
@@ -28,8 +29,8 @@ final class EndOfInput {
 
     /** The two instants (ms) after an input whose latest event is at {@code latestEventMs}. */
     static long[] instantsMs(TopologyConfig config, long latestEventMs) {
-        long nodeSpan = config.nodeWindow().toMillis() + config.grace().toMillis();
-        long cohortSpan = config.cohortWindow().toMillis() + config.cohortGrace().toMillis();
+        long nodeSpan = WindowClose.of(config.nodeWindow(), config.grace()).span();
+        long cohortSpan = WindowClose.of(config.cohortWindow(), config.cohortGrace()).span();
         long first = latestEventMs + nodeSpan + cohortSpan + 1;
         return new long[] {first, first + nodeSpan + 1};
     }

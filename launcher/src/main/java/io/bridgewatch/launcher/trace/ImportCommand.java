@@ -1,8 +1,8 @@
 package io.bridgewatch.launcher.trace;
 
 import io.bridgewatch.collector.TracePublisher;
-import io.bridgewatch.collector.trace.TraceFormatException;
-import io.bridgewatch.collector.trace.TraceProgress;
+import io.bridgewatch.collector.input.TraceFormatException;
+import io.bridgewatch.collector.input.TraceProgress;
 import io.bridgewatch.kafka.embedded.EmbeddedKafkaBroker;
 import io.bridgewatch.schema.topics.TopicProvisioner;
 import io.bridgewatch.schema.topics.Topics;

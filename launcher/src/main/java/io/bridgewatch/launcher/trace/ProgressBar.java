@@ -1,6 +1,6 @@
 package io.bridgewatch.launcher.trace;
 
-import io.bridgewatch.collector.trace.TraceProgress;
+import io.bridgewatch.collector.input.TraceProgress;
 import java.io.PrintStream;
 import java.util.Locale;
 

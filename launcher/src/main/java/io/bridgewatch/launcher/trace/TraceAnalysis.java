@@ -1,10 +1,10 @@
 package io.bridgewatch.launcher.trace;
 
-import io.bridgewatch.collector.trace.TraceFacts;
+import io.bridgewatch.collector.input.TraceFacts;
 import io.bridgewatch.collector.trace.TraceFormat;
-import io.bridgewatch.collector.trace.TraceNodeInfo;
-import io.bridgewatch.collector.trace.TraceProgress;
-import io.bridgewatch.collector.trace.TraceSummary;
+import io.bridgewatch.collector.input.TraceNodeInfo;
+import io.bridgewatch.collector.input.TraceProgress;
+import io.bridgewatch.collector.input.TraceSummary;
 import io.bridgewatch.schema.CcMode;
 import io.bridgewatch.streams.TopologyConfig;
 import io.bridgewatch.streams.cohort.ReferenceBaseline;

@@ -1,6 +1,6 @@
 package io.bridgewatch.launcher.trace;
 
-import io.bridgewatch.collector.trace.TraceSummary;
+import io.bridgewatch.collector.input.TraceSummary;
 import io.bridgewatch.schema.BridgeCostWindow;
 import io.bridgewatch.schema.CohortComparison;
 import io.bridgewatch.schema.ComputeParity;

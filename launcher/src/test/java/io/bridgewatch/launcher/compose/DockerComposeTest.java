@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.bridgewatch.config.ConfigFile;
 import io.bridgewatch.launcher.Executables;
+import io.bridgewatch.streams.service.StreamsServiceConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +33,8 @@ class DockerComposeTest {
         JsonNode services = YAML.readTree(REPO.resolve("docker-compose.yml").toFile()).get("services");
         List<String> names = new ArrayList<>();
         services.fieldNames().forEachRemaining(names::add);
-        assertThat(names).containsExactlyInAnyOrder("kafka", "bridgewatch", "prometheus", "alertmanager", "grafana");
+        assertThat(names).containsExactlyInAnyOrder("kafka", "streams-1", "streams-2", "simulator", "prometheus",
+                "alertmanager", "grafana");
         for (JsonNode service : services) {
             assertThat(service.get("image").asText()).as("pinned image").matches(".+:.+");
             for (JsonNode volume : service.path("volumes")) {
@@ -45,12 +49,28 @@ class DockerComposeTest {
     @Test
     void shouldWireScrapingRulesAndDashboardsTogether() throws IOException {
         JsonNode services = YAML.readTree(REPO.resolve("docker-compose.yml").toFile()).get("services");
-        String command = services.at("/bridgewatch/command").toString();
         JsonNode prometheus = YAML.readTree(REPO.resolve("grafana/prometheus/prometheus.yml").toFile());
-        String target = prometheus.at("/scrape_configs/0/static_configs/0/targets/0").asText();
-        assertThat(target).isEqualTo("bridgewatch:" + argument(command, "--metrics-port"));
-        assertThat(argument(command, "--metrics-host")).isEqualTo("0.0.0.0");
-        assertThat(argument(command, "--bootstrap-servers")).isEqualTo("kafka:9092");
+        List<String> streamsTargets = new ArrayList<>();
+        prometheus.at("/scrape_configs/0/static_configs/0/targets").forEach(t -> streamsTargets.add(t.asText()));
+        for (String instance : List.of("streams-1", "streams-2")) {
+            JsonNode service = services.get(instance);
+            assertThat(service.at("/command").toString()).contains("streams");
+            Map<String, String> environment = environment(service);
+            // Every variable is a key of the streams config (else the instance would refuse to start).
+            environment.keySet().forEach(variable -> assertThat(StreamsServiceConfig.DEFINITION.names().stream()
+                    .map(ConfigFile::environmentName)).as(variable).contains(variable));
+            assertThat(environment).containsEntry("BRIDGEWATCH_BOOTSTRAP_SERVERS", "kafka:9092")
+                    .containsEntry("BRIDGEWATCH_METRICS_HOST", "0.0.0.0")
+                    .containsEntry("BRIDGEWATCH_HTTP_HOST", "0.0.0.0")
+                    .containsEntry("BRIDGEWATCH_APPLICATION_SERVER", instance + ":"
+                            + StreamsServiceConfig.DEFAULT_HTTP_PORT);
+            assertThat(streamsTargets).contains(instance + ":" + StreamsServiceConfig.DEFAULT_METRICS_PORT);
+        }
+        String simulator = services.at("/simulator/command").toString();
+        assertThat(argument(simulator, "--bootstrap-servers")).isEqualTo("kafka:9092");
+        assertThat(argument(simulator, "--metrics-host")).isEqualTo("0.0.0.0");
+        assertThat(prometheus.at("/scrape_configs/1/static_configs/0/targets/0").asText())
+                .isEqualTo("simulator:" + argument(simulator, "--metrics-port"));
         assertThat(services.at("/prometheus/volumes").toString())
                 .contains("./grafana/alerts:/etc/prometheus/alerts");
         assertThat(prometheus.at("/rule_files/0").asText())
@@ -70,6 +90,12 @@ class DockerComposeTest {
                 REPO.resolve("grafana/prometheus/prometheus.yml").toString())).contains("SUCCESS");
         assertThat(run("amtool", "check-config", REPO.resolve("grafana/alertmanager/alertmanager.yml").toString()))
                 .contains("SUCCESS");
+    }
+
+    private static Map<String, String> environment(JsonNode service) {
+        Map<String, String> environment = new java.util.TreeMap<>();
+        service.path("environment").fields().forEachRemaining(e -> environment.put(e.getKey(), e.getValue().asText()));
+        return environment;
     }
 
     private static String argument(String command, String option) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.bridgewatch.collector.trace.TraceProgress;
+import io.bridgewatch.collector.input.TraceProgress;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

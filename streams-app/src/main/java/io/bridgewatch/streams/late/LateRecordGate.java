@@ -1,6 +1,7 @@
 package io.bridgewatch.streams.late;
 
 import io.bridgewatch.schema.DeadLetter;
+import io.bridgewatch.streams.window.WindowClose;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,8 +21,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 public final class LateRecordGate<V> implements FixedKeyProcessor<String, V, Gated<V>> {
     private final String input;
     private final Serializer<V> serializer;
-    private final long windowMs;
-    private final long graceMs;
+    private final WindowClose close;
     private FixedKeyProcessorContext<String, Gated<V>> context;
     private Sensor lateRecords;
     private long streamTimeMs = Long.MIN_VALUE;
@@ -30,8 +30,7 @@ public final class LateRecordGate<V> implements FixedKeyProcessor<String, V, Gat
     public LateRecordGate(String input, Serializer<V> serializer, long windowMs, long graceMs) {
         this.input = input;
         this.serializer = serializer;
-        this.windowMs = windowMs;
-        this.graceMs = graceMs;
+        this.close = new WindowClose(windowMs, graceMs);
     }
 
     @Override
@@ -44,13 +43,14 @@ public final class LateRecordGate<V> implements FixedKeyProcessor<String, V, Gat
     @Override
     public void process(FixedKeyRecord<String, V> record) {
         long timestamp = record.timestamp();
-        long windowEnd = Math.floorDiv(timestamp, windowMs) * windowMs + windowMs;
-        if (streamTimeMs != Long.MIN_VALUE && windowEnd + graceMs <= streamTimeMs) {
+        if (streamTimeMs != Long.MIN_VALUE && close.isLate(timestamp, streamTimeMs)) {
+            long windowEnd = close.startOf(timestamp) + close.windowMs();
             lateRecords.record();
             String reason = String.format(
                     "late: event time %s is in the window ending %s, closed at %s (grace %d ms); stream time is %s",
                     Instant.ofEpochMilli(timestamp), Instant.ofEpochMilli(windowEnd),
-                    Instant.ofEpochMilli(windowEnd + graceMs), graceMs, Instant.ofEpochMilli(streamTimeMs));
+                    Instant.ofEpochMilli(windowEnd + close.graceMs()), close.graceMs(),
+                    Instant.ofEpochMilli(streamTimeMs));
             context.forward(record.withValue(new Gated<>(record.value(), deadLetter(record, reason))));
             return;
         }

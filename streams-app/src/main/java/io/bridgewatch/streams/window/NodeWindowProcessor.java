@@ -13,16 +13,16 @@ import org.apache.kafka.streams.processor.api.Record;
  * Tumbling event-time windows per node with final results only, like {@code windowedBy(...).aggregate(...)
  * .suppress(untilWindowCloses)}, but on an {@link ObjectCacheStore}: window states are updated as objects and
  * serialized once per commit. A window closes when stream time (the latest record time this task has seen here)
- * passes its end plus the grace; its results are forwarded then and its state deleted. Records for a closed window
- * are counted in the {@code dropped-late-records} sensor (the late-record gate upstream sends them to the
- * dead-letter topic before they get here).
+ * passes its end plus the grace ({@link WindowClose}); its results are forwarded then and its state deleted.
+ * Records for a closed window are counted in the {@code dropped-late-records} sensor (the late-record gate upstream
+ * sends them to the dead-letter topic before they get here).
  */
 public final class NodeWindowProcessor<V, S, R> implements Processor<String, V, String, R> {
     private static final long NS_PER_MS = 1_000_000;
     private final String storeName;
     private final NodeWindowAggregation<V, S, R> aggregation;
     private final long windowMs;
-    private final long graceMs;
+    private final WindowClose close;
     private final TreeMap<Long, List<String>> openWindows = new TreeMap<>();
     private final java.util.Set<String> openKeys = new java.util.HashSet<>();
     private ProcessorContext<String, R> context;
@@ -35,7 +35,7 @@ public final class NodeWindowProcessor<V, S, R> implements Processor<String, V, 
         this.storeName = storeName;
         this.aggregation = aggregation;
         this.windowMs = windowMs;
-        this.graceMs = graceMs;
+        this.close = new WindowClose(windowMs, graceMs);
     }
 
     @Override
@@ -56,9 +56,9 @@ public final class NodeWindowProcessor<V, S, R> implements Processor<String, V, 
             return;
         }
         long timestamp = record.timestamp();
-        long windowStart = Math.floorDiv(timestamp, windowMs) * windowMs;
+        long windowStart = close.startOf(timestamp);
         streamTimeMs = Math.max(streamTimeMs, timestamp);
-        if (windowStart + windowMs + graceMs <= streamTimeMs) {
+        if (close.isClosed(windowStart, streamTimeMs)) {
             droppedLate.record();
             return;
         }
@@ -74,7 +74,7 @@ public final class NodeWindowProcessor<V, S, R> implements Processor<String, V, 
     }
 
     private void closeWindows() {
-        while (!openWindows.isEmpty() && openWindows.firstKey() + windowMs + graceMs <= streamTimeMs) {
+        while (!openWindows.isEmpty() && close.isClosed(openWindows.firstKey(), streamTimeMs)) {
             Map.Entry<Long, List<String>> window = openWindows.pollFirstEntry();
             long start = window.getKey();
             for (String key : window.getValue()) {

@@ -1,4 +1,4 @@
-package io.bridgewatch.collector.trace;
+package io.bridgewatch.collector.input;
 
 import io.bridgewatch.schema.CcMode;
 import io.bridgewatch.schema.EngineKind;

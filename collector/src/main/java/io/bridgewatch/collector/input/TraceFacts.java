@@ -1,4 +1,4 @@
-package io.bridgewatch.collector.trace;
+package io.bridgewatch.collector.input;
 
 import java.util.Map;
 
@@ -26,7 +26,7 @@ public record TraceFacts(String gpuSku, String gpuUuid, String cudaVersion, Stri
     }
 
     /** Kineto and CUPTI write the CUDA version as an integer: 13000 is 13.0, 12080 is 12.8. */
-    static String cudaVersion(long encoded) {
+    public static String cudaVersion(long encoded) {
         return encoded <= 0 ? "" : (encoded / 1000) + "." + (encoded % 1000) / 10;
     }
 }

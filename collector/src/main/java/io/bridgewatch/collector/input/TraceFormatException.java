@@ -1,4 +1,4 @@
-package io.bridgewatch.collector.trace;
+package io.bridgewatch.collector.input;
 
 /** A trace file that cannot be read as what it claims to be; the message says where and why. */
 public final class TraceFormatException extends RuntimeException {

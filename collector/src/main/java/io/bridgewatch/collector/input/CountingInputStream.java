@@ -1,4 +1,4 @@
-package io.bridgewatch.collector.trace;
+package io.bridgewatch.collector.input;
 
 import java.io.FilterInputStream;
 import java.io.IOException;

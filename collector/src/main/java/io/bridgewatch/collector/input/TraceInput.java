@@ -1,4 +1,4 @@
-package io.bridgewatch.collector.trace;
+package io.bridgewatch.collector.input;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.bridgewatch.collector.trace;
+package io.bridgewatch.collector.input;
 
 /**
  * What a trace reader produced, and what it could not pair: GPU activities whose host call is not in the trace

@@ -1,4 +1,4 @@
-package io.bridgewatch.collector.trace;
+package io.bridgewatch.collector.input;
 
 /** Told how far a reader got; called every few thousand events from the reading thread, so keep it cheap. */
 @FunctionalInterface
