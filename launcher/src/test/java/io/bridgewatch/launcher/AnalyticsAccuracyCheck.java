@@ -32,7 +32,7 @@ import org.assertj.core.data.Percentage;
  * the model loads. Subclasses pick the form (GPU timestamps or host enter/exit only) and its tolerances.
  */
 abstract class AnalyticsAccuracyCheck {
-    static final long START_NS = 1_767_225_600_000_000_000L;
+    static final long START_NS = System.currentTimeMillis() / 60_000 * 60_000 * 1_000_000L;
     static final Duration RUN = Duration.ofSeconds(190);
     static final long COHORT_WINDOW_START_NS = START_NS + 60_000_000_000L;
 

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 
 /** {@code bridgewatch bench}: benchmarks that print figures (not tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
-        subcommands = {BenchCommand.TopologyBench.class, BenchCommand.TraceBench.class})
+        subcommands = {BenchCommand.TopologyBench.class, BenchCommand.TraceBench.class,
+                BenchCommand.InstancesBench.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -49,6 +50,35 @@ public final class BenchCommand implements Runnable {
                                 + liveSpeed + ")");
             }
             new TopologyBenchmark(System.out).run(events, live, liveSpeed);
+            return 0;
+        }
+    }
+
+    /** {@code bridgewatch bench instances}. */
+    @Command(name = "instances", mixinStandardHelpOptions = true,
+            description = "The same simulated events through 1, 2, ... streams instances (in this process, on the"
+                    + " embedded broker): events/s per instance count and the ratio against one instance.")
+    static final class InstancesBench implements Callable<Integer> {
+        @Option(names = "--fleet", defaultValue = "120s", converter = DurationConverter.class,
+                description = "Simulated time of the 12-node fleet to produce (default: ${DEFAULT-VALUE}).")
+        Duration fleet;
+
+        @Option(names = "--max-instances", defaultValue = "3", description = "Up to this many (default: ${DEFAULT-VALUE}).")
+        int maxInstances;
+
+        @Option(names = "--partitions", defaultValue = "12", description = "Partitions (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (maxInstances < 1 || partitions < maxInstances) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--max-instances must be between 1 and --partitions");
+            }
+            new InstancesBenchmark(System.out).run(fleet, maxInstances, partitions);
             return 0;
         }
     }

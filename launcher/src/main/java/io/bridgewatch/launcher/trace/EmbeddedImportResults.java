@@ -22,6 +22,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -30,7 +32,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * After an import into the embedded broker (which lives only as long as the command), runs the streams-app over the
  * imported node and prints its results. The input is finite, so it ends with the {@link EndOfInput} watermark on
- * every partition of the node inputs (stream time is per partition); only a private broker gets one.
+ * every partition of the node inputs (stream time is per partition); only a private broker gets one. The watermark's
+ * own first window closes after every window of the node on its partition, and a partition's results are committed
+ * in order, so once the watermark's result has come from every partition, the node's results are all there.
  */
 final class EmbeddedImportResults {
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -43,11 +47,18 @@ final class EmbeddedImportResults {
         TopologyConfig topology = TopologyConfig.DEFAULTS;
         List<BridgeCostWindow> costs = new CopyOnWriteArrayList<>();
         List<ConcurrencyWindow> concurrency = new CopyOnWriteArrayList<>();
+        long[] watermark = EndOfInput.instantsMs(topology, lastEventNs / 1_000_000L);
+        long watermarkWindowNs = Math.floorDiv(watermark[0], topology.nodeWindow().toMillis())
+                * topology.nodeWindow().toMillis() * 1_000_000L;
+        int partitions = partitions(bootstrapServers);
+        CountDownLatch watermarkSeen = new CountDownLatch(partitions);
         ResultHandler handler = new ResultHandler() {
             @Override
             public void cost(BridgeCostWindow window) {
                 if (window.getNodeId().toString().equals(nodeId)) {
                     costs.add(window);
+                } else if (EndOfInput.isWatermark(window.getNodeId()) && window.getWindowStartNs() == watermarkWindowNs) {
+                    watermarkSeen.countDown();
                 }
             }
 
@@ -66,25 +77,28 @@ final class EmbeddedImportResults {
             Thread readerThread = new Thread(reader, "import-results-reader");
             readerThread.setDaemon(true);
             readerThread.start();
-            sendWatermark(bootstrapServers, topology, lastEventNs / 1_000_000L);
+            sendWatermark(bootstrapServers, watermark);
             out.println("Running the streams-app over the imported node…");
-            long lastWindowStartNs = Math.floorDiv(lastEventNs / 1_000_000L, topology.nodeWindow().toMillis())
-                    * topology.nodeWindow().toMillis() * 1_000_000L;
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (System.nanoTime() < deadline && costs.stream().noneMatch(
-                    c -> c.getWindowStartNs() >= lastWindowStartNs)) {
-                Thread.sleep(200);
+            if (!watermarkSeen.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                out.println("The streams-app did not finish within " + WAIT.toSeconds() + " s; what came so far:");
             }
-            Thread.sleep(1000); // the other rows of the last window's commit
             print(out, nodeId, costs, concurrency);
         }
     }
 
-    private static void sendWatermark(String bootstrapServers, TopologyConfig topology, long lastEventMs) {
-        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Collector.producerProperties(
-                CollectorConfig.defaults(bootstrapServers, "bridgewatch-end-of-input")), new StringSerializer(),
-                new RecordSerializer())) {
-            long[] instants = EndOfInput.instantsMs(topology, lastEventMs);
+    private static int partitions(String bootstrapServers) {
+        try (KafkaProducer<String, SpecificRecord> producer = producer(bootstrapServers)) {
+            return producer.partitionsFor(Topics.CROSSINGS).size();
+        }
+    }
+
+    private static KafkaProducer<String, SpecificRecord> producer(String bootstrapServers) {
+        return new KafkaProducer<>(Collector.producerProperties(CollectorConfig.defaults(bootstrapServers,
+                "bridgewatch-end-of-input")), new StringSerializer(), new RecordSerializer());
+    }
+
+    private static void sendWatermark(String bootstrapServers, long[] instants) {
+        try (KafkaProducer<String, SpecificRecord> producer = producer(bootstrapServers)) {
             producer.send(new ProducerRecord<>(Topics.NODES, EndOfInput.NODE, EndOfInput.node(instants[0])));
             int partitions = producer.partitionsFor(Topics.CROSSINGS).size();
             for (long instant : instants) {

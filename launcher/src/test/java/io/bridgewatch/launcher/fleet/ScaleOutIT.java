@@ -28,10 +28,11 @@ class ScaleOutIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Long enough for cohort windows (60 s, 60 s grace) to close. */
     private static final Duration FLEET_DURATION = Duration.ofSeconds(150);
-    /** Figures made of crossing costs, which the processing order of copies and kernels can move (ResultRows). */
+    /** Figures made of crossing costs (a phase's prediction uses the node's fit), which the processing order of copies
+     * and kernels can move (ResultRows). */
     private static final Set<String> ORDER_SENSITIVE = Set.of("cost_p50_s", "cost_p95_s", "cost_p99_s",
             "small_cost_p50_s", "toll_s", "toll_share", "bandwidth_bytes_per_s", "fit_r_squared", "fit_bins",
-            "small_crossing_cost_p50_s", "small_crossing_slowdown");
+            "small_crossing_cost_p50_s", "small_crossing_slowdown", "predicted_duration_s");
     private static ResultRows single;
     private static ResultRows triple;
     private static final Map<String, List<JsonNode>> ANSWERS_BY_NODE = new java.util.TreeMap<>();
