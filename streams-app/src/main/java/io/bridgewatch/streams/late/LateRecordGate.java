@@ -36,6 +36,8 @@ public final class LateRecordGate<V> implements FixedKeyProcessor<String, V, Gat
     @Override
     public void init(FixedKeyProcessorContext<String, Gated<V>> context) {
         this.context = context;
+        // A revived task replays from its last commit: the stream time it had reached before does not hold.
+        this.streamTimeMs = Long.MIN_VALUE;
         this.lateRecords = context.metrics().addRateTotalSensor("bridgewatch", input, "late-records",
                 Sensor.RecordingLevel.INFO, "task-id", context.taskId().toString());
     }

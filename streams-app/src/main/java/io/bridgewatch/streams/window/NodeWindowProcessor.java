@@ -44,7 +44,13 @@ public final class NodeWindowProcessor<V, S, R> implements Processor<String, V, 
         this.store = context.getStateStore(storeName);
         this.droppedLate = context.metrics().addRateTotalSensor("bridgewatch", storeName, "dropped-late-records",
                 Sensor.RecordingLevel.INFO, "task-id", context.taskId().toString());
-        // After a restart the open windows are whatever the (restored) store holds.
+        // Kafka Streams may initialize the same processor again (a task revived after its transaction was aborted,
+        // its state rolled back to the last commit): nothing from before may survive in memory, or a window closed
+        // on the old stream time would be skipped and its replayed records dropped as late. The open windows are
+        // whatever the (restored) store holds.
+        openWindows.clear();
+        openKeys.clear();
+        streamTimeMs = Long.MIN_VALUE;
         for (String key : store.keys()) {
             track(key, windowStartOf(key));
         }
