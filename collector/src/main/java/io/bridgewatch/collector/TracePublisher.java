@@ -1,5 +1,6 @@
 package io.bridgewatch.collector;
 
+import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.NodeInfo;

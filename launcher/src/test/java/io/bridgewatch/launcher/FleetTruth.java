@@ -1,6 +1,6 @@
 package io.bridgewatch.launcher;
 
-import io.bridgewatch.collector.EventSink;
+import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.simulator.FleetSimulator;
 import io.bridgewatch.simulator.GroundTruth;
 import io.bridgewatch.simulator.Scenario;

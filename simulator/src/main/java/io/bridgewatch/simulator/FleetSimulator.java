@@ -1,6 +1,6 @@
 package io.bridgewatch.simulator;
 
-import io.bridgewatch.collector.EventSink;
+import io.bridgewatch.schema.EventSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package io.bridgewatch.simulator;
 import io.bridgewatch.collector.Collector;
 import io.bridgewatch.collector.CollectorConfig;
 import io.bridgewatch.collector.CollectorStats;
-import io.bridgewatch.collector.EventSink;
+import io.bridgewatch.schema.EventSink;
 import io.opentelemetry.api.metrics.Meter;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.bridgewatch.collector.Collector;
 import io.bridgewatch.collector.CollectorConfig;
 import io.bridgewatch.collector.CollectorStats;
-import io.bridgewatch.collector.EventSink;
+import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.simulator.FleetSimulator;
 
 

@@ -2,7 +2,7 @@ package io.bridgewatch.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bridgewatch.collector.EventSink;
+import io.bridgewatch.schema.EventSink;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.bridgewatch.collector.agent;
 
-import io.bridgewatch.collector.EventSink;
+import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.collector.input.TraceFacts;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.Direction;

@@ -1,6 +1,6 @@
 package io.bridgewatch.collector.agent;
 
-import io.bridgewatch.collector.EventSink;
+import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.collector.input.TraceNodeInfo;
 import io.bridgewatch.schema.CcMode;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.bridgewatch.collector.agent;
 
-import io.bridgewatch.collector.EventSink;
+import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.collector.input.TraceFormatException;
 import io.bridgewatch.collector.input.TraceInput;
 import io.bridgewatch.collector.input.TraceProgress;

@@ -1,6 +1,6 @@
 package io.bridgewatch.collector.input;
 
-import io.bridgewatch.collector.EventSink;
+import io.bridgewatch.schema.EventSink;
 import java.nio.file.Path;
 
 /** Turns a profiler trace into Crossing and KernelExec events for one node, streaming, in bounded memory. */

@@ -1,6 +1,6 @@
 package io.bridgewatch.collector.serving;
 
-import io.bridgewatch.collector.EventSink;
+import io.bridgewatch.schema.EventSink;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import io.bridgewatch.collector.input.TraceFormatException;
 import io.bridgewatch.collector.input.TraceProgress;
 import io.bridgewatch.collector.input.TraceReader;
 import io.bridgewatch.collector.input.TraceSummary;
-import io.bridgewatch.collector.EventSink;
+import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;

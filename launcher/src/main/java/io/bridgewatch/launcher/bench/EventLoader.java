@@ -1,6 +1,6 @@
 package io.bridgewatch.launcher.bench;
 
-import io.bridgewatch.collector.EventSink;
+import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.simulator.FleetSimulator;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;

@@ -1,6 +1,6 @@
 package io.bridgewatch.launcher.bench;
 
-import io.bridgewatch.collector.EventSink;
+import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.collector.trace.KinetoTraceReader;
 import io.bridgewatch.collector.input.TraceProgress;
 import io.bridgewatch.collector.input.TraceSummary;

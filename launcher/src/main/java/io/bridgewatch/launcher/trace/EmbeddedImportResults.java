@@ -11,6 +11,7 @@ import io.bridgewatch.streams.StreamsAppConfig;
 import io.bridgewatch.streams.TopologyConfig;
 import io.bridgewatch.streams.export.ResultHandler;
 import io.bridgewatch.streams.export.ResultTopicsReader;
+import io.bridgewatch.streams.offline.EndOfInput;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -8,6 +8,7 @@ import io.bridgewatch.collector.input.TraceSummary;
 import io.bridgewatch.schema.CcMode;
 import io.bridgewatch.streams.TopologyConfig;
 import io.bridgewatch.streams.cohort.ReferenceBaseline;
+import io.bridgewatch.streams.offline.OfflinePipeline;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

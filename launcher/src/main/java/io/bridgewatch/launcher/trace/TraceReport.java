@@ -6,6 +6,7 @@ import io.bridgewatch.schema.CohortComparison;
 import io.bridgewatch.schema.ComputeParity;
 import io.bridgewatch.schema.ConcurrencyWindow;
 import io.bridgewatch.schema.PhaseOccurrence;
+import io.bridgewatch.streams.offline.OfflinePipeline;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;

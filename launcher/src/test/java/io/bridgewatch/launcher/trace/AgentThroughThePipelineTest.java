@@ -2,7 +2,7 @@ package io.bridgewatch.launcher.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bridgewatch.collector.EventSink;
+import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.collector.agent.AgentTraceReader;
 import io.bridgewatch.collector.trace.KinetoTraceReader;
 import io.bridgewatch.collector.input.TraceFacts;
@@ -16,6 +16,7 @@ import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.ServingSample;
+import io.bridgewatch.streams.offline.OfflinePipeline;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,12 +1,12 @@
-package io.bridgewatch.launcher.trace;
+package io.bridgewatch.streams.offline;
 
-import io.bridgewatch.collector.EventSink;
 import io.bridgewatch.schema.BridgeCostWindow;
 import io.bridgewatch.schema.CohortComparison;
 import io.bridgewatch.schema.ComputeParity;
 import io.bridgewatch.schema.ConcurrencyWindow;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.DeadLetter;
+import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.PhaseOccurrence;
@@ -40,7 +40,8 @@ import org.apache.kafka.streams.TopologyTestDriver;
  * The Bridgewatch topology run in-process over a finite input, without a broker: Kafka Streams' own driver feeds the
  * records through the same processors, stores and repartitions as the deployed streams-app (one implementation of
  * each metric). {@link #finish()} ends the input with the {@link EndOfInput} watermark so that every window closes;
- * the watermark's own results are left out of what is returned.
+ * the watermark's own results are left out of what is returned. A supported API of the streams-app: {@code analyze}
+ * runs it, and so can anyone with a finite input and no broker.
  */
 public final class OfflinePipeline implements EventSink, AutoCloseable {
     /** Results are drained from the driver every so many inputs, so its output queues stay small. */

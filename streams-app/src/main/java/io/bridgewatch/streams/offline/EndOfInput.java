@@ -1,4 +1,4 @@
-package io.bridgewatch.launcher.trace;
+package io.bridgewatch.streams.offline;
 
 import io.bridgewatch.schema.CcMode;
 import io.bridgewatch.schema.Crossing;
@@ -18,28 +18,29 @@ import java.util.Map;
  * event; the watermark is a node of its own cohort whose events, far after the input, move stream time past every
  * window and grace: at the first instant the input's node windows close, and the watermark's own window results,
  * at the second, close the cohort windows. Each instant has a copy and a kernel, as some processors see only
- * kernels. Its results are to be ignored ({@link #isWatermark}).
+ * kernels. Its results are to be ignored ({@link #isWatermark}). Used by {@link OfflinePipeline} and by an import
+ * into a private broker.
  */
-final class EndOfInput {
-    static final String NODE = "~end-of-input";
+public final class EndOfInput {
+    public static final String NODE = "~end-of-input";
     private static final long NS_PER_MS = 1_000_000L;
 
     private EndOfInput() {
     }
 
     /** The two instants (ms) after an input whose latest event is at {@code latestEventMs}. */
-    static long[] instantsMs(TopologyConfig config, long latestEventMs) {
+    public static long[] instantsMs(TopologyConfig config, long latestEventMs) {
         long nodeSpan = WindowClose.of(config.nodeWindow(), config.grace()).span();
         long cohortSpan = WindowClose.of(config.cohortWindow(), config.cohortGrace()).span();
         long first = latestEventMs + nodeSpan + cohortSpan + 1;
         return new long[] {first, first + nodeSpan + 1};
     }
 
-    static boolean isWatermark(CharSequence nodeOrCohort) {
+    public static boolean isWatermark(CharSequence nodeOrCohort) {
         return nodeOrCohort.toString().contains(NODE);
     }
 
-    static NodeInfo node(long timeMs) {
+    public static NodeInfo node(long timeMs) {
         return NodeInfo.newBuilder().setNodeId(NODE).setHost(NODE).setGpuSku(NODE).setGpuUuids(List.of())
                 .setDriverVersion("0").setCudaVersion("").setCcMode(CcMode.UNKNOWN).setTeeType("")
                 .setEngine(EngineKind.OTHER).setEngineVersion("").setModel(NODE).setTensorParallelSize(1)
@@ -47,7 +48,7 @@ final class EndOfInput {
                 .setSource(EventSource.OTHER).setStartedAtNs(timeMs * NS_PER_MS).setLabels(Map.of()).build();
     }
 
-    static Crossing copy(long timeMs) {
+    public static Crossing copy(long timeMs) {
         long ns = timeMs * NS_PER_MS;
         return Crossing.newBuilder().setNodeId(NODE).setGpuIndex(0).setPid(0).setTid(0).setContextId(0)
                 .setStreamId(0).setCorrelationId(0).setApi("end-of-input").setDirection(Direction.H2D)
@@ -55,7 +56,7 @@ final class EndOfInput {
                 .setApiEndNs(ns + 1).build();
     }
 
-    static KernelExec kernel(long timeMs) {
+    public static KernelExec kernel(long timeMs) {
         long ns = timeMs * NS_PER_MS;
         return KernelExec.newBuilder().setNodeId(NODE).setGpuIndex(0).setPid(0).setTid(0).setContextId(0)
                 .setStreamId(0).setCorrelationId(1).setKernelName("end-of-input").setGrid(List.of())

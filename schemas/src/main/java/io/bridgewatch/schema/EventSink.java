@@ -1,9 +1,4 @@
-package io.bridgewatch.collector;
-
-import io.bridgewatch.schema.Crossing;
-import io.bridgewatch.schema.KernelExec;
-import io.bridgewatch.schema.NodeInfo;
-import io.bridgewatch.schema.ServingSample;
+package io.bridgewatch.schema;
 
 /** Where a source (simulator, native agent, trace import) hands its events. Implementations must not block long. */
 public interface EventSink {
