@@ -142,17 +142,17 @@ final class DemoCommand implements Callable<Integer> {
             try {
                 demo.start();
                 demo.run();
+                return 0;
             } catch (StartupException e) {
                 return ServiceMain.startFailure("demo", e);
             } finally {
                 finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException alreadyShuttingDown) {
+                    // Ctrl-C arrived: the hook is running and waits for us.
+                }
             }
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // Ctrl-C arrived: the hook is running and waits for us.
-            }
-            return 0;
         }
     }
 }
