@@ -46,22 +46,20 @@ public final class ConsumerGroupLag implements LongSupplier, AutoCloseable {
 
     /** The lag; fails when the group, its topics or their offsets cannot be read. */
     public long lag() throws ExecutionException, TimeoutException, InterruptedException {
-        {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-            Collection<TopicPartition> partitions = admin.describeTopics(topics).allTopicNames()
-                    .get(5, TimeUnit.SECONDS).values().stream()
-                    .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
-                    .toList();
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(partitions.stream()
-                    .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get(5, TimeUnit.SECONDS);
-            long lag = 0;
-            for (TopicPartition partition : partitions) {
-                OffsetAndMetadata at = committed.get(partition);
-                lag += Math.max(0, ends.get(partition).offset() - (at == null ? 0 : at.offset()));
-            }
-            return lag;
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+        Collection<TopicPartition> partitions = admin.describeTopics(topics).allTopicNames()
+                .get(5, TimeUnit.SECONDS).values().stream()
+                .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+                .toList();
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(partitions.stream()
+                .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get(5, TimeUnit.SECONDS);
+        long lag = 0;
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata at = committed.get(partition);
+            lag += Math.max(0, ends.get(partition).offset() - (at == null ? 0 : at.offset()));
         }
+        return lag;
     }
 
     @Override
