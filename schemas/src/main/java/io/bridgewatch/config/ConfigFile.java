@@ -142,12 +142,11 @@ public final class ConfigFile {
         return colon < 0 ? equals : Math.min(equals, colon);
     }
 
+    /** Kafka says "Invalid value V for configuration K: reason"; the file, line, key and value are said already. */
     private static String reason(ConfigException e, ConfigDef.ConfigKey def) {
         String message = e.getMessage();
         int colon = message.lastIndexOf(": ");
-        String detail = message.contains("Expected value to be") || message.contains("Value must be")
-                ? message.substring(message.indexOf("Value") >= 0 ? message.indexOf("Value") : 0)
-                : colon > 0 ? message.substring(colon + 2) : message;
-        return detail + " (" + def.type.name().toLowerCase(Locale.ROOT) + ")";
+        return (colon > 0 ? message.substring(colon + 2) : message) + " ("
+                + def.type.name().toLowerCase(Locale.ROOT) + ")";
     }
 }

@@ -5,11 +5,10 @@ import io.bridgewatch.collector.service.CollectorService;
 import io.bridgewatch.collector.service.CollectorServiceConfig;
 import io.bridgewatch.config.ConfigFileException;
 import io.bridgewatch.config.StartupException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code bridgewatch collector --config FILE}: the node service on a confidential VM. */
 @Command(name = "collector", mixinStandardHelpOptions = true,
@@ -21,16 +20,15 @@ import picocli.CommandLine.Option;
                         + " dots as underscores (BRIDGEWATCH_NODE_ID)."},
         footer = ServiceMain.EXIT_CODES)
 public final class CollectorCommand implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Properties file (key = value); without it, defaults and the environment only.")
-    Path config;
+    @Mixin
+    ConfigFileOption config;
 
     @Override
     public Integer call() throws Exception {
         CollectorServiceConfig settings;
         MetricsEndpoint metrics;
         try {
-            settings = CollectorServiceConfig.load(config, System.getenv());
+            settings = CollectorServiceConfig.load(config.file(), System.getenv());
             metrics = MetricsEndpoint.serve(settings.metricsHost(), settings.metricsPort());
         } catch (ConfigFileException | StartupException | IllegalArgumentException e) {
             return ServiceMain.startFailure("collector", e);
@@ -45,8 +43,7 @@ public final class CollectorCommand implements Callable<Integer> {
             System.out.println("Collector of node " + settings.nodeId() + ": agent socket " + service.socket().socket()
                     + ", producing to " + settings.producer().bootstrapServers()
                     + (settings.servingUrl() != null ? ", scraping " + settings.servingUrl() : "")
-                    + (settings.metricsPort() > 0 ? "; metrics at http://" + settings.metricsHost() + ":"
-                            + settings.metricsPort() + "/metrics" : ""));
+                    + MetricsEndpoint.describe(settings.metricsHost(), settings.metricsPort()));
             CountDownLatch stop = new CountDownLatch(1);
             return ServiceMain.runUntilStopped("collector", () -> {
                 stop.await();

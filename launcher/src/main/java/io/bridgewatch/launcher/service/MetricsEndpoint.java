@@ -28,6 +28,11 @@ public final class MetricsEndpoint implements AutoCloseable {
         return new MetricsEndpoint(builder.build());
     }
 
+    /** "; metrics at URL" for a start line, or nothing when the endpoint is off. */
+    public static String describe(String host, int port) {
+        return port > 0 ? "; metrics at http://" + host + ":" + port + "/metrics" : "";
+    }
+
     public Meter meter(String scope) {
         return provider.get(scope);
     }

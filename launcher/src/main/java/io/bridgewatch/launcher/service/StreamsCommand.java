@@ -4,11 +4,10 @@ import io.bridgewatch.config.ConfigFileException;
 import io.bridgewatch.config.StartupException;
 import io.bridgewatch.streams.service.StreamsService;
 import io.bridgewatch.streams.service.StreamsServiceConfig;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code bridgewatch streams --config FILE}: one streams-app instance against a Kafka cluster. */
 @Command(name = "streams", mixinStandardHelpOptions = true,
@@ -20,9 +19,8 @@ import picocli.CommandLine.Option;
                         + " dots as underscores (BRIDGEWATCH_HTTP_PORT)."},
         footer = ServiceMain.EXIT_CODES)
 public final class StreamsCommand implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Properties file (key = value); without it, defaults and the environment only.")
-    Path config;
+    @Mixin
+    ConfigFileOption config;
 
     @Override
     public Integer call() throws Exception {
@@ -30,7 +28,7 @@ public final class StreamsCommand implements Callable<Integer> {
         MetricsEndpoint metrics;
         StreamsService service;
         try {
-            settings = StreamsServiceConfig.load(config, System.getenv());
+            settings = StreamsServiceConfig.load(config.file(), System.getenv());
             metrics = MetricsEndpoint.serve(settings.metricsHost(), settings.metricsPort());
         } catch (ConfigFileException | StartupException | IllegalArgumentException e) {
             return ServiceMain.startFailure("streams", e);
@@ -45,8 +43,7 @@ public final class StreamsCommand implements Callable<Integer> {
             }
             System.out.println("Streams instance " + service.instanceName() + " of " + settings.app().applicationId()
                     + " on " + settings.app().bootstrapServers() + "; queries at " + service.queryUrl()
-                    + (settings.metricsPort() > 0 ? "; metrics at http://" + settings.metricsHost() + ":"
-                            + settings.metricsPort() + "/metrics" : ""));
+                    + MetricsEndpoint.describe(settings.metricsHost(), settings.metricsPort()));
             return ServiceMain.runUntilStopped("streams", () -> {
                 boolean failed = service.awaitStopped();
                 service.close();
