@@ -282,7 +282,7 @@ public final class BridgeTopology {
         KStream<String, CohortSample> byCohort = enriched
                 .filter((node, sample) -> sample.getCohort() != null, Named.as("cohort-known-node"))
                 .selectKey((node, sample) -> sample.getCohort(), Named.as("cohort-key"))
-                .repartition(Repartitioned.<String, CohortSample>as("cohort-inputs")
+                .repartition(Repartitioned.<String, CohortSample>as(StoreNames.COHORT_INPUTS)
                         .withKeySerde(Serdes.String()).withValueSerde(sampleSerde));
         // After the repartition, so that the gate sees the same stream time as the cohort windows.
         KStream<Windowed<String>, CohortWindowState> closed = onTime(byCohort, "cohort-inputs",

@@ -20,6 +20,8 @@ public final class StoreNames {
     public static final String NODE_INFO = "node-info";
     /** Rolling toll baselines per (cohort, cc mode, direction, host memory), and the nodes regressed. */
     public static final String TOLL_BASELINES = "toll-baselines";
+    /** The repartition of node samples by cohort (its topic is {@code <application.id>-cohort-inputs-repartition}). */
+    public static final String COHORT_INPUTS = "cohort-inputs";
     /** Windowed per-variant figures per cohort. */
     public static final String COHORT_WINDOWS = "cohort-windows";
 

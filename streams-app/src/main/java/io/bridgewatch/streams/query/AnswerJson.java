@@ -24,13 +24,21 @@ public final class AnswerJson {
             ArrayNode array = windows.putArray(view);
             rows.forEach(row -> array.add(AvroJson.of((IndexedRecord) row)));
         });
-        WindowsAnswer.Freshness freshness = answer.freshness();
-        ObjectNode fresh = node.putObject("freshness");
+        node.set("freshness", freshness(answer.freshness(), null));
+        return node;
+    }
+
+    /** Which instance answered for a partition, in which role, how far behind; why a standby, if one did. */
+    public static ObjectNode freshness(WindowsAnswer.Freshness freshness, String fallbackReason) {
+        ObjectNode fresh = JSON.objectNode();
         fresh.put("partition", freshness.partition());
         fresh.put("instance", freshness.instance());
         fresh.put("role", freshness.role().name());
         fresh.put("offset_lag", freshness.offsetLag());
-        return node;
+        if (fallbackReason != null) {
+            fresh.put("fallback_reason", fallbackReason);
+        }
+        return fresh;
     }
 
     public static ObjectNode error(int status, String message) {

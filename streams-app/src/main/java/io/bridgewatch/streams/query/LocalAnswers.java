@@ -7,6 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
@@ -55,6 +59,52 @@ public final class LocalAnswers {
                 active ? WindowsAnswer.Role.ACTIVE : WindowsAnswer.Role.STANDBY, lag));
     }
 
+    /**
+     * The rows of a source's partition: of the given keys only when {@code keys} is present, else of all keys; of
+     * windows starting in [fromMs, toMs] (node facts are not windowed and ignore the range).
+     *
+     * @throws QueryException 503 when this instance does not hold the partition
+     */
+    public PartitionRows rows(RowSource source, int partition, Optional<Set<String>> keys, long fromMs, long toMs) {
+        String routing = source.scope().routingStore();
+        if (!holds(source.scope(), partition)) {
+            throw QueryException.unavailable("partition " + partition + " of " + source.label() + " is not held by "
+                    + instance);
+        }
+        List<SpecificRecord> rows = new ArrayList<>();
+        if (source.view().isPresent()) {
+            ReadOnlyWindowStore<String, SpecificRecord> store = store(source.view().get(), partition);
+            if (keys.isPresent()) {
+                for (String key : keys.get()) {
+                    try (WindowStoreIterator<SpecificRecord> it = store.fetch(key, Instant.ofEpochMilli(fromMs),
+                            Instant.ofEpochMilli(toMs))) {
+                        it.forEachRemaining(kv -> rows.add(kv.value));
+                    }
+                }
+            } else {
+                try (KeyValueIterator<Windowed<String>, SpecificRecord> it = store.fetchAll(
+                        Instant.ofEpochMilli(fromMs), Instant.ofEpochMilli(toMs))) {
+                    it.forEachRemaining(kv -> rows.add(kv.value));
+                }
+            }
+        } else {
+            ReadOnlyKeyValueStore<String, NodeInfo> facts = views.nodeInfo(partition).orElseThrow(
+                    () -> QueryException.unavailable("node facts of partition " + partition + " are not held by "
+                            + instance));
+            if (keys.isPresent()) {
+                keys.get().stream().map(facts::get).filter(java.util.Objects::nonNull).forEach(rows::add);
+            } else {
+                try (KeyValueIterator<String, NodeInfo> it = facts.all()) {
+                    it.forEachRemaining((KeyValue<String, NodeInfo> kv) -> rows.add(kv.value));
+                }
+            }
+        }
+        boolean active = views.activePartitions(routing).contains(partition);
+        return new PartitionRows(source, rows, new WindowsAnswer.Freshness(partition, instance,
+                active ? WindowsAnswer.Role.ACTIVE : WindowsAnswer.Role.STANDBY, views.offsetLag(routing,
+                partition)), null);
+    }
+
     private void requireKnownNode(String node, int partition) {
         Optional<ReadOnlyKeyValueStore<String, NodeInfo>> facts = views.nodeInfo(partition);
         if (facts.isPresent() && facts.get().get(node) == null) {
@@ -68,14 +118,17 @@ public final class LocalAnswers {
     }
 
     private List<SpecificRecord> fetch(ResultView view, String key, int partition, long fromMs, long toMs) {
-        ReadOnlyWindowStore<String, SpecificRecord> store = views.<SpecificRecord>windowStore(view.store(),
-                partition).orElseThrow(() -> QueryException.unavailable("store " + view.store() + " partition "
-                        + partition + " is not held by " + instance));
+        ReadOnlyWindowStore<String, SpecificRecord> store = store(view, partition);
         List<SpecificRecord> rows = new ArrayList<>();
         try (WindowStoreIterator<SpecificRecord> it = store.fetch(key, Instant.ofEpochMilli(fromMs),
                 Instant.ofEpochMilli(toMs))) {
             it.forEachRemaining(kv -> rows.add(kv.value));
         }
         return rows;
+    }
+
+    private ReadOnlyWindowStore<String, SpecificRecord> store(ResultView view, int partition) {
+        return views.<SpecificRecord>windowStore(view.store(), partition).orElseThrow(() -> QueryException
+                .unavailable("store " + view.store() + " partition " + partition + " is not held by " + instance));
     }
 }

@@ -1,5 +1,6 @@
 package io.bridgewatch.streams.query;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -14,16 +15,20 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers a node's or a cohort's windows from any instance: locally when this instance is the partition's active
- * host, else forwarded once to the active host (a forwarded request is answered locally or refused, never forwarded
- * again, so there are no loops); when the active host does not answer, from the standby with the least reported lag.
+ * Answers from any instance for any partition: locally when this instance is the partition's active host, else
+ * forwarded once to the active host (a forwarded request is answered locally or refused, never forwarded again, so
+ * there are no loops); when the active host does not answer, from the standby with the least reported lag.
  */
 public final class QueryService {
     /** Marks a forwarded request; its value names the instance that forwarded it. */
@@ -46,79 +51,121 @@ public final class QueryService {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     }
 
+    /** How many partitions each scope has. */
+    public int partitions() {
+        return router.partitions();
+    }
+
+    /** The partition of a key of the scope (waiting out a rebalance up to the route timeout). */
+    public int partitionOf(ResultView.Scope scope, String key) {
+        return awaitRoute(() -> router.route(scope, key)).partition();
+    }
+
     /**
      * The windows of a key; {@code forwarded} when another instance sent the request here.
      *
      * @throws QueryException with the status to answer
      */
     public ObjectNode windows(ResultView.Scope scope, String key, long fromMs, long toMs, boolean forwarded) {
+        PartitionRouter.Route route = awaitRoute(() -> router.route(scope, key));
+        String path = "/v1/" + (scope == ResultView.Scope.NODE ? "nodes/" : "cohorts/") + encode(key)
+                + "/windows?from=" + fromMs + (toMs == Long.MAX_VALUE ? "" : "&to=" + toMs);
+        return read(route, forwarded, scope,
+                () -> AnswerJson.of(local.windows(scope, key, route.partition(), fromMs, toMs)),
+                host -> remote(host, path),
+                answer -> answer.path("freshness").path("offset_lag").asLong(Long.MAX_VALUE),
+                (answer, reason) -> {
+                    ((ObjectNode) answer.get("freshness")).put("fallback_reason", reason);
+                    return answer;
+                });
+    }
+
+    /**
+     * The rows of one partition of a source (of the keys given, if any; windows starting in [fromMs, toMs]).
+     *
+     * @throws QueryException with the status to answer
+     */
+    public PartitionRows rows(RowSource source, int partition, Optional<Set<String>> keys, long fromMs, long toMs,
+            boolean forwarded) {
+        if (partition < 0 || partition >= router.partitions()) {
+            throw QueryException.notFound("no partition " + partition + " (there are " + router.partitions() + ")");
+        }
+        ResultView.Scope scope = source.scope();
+        PartitionRouter.Route route = awaitRoute(() -> router.route(scope, partition));
+        StringBuilder path = new StringBuilder("/v1/internal/rows/").append(source.label()).append('/')
+                .append(partition).append("?from=").append(fromMs).append("&to=").append(toMs);
+        keys.ifPresent(ks -> ks.forEach(k -> path.append("&key=").append(encode(k))));
+        return read(route, forwarded, scope,
+                () -> local.rows(source, partition, keys, fromMs, toMs),
+                host -> {
+                    try {
+                        return RowsJson.parse(remote(host, path.toString()), source);
+                    } catch (IllegalArgumentException e) {
+                        throw new RemoteFailure("unreadable rows: " + e.getMessage());
+                    }
+                },
+                answer -> answer.freshness().offsetLag(),
+                PartitionRows::withFallbackReason);
+    }
+
+    /**
+     * One read routed as this class says: the local answer when this instance is active (or the request was
+     * forwarded here), else the active host's, else the least-lagged standby's, marked with why.
+     */
+    private <T> T read(PartitionRouter.Route route, boolean forwarded, ResultView.Scope scope, Supplier<T> localRead,
+            RemoteRead<T> remoteRead, ToLongFunction<T> lag, BiFunction<T, String, T> withFallback) {
         try {
-            return route(scope, key, fromMs, toMs, forwarded);
+            Optional<HostInfo> active = route.active();
+            if (forwarded || active.isPresent() && active.get().equals(self)) {
+                return localRead.get();
+            }
+            String activeFailure;
+            if (active.isPresent()) {
+                try {
+                    return remoteRead.read(active.get());
+                } catch (RemoteFailure e) {
+                    activeFailure = "active instance " + active.get().host() + ":" + active.get().port()
+                            + " did not answer (" + e.getMessage() + ")";
+                    LOG.info("partition {}: {}; asking its standbys", route.partition(), activeFailure);
+                }
+            } else {
+                activeFailure = "partition " + route.partition() + " has no active instance (rebalancing)";
+            }
+            List<T> answers = new ArrayList<>();
+            List<String> failures = new ArrayList<>();
+            if (local.holds(scope, route.partition())) {
+                try {
+                    answers.add(localRead.get());
+                } catch (InvalidStateStoreException | QueryException e) {
+                    failures.add("this instance (" + e.getMessage() + ")");
+                }
+            }
+            for (HostInfo standby : route.standbys()) {
+                if (standby.equals(self)) {
+                    continue;
+                }
+                try {
+                    answers.add(remoteRead.read(standby));
+                } catch (RemoteFailure e) {
+                    failures.add(standby.host() + ":" + standby.port() + " (" + e.getMessage() + ")");
+                }
+            }
+            T freshest = answers.stream().min(Comparator.comparingLong(lag)).orElseThrow(
+                    () -> QueryException.unavailable(activeFailure + "; no standby answered" + (failures.isEmpty()
+                            ? " (none holds partition " + route.partition() + ")"
+                            : ": " + String.join(", ", failures))));
+            return withFallback.apply(freshest, activeFailure);
         } catch (InvalidStateStoreException e) {
             // A partition moved away while it was read.
-            throw QueryException.unavailable("the partition of '" + key + "' is moving between instances ("
+            throw QueryException.unavailable("partition " + route.partition() + " is moving between instances ("
                     + e.getMessage() + "); try again");
         }
     }
 
-    private ObjectNode route(ResultView.Scope scope, String key, long fromMs, long toMs, boolean forwarded) {
-        PartitionRouter.Route route = awaitRoute(scope, key);
-        if (forwarded) {
-            return AnswerJson.of(local.windows(scope, key, route.partition(), fromMs, toMs));
-        }
-        Optional<HostInfo> active = route.active();
-        if (active.isPresent() && active.get().equals(self)) {
-            return AnswerJson.of(local.windows(scope, key, route.partition(), fromMs, toMs));
-        }
-        String activeFailure;
-        if (active.isPresent()) {
-            try {
-                return remote(active.get(), scope, key, fromMs, toMs);
-            } catch (RemoteFailure e) {
-                activeFailure = "active instance " + active.get().host() + ":" + active.get().port() + " did not"
-                        + " answer (" + e.getMessage() + ")";
-                LOG.info("partition {}: {}; asking its standbys", route.partition(), activeFailure);
-            }
-        } else {
-            activeFailure = "partition " + route.partition() + " has no active instance (rebalancing)";
-        }
-        return fromStandbys(scope, key, route, fromMs, toMs, activeFailure);
-    }
-
-    private ObjectNode fromStandbys(ResultView.Scope scope, String key, PartitionRouter.Route route, long fromMs,
-            long toMs, String activeFailure) {
-        List<ObjectNode> answers = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
-        if (local.holds(scope, route.partition())) {
-            try {
-                answers.add(AnswerJson.of(local.windows(scope, key, route.partition(), fromMs, toMs)));
-            } catch (InvalidStateStoreException e) {
-                failures.add("this instance (" + e.getMessage() + ")");
-            }
-        }
-        for (HostInfo standby : route.standbys()) {
-            if (standby.equals(self)) {
-                continue;
-            }
-            try {
-                answers.add(remote(standby, scope, key, fromMs, toMs));
-            } catch (RemoteFailure e) {
-                failures.add(standby.host() + ":" + standby.port() + " (" + e.getMessage() + ")");
-            }
-        }
-        ObjectNode freshest = answers.stream()
-                .min(Comparator.comparingLong(a -> a.path("freshness").path("offset_lag").asLong(Long.MAX_VALUE)))
-                .orElseThrow(() -> QueryException.unavailable(activeFailure + "; no standby answered"
-                        + (failures.isEmpty() ? " (none holds partition " + route.partition() + ")"
-                                : ": " + String.join(", ", failures))));
-        ((ObjectNode) freshest.get("freshness")).put("fallback_reason", activeFailure);
-        return freshest;
-    }
-
-    private PartitionRouter.Route awaitRoute(ResultView.Scope scope, String key) {
+    private PartitionRouter.Route awaitRoute(Supplier<Optional<PartitionRouter.Route>> lookup) {
         long deadline = System.nanoTime() + routeTimeout.toNanos();
         while (true) {
-            Optional<PartitionRouter.Route> route = router.route(scope, key);
+            Optional<PartitionRouter.Route> route = lookup.get();
             if (route.isPresent()) {
                 return route.get();
             }
@@ -136,11 +183,8 @@ public final class QueryService {
     }
 
     /** Asks another instance; its 4xx answers are answers (thrown as such), anything else is a failure. */
-    private ObjectNode remote(HostInfo host, ResultView.Scope scope, String key, long fromMs, long toMs)
-            throws RemoteFailure {
-        URI uri = URI.create("http://" + host.host() + ":" + host.port() + "/v1/"
-                + (scope == ResultView.Scope.NODE ? "nodes/" : "cohorts/") + pathSegment(key) + "/windows?from="
-                + fromMs + (toMs == Long.MAX_VALUE ? "" : "&to=" + toMs));
+    private ObjectNode remote(HostInfo host, String pathAndQuery) throws RemoteFailure {
+        URI uri = URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
                 .header(FORWARDED_HEADER, self.host() + ":" + self.port()).GET().build();
         HttpResponse<byte[]> response;
@@ -153,24 +197,29 @@ public final class QueryService {
             Thread.currentThread().interrupt();
             throw new RemoteFailure("interrupted");
         }
-        ObjectNode body;
+        JsonNode body;
         try {
-            body = (ObjectNode) MAPPER.readTree(response.body());
-        } catch (IOException | ClassCastException e) {
+            body = MAPPER.readTree(response.body());
+        } catch (IOException e) {
             throw new RemoteFailure("unreadable answer, HTTP " + response.statusCode());
         }
         int status = response.statusCode();
         if (status >= 400 && status < 500) {
             throw new QueryException(status, body.path("error").asText("HTTP " + status));
         }
-        if (status != 200) {
+        if (status != 200 || !(body instanceof ObjectNode object)) {
             throw new RemoteFailure("HTTP " + status + ": " + body.path("error").asText());
         }
-        return body;
+        return object;
     }
 
-    private static String pathSegment(String key) {
+    private static String encode(String key) {
         return URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @FunctionalInterface
+    private interface RemoteRead<T> {
+        T read(HostInfo host) throws RemoteFailure;
     }
 
     /** The other instance could not be asked or did not answer usably. */

@@ -1,5 +1,6 @@
 package io.bridgewatch.streams.query;
 
+import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.StoreNames;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +19,14 @@ public enum ResultView {
 
         public List<ResultView> views() {
             return Arrays.stream(ResultView.values()).filter(v -> v.scope == this).toList();
+        }
+
+        /**
+         * The topic whose partitions are this scope's store partitions: the node events for node views, the
+         * cohort repartition topic for cohort views.
+         */
+        public String sourceTopic(String applicationId) {
+            return this == NODE ? Topics.CROSSINGS : applicationId + "-" + StoreNames.COHORT_INPUTS + "-repartition";
         }
 
         /** The store whose partitioning locates this scope's keys (all views of a scope share it). */

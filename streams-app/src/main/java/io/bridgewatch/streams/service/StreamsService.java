@@ -73,7 +73,7 @@ public final class StreamsService implements AutoCloseable {
      */
     public void start() {
         String bootstrap = config.app().bootstrapServers();
-        short replication = prepareTopics(bootstrap);
+        Cluster cluster = prepareTopics(bootstrap);
         QueryHttpServer http;
         try {
             http = new QueryHttpServer(new InetSocketAddress(config.httpHost(), config.httpPort()));
@@ -86,7 +86,7 @@ public final class StreamsService implements AutoCloseable {
         overrides.putAll(config.kafka());
         overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         overrides.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
-        overrides.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication);
+        overrides.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) cluster.replication());
         app = new StreamsApp(config.app(), overrides);
         app.streams().setStateListener((now, before) -> {
             if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
@@ -99,7 +99,7 @@ public final class StreamsService implements AutoCloseable {
         resources.add(0, new PipelineHealthMetrics(meter, app.streams(), INPUT_TOPICS, instanceName()));
         resources.add(0, new ResultMetrics(meter, views, config.metricsStaleAfter(), clock));
         QueryService queries = new QueryService(new LocalAnswers(views, instanceName()),
-                new PartitionRouter(app.streams()), self, ROUTE_TIMEOUT);
+                new PartitionRouter(app.streams(), config.app().applicationId(), cluster.partitions()), self, ROUTE_TIMEOUT);
         http.serve(queries, this::instances, () -> app.state().isRunningOrRebalancing());
         app.start();
         LOG.info("streams instance {} started (application {}, state in {})", instanceName(),
@@ -170,8 +170,12 @@ public final class StreamsService implements AutoCloseable {
         }
     }
 
-    /** Checks the cluster within the startup timeout, creates or checks the topics; returns the replication. */
-    private short prepareTopics(String bootstrap) {
+    /** What start-up learnt of the cluster: the replication of new topics, the partitions of the input topics. */
+    private record Cluster(short replication, int partitions) {
+    }
+
+    /** Checks the cluster within the startup timeout, creates or checks the topics. */
+    private Cluster prepareTopics(String bootstrap) {
         long timeoutMs = config.startupTimeout().toMillis();
         Map<String, Object> adminConfig = new HashMap<>(config.kafka());
         adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -208,7 +212,9 @@ public final class StreamsService implements AutoCloseable {
                             + StreamsServiceConfig.TOPICS_PROVISION + "=true)");
                 }
             }
-            return replication;
+            int partitions = admin.describeTopics(List.of(Topics.CROSSINGS)).allTopicNames()
+                    .get(timeoutMs, TimeUnit.MILLISECONDS).get(Topics.CROSSINGS).partitions().size();
+            return new Cluster(replication, partitions);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StartupException(StartupException.Reason.CLUSTER, "interrupted while checking the cluster");

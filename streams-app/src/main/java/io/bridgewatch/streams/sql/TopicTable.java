@@ -1,0 +1,59 @@
+package io.bridgewatch.streams.sql;
+
+import io.bridgewatch.streams.query.QueryException;
+import java.util.List;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.schema.FilterableTable;
+import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * A topic as a table, read as a bounded scan: the record's columns and where it was ({@code _partition},
+ * {@code _offset}) and when it was appended ({@code _ts}). A key predicate reads only the key's partition, a lower
+ * bound on {@code _ts} starts each partition at the offset for that time.
+ */
+final class TopicTable extends AbstractTable implements FilterableTable {
+    private final SqlTable table;
+    private final QueryContext context;
+
+    TopicTable(SqlTable table, QueryContext context) {
+        this.table = table;
+        this.context = context;
+    }
+
+    /** The row type of a topic table: the record's columns, then the metadata columns. */
+    static RelDataType rowType(SqlTable table, RelDataTypeFactory types) {
+        RelDataTypeFactory.Builder builder = types.builder();
+        table.columns().addTo(builder, types);
+        builder.add(SqlTable.PARTITION_COLUMN, SqlTypeName.INTEGER);
+        builder.add(SqlTable.OFFSET_COLUMN, SqlTypeName.BIGINT);
+        builder.add(SqlTable.TIMESTAMP_COLUMN, types.createSqlType(SqlTypeName.TIMESTAMP, 3));
+        return builder.build();
+    }
+
+    @Override
+    public RelDataType getRowType(RelDataTypeFactory types) {
+        return rowType(table, types);
+    }
+
+    @Override
+    public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters) {
+        int keyColumn = table.keyColumn() == null ? -1 : table.columns().indexOf(table.keyColumn());
+        int timestampColumn = table.columns().columns().size() + 2;
+        ScanBounds bounds = ScanBounds.of(filters, keyColumn,
+                List.of(new ScanBounds.TimeColumn(timestampColumn, false)), root);
+        if (context.kafka().isEmpty()) {
+            throw QueryException.unavailable("table " + table.sqlName() + " is read from topic " + table.topic()
+                    + ", and this query service has no Kafka cluster to read it from");
+        }
+        if (bounds.empty()) {
+            return Linq4j.emptyEnumerable();
+        }
+        return Linq4j.asEnumerable(new BoundedTopicScan(table, context.kafka().get(), context).read(bounds));
+    }
+}
