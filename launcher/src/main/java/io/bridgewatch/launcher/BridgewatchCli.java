@@ -2,6 +2,7 @@ package io.bridgewatch.launcher;
 
 import io.bridgewatch.launcher.agent.AgentCommand;
 import io.bridgewatch.launcher.bench.BenchCommand;
+import io.bridgewatch.launcher.query.QueryCommand;
 import io.bridgewatch.launcher.service.CollectorCommand;
 import io.bridgewatch.launcher.service.SimulateCommand;
 import io.bridgewatch.launcher.service.StreamsCommand;
@@ -14,7 +15,8 @@ import picocli.CommandLine;
 @Command(name = "bridgewatch", mixinStandardHelpOptions = true, version = "bridgewatch 0.1.0",
         description = "Watches the bridge between confidential VMs and their GPUs.",
         subcommands = {DemoCommand.class, StreamsCommand.class, CollectorCommand.class, SimulateCommand.class,
-                AnalyzeCommand.class, ImportCommand.class, AgentCommand.class, BenchCommand.class})
+                AnalyzeCommand.class, ImportCommand.class, QueryCommand.class, AgentCommand.class,
+                BenchCommand.class})
 public final class BridgewatchCli implements Runnable {
 
     @CommandLine.Spec

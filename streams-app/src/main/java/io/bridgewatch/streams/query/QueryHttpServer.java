@@ -12,10 +12,18 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import io.bridgewatch.streams.sql.SqlHttpHandler;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +34,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/nodes/{node}/windows?from=&to=}: a node's closed windows of every kind;</li>
  *   <li>{@code GET /v1/cohorts/{cohort}/windows?from=&to=}: a cohort's closed comparison windows;</li>
  *   <li>{@code GET /v1/instances}: the instances of the application and the partitions each holds;</li>
+ *   <li>{@code POST /v1/query}, {@code GET /v1/tables}: SQL (see {@link SqlHttpHandler});</li>
+ *   <li>{@code GET /v1/internal/rows/{source}/{partition}?from=&to=&key=}: one partition's rows of a result view
+ *       or of the node facts, for another instance's SQL (Avro single-object encoded);</li>
  *   <li>{@code GET /health}: 200 while the instance runs, 503 otherwise.</li>
  * </ul>
  * Times are ISO-8601 instants or epoch milliseconds and select windows by their start; both are optional. Errors
@@ -34,6 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class QueryHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryHttpServer.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int MAX_THREADS = 2048;
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -53,19 +65,24 @@ public final class QueryHttpServer implements AutoCloseable {
             throw new UncheckedIOException("cannot listen for queries on " + address.getHostString() + ":"
                     + address.getPort() + ": " + e.getMessage(), e);
         }
-        this.executor = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "query-http");
-            t.setDaemon(true);
-            return t;
-        });
+        // Push queries hold a thread each for as long as their client stays, so threads are not pooled tightly.
+        this.executor = new ThreadPoolExecutor(8, MAX_THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "query-http");
+                    t.setDaemon(true);
+                    return t;
+                });
         server.setExecutor(executor);
     }
 
-    /** Starts answering: queries through the service, the instance list and health from the suppliers. */
-    public void serve(QueryService queryService, Supplier<ObjectNode> instanceList, Supplier<Boolean> healthy) {
+    /** Starts answering: queries through the services, the instance list and health from the suppliers. */
+    public void serve(QueryService queryService, SqlHttpHandler sql, Supplier<ObjectNode> instanceList,
+            Supplier<Boolean> healthy) {
         this.queries = queryService;
         this.instances = instanceList;
         server.createContext("/v1/", this::api);
+        server.createContext("/v1/query", sql::query);
+        server.createContext("/v1/tables", sql::tables);
         server.createContext("/health", exchange -> {
             boolean up = healthy.get();
             respond(exchange, up ? 200 : 503, AnswerJson.error(up ? 200 : 503, up ? "running" : "not running"));
@@ -87,6 +104,10 @@ public final class QueryHttpServer implements AutoCloseable {
             // "", "v1", kind, key, "windows"
             if (segments.length == 3 && segments[2].equals("instances")) {
                 respond(exchange, 200, instances.get());
+                return;
+            }
+            if (segments.length == 6 && segments[2].equals("internal") && segments[3].equals("rows")) {
+                respond(exchange, 200, rows(exchange, segments[4], segments[5]));
                 return;
             }
             if (segments.length != 5 || !segments[4].equals("windows")) {
@@ -116,8 +137,33 @@ public final class QueryHttpServer implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> parameters(String rawQuery) {
-        Map<String, String> params = new HashMap<>();
+    private ObjectNode rows(HttpExchange exchange, String sourceLabel, String partitionText) {
+        RowSource source = RowSource.ofLabel(sourceLabel).orElseThrow(() -> QueryException.notFound(
+                "no row source '" + sourceLabel + "'"));
+        int partition;
+        try {
+            partition = Integer.parseInt(partitionText);
+        } catch (NumberFormatException e) {
+            throw QueryException.badRequest("malformed partition '" + partitionText + "'");
+        }
+        Map<String, List<String>> params = multiParameters(exchange.getRequestURI().getRawQuery(),
+                Set.of("from", "to", "key"));
+        Map<String, String> times = new HashMap<>();
+        List.of("from", "to").forEach(name -> {
+            if (params.containsKey(name)) {
+                times.put(name, params.get(name).get(0));
+            }
+        });
+        long from = time(times, "from", 0);
+        long to = time(times, "to", Long.MAX_VALUE);
+        Optional<Set<String>> keys = params.containsKey("key") ? Optional.of(new LinkedHashSet<>(params.get("key")))
+                : Optional.empty();
+        boolean forwarded = exchange.getRequestHeaders().containsKey(QueryService.FORWARDED_HEADER);
+        return RowsJson.of(queries.rows(source, partition, keys, from, to, forwarded));
+    }
+
+    private static Map<String, List<String>> multiParameters(String rawQuery, Set<String> known) {
+        Map<String, List<String>> params = new HashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
             return params;
         }
@@ -125,11 +171,17 @@ public final class QueryHttpServer implements AutoCloseable {
             int eq = pair.indexOf('=');
             String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
             String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            if (!name.equals("from") && !name.equals("to")) {
-                throw QueryException.badRequest("unknown parameter '" + name + "' (known: from, to)");
+            if (!known.contains(name)) {
+                throw QueryException.badRequest("unknown parameter '" + name + "' (known: " + known + ")");
             }
-            params.put(name, value);
+            params.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
         }
+        return params;
+    }
+
+    private static Map<String, String> parameters(String rawQuery) {
+        Map<String, String> params = new HashMap<>();
+        multiParameters(rawQuery, Set.of("from", "to")).forEach((name, values) -> params.put(name, values.get(0)));
         return params;
     }
 

@@ -1,5 +1,10 @@
 package io.bridgewatch.streams.service;
 
+import io.bridgewatch.streams.sql.FleetResultPartitions;
+import io.bridgewatch.streams.sql.PushQueries;
+import io.bridgewatch.streams.sql.SqlEngine;
+import io.bridgewatch.streams.sql.SqlHttpHandler;
+import java.util.Optional;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -99,8 +104,16 @@ public final class StreamsService implements AutoCloseable {
         resources.add(0, new PipelineHealthMetrics(meter, app.streams(), INPUT_TOPICS, instanceName()));
         resources.add(0, new ResultMetrics(meter, views, config.metricsStaleAfter(), clock));
         QueryService queries = new QueryService(new LocalAnswers(views, instanceName()),
-                new PartitionRouter(app.streams(), config.app().applicationId(), cluster.partitions()), self, ROUTE_TIMEOUT);
-        http.serve(queries, this::instances, () -> app.state().isRunningOrRebalancing());
+                new PartitionRouter(app.streams(), config.app().applicationId(), cluster.partitions()), self,
+                ROUTE_TIMEOUT);
+        Map<String, Object> clients = clientConfig(bootstrap);
+        SqlEngine sql = new SqlEngine(new FleetResultPartitions(queries), Optional.of(clients),
+                config.sql().pull());
+        PushQueries push = new PushQueries(clients, config.sql().pushQueueRows(), config.sql().maxPushQueries());
+        resources.add(1, sql);
+        resources.add(1, push);
+        http.serve(queries, new SqlHttpHandler(sql, push), this::instances,
+                () -> app.state().isRunningOrRebalancing());
         app.start();
         LOG.info("streams instance {} started (application {}, state in {})", instanceName(),
                 config.app().applicationId(), config.app().stateDir());
@@ -170,6 +183,13 @@ public final class StreamsService implements AutoCloseable {
         }
     }
 
+    /** The settings every client of this instance shares: the cluster and its security ({@code kafka.*}). */
+    private Map<String, Object> clientConfig(String bootstrap) {
+        Map<String, Object> clients = new HashMap<>(config.kafka());
+        clients.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return clients;
+    }
+
     /** What start-up learnt of the cluster: the replication of new topics, the partitions of the input topics. */
     private record Cluster(short replication, int partitions) {
     }
@@ -177,8 +197,7 @@ public final class StreamsService implements AutoCloseable {
     /** Checks the cluster within the startup timeout, creates or checks the topics. */
     private Cluster prepareTopics(String bootstrap) {
         long timeoutMs = config.startupTimeout().toMillis();
-        Map<String, Object> adminConfig = new HashMap<>(config.kafka());
-        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Map<String, Object> adminConfig = clientConfig(bootstrap);
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeoutMs);
         adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeoutMs, 15_000));
         try (Admin admin = Admin.create(adminConfig)) {

@@ -1,5 +1,7 @@
 package io.bridgewatch.streams.service;
 
+import io.bridgewatch.streams.sql.SqlLimits;
+import io.bridgewatch.streams.sql.SqlSettings;
 import io.bridgewatch.config.ConfigFile;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.StreamsAppConfig;
@@ -29,10 +31,12 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * @param replicationFactor replication of topics it creates; 0: min(3, brokers)
  * @param metricsStaleAfter result windows that started longer ago than this are not exported as metrics
  * @param startupTimeout how long to wait for the cluster at start before giving up with one line
+ * @param sql limits of the SQL queries it serves
  */
 public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, String httpHost, int httpPort,
         String advertisedServer, String metricsHost, int metricsPort, boolean provisionTopics, int partitions,
-        int replicationFactor, Duration metricsStaleAfter, Duration startupTimeout, Map<String, String> kafka) {
+        int replicationFactor, Duration metricsStaleAfter, Duration startupTimeout, SqlSettings sql,
+        Map<String, String> kafka) {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String APPLICATION_ID = "application.id";
@@ -55,6 +59,11 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
     public static final String RESULT_RETENTION = "results.retention.ms";
     public static final String BASELINE_FILE = "baseline.file";
     public static final String STARTUP_TIMEOUT = "startup.timeout.ms";
+    public static final String QUERY_MAX_ROWS = "query.max.rows";
+    public static final String QUERY_MAX_SCANNED = "query.max.scanned.records";
+    public static final String QUERY_TIMEOUT = "query.timeout.ms";
+    public static final String QUERY_PUSH_MAX = "query.push.max.queries";
+    public static final String QUERY_PUSH_QUEUE = "query.push.queue.rows";
     /** Keys under it go to Kafka Streams and its clients unchanged. */
     public static final String KAFKA_PREFIX = "kafka.";
 
@@ -103,7 +112,17 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
             .define(BASELINE_FILE, Type.STRING, null, Importance.LOW,
                     "Reference figures (YAML) for cohorts without cc_mode=OFF nodes.")
             .define(STARTUP_TIMEOUT, Type.LONG, Duration.ofSeconds(30).toMillis(), Range.atLeast(1),
-                    Importance.LOW, "How long to wait for the Kafka cluster at start.");
+                    Importance.LOW, "How long to wait for the Kafka cluster at start.")
+            .define(QUERY_MAX_ROWS, Type.INT, SqlLimits.DEFAULT_MAX_ROWS, Range.atLeast(1), Importance.MEDIUM,
+                    "Rows a SQL answer may have; a query that would return more is refused (413).")
+            .define(QUERY_MAX_SCANNED, Type.LONG, SqlLimits.DEFAULT_MAX_SCANNED_RECORDS, Range.atLeast(1),
+                    Importance.MEDIUM, "Records a SQL query may read from stores and topics (413 beyond).")
+            .define(QUERY_TIMEOUT, Type.LONG, SqlLimits.DEFAULT_TIMEOUT.toMillis(), Range.atLeast(1),
+                    Importance.MEDIUM, "How long a SQL pull query may run (408 beyond).")
+            .define(QUERY_PUSH_MAX, Type.INT, SqlSettings.DEFAULT_MAX_PUSH_QUERIES, Range.atLeast(0),
+                    Importance.LOW, "Push queries (EMIT CHANGES) this instance serves at once (429 beyond).")
+            .define(QUERY_PUSH_QUEUE, Type.INT, SqlSettings.DEFAULT_PUSH_QUEUE_ROWS, Range.atLeast(1),
+                    Importance.LOW, "Rows a push query may have waiting for a slow client before it is ended.");
 
     /** Loads the file (null: defaults and environment only), then the environment's overrides. */
     public static StreamsServiceConfig load(Path file, Map<String, String> environment) {
@@ -123,7 +142,10 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                 (String) loaded.get(METRICS_HOST), (Integer) loaded.get(METRICS_PORT),
                 (Boolean) loaded.get(TOPICS_PROVISION), (Integer) loaded.get(TOPICS_PARTITIONS),
                 (Integer) loaded.get(TOPICS_REPLICATION), millis(loaded, METRICS_STALE_AFTER),
-                millis(loaded, STARTUP_TIMEOUT), loaded.under(KAFKA_PREFIX));
+                millis(loaded, STARTUP_TIMEOUT), new SqlSettings(new SqlLimits((Integer) loaded.get(QUERY_MAX_ROWS),
+                        (Long) loaded.get(QUERY_MAX_SCANNED), millis(loaded, QUERY_TIMEOUT)),
+                        (Integer) loaded.get(QUERY_PUSH_MAX), (Integer) loaded.get(QUERY_PUSH_QUEUE)),
+                loaded.under(KAFKA_PREFIX));
     }
 
     /**
@@ -133,7 +155,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
     public static StreamsServiceConfig of(StreamsAppConfig app, int partitions, int standbyReplicas, String httpHost,
             int httpPort) {
         return new StreamsServiceConfig(app, standbyReplicas, httpHost, httpPort, null, "127.0.0.1", 0, true,
-                partitions, 0, Duration.ofMinutes(5), Duration.ofSeconds(30), Map.of());
+                partitions, 0, Duration.ofMinutes(5), Duration.ofSeconds(30), SqlSettings.DEFAULTS, Map.of());
     }
 
     /** The same settings for another instance of one process (the demo, tests): its own state and ports. */
@@ -141,7 +163,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
         StreamsAppConfig instanceApp = new StreamsAppConfig(app.bootstrapServers(), app.applicationId(), stateDir,
                 app.threads(), app.topology());
         return new StreamsServiceConfig(instanceApp, standbyReplicas, httpHost, httpPort, null, metricsHost,
-                metricsPort, provisionTopics, partitions, replicationFactor, metricsStaleAfter, startupTimeout,
+                metricsPort, provisionTopics, partitions, replicationFactor, metricsStaleAfter, startupTimeout, sql,
                 kafka);
     }
 
