@@ -93,7 +93,7 @@ public final class QueryService {
         ResultView.Scope scope = source.scope();
         PartitionRouter.Route route = awaitRoute(() -> router.route(scope, partition));
         StringBuilder path = new StringBuilder("/v1/internal/rows/").append(source.label()).append('/')
-                .append(partition).append("?from=").append(fromMs).append("&to=").append(toMs);
+                .append(partition).append("?from=").append(fromMs).append(toMs == Long.MAX_VALUE ? "" : "&to=" + toMs);
         keys.ifPresent(ks -> ks.forEach(k -> path.append("&key=").append(encode(k))));
         return read(route, forwarded, scope,
                 () -> local.rows(source, partition, keys, fromMs, toMs),

@@ -1,0 +1,324 @@
+package io.bridgewatch.launcher.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bridgewatch.kafka.embedded.EmbeddedKafkaBroker;
+import io.bridgewatch.schema.BridgeAlert;
+import io.bridgewatch.schema.CcMode;
+import io.bridgewatch.schema.Crossing;
+import io.bridgewatch.schema.Direction;
+import io.bridgewatch.schema.HostMemoryKind;
+import io.bridgewatch.schema.serde.BridgewatchSerdes;
+import io.bridgewatch.schema.topics.Topics;
+import io.bridgewatch.streams.service.StreamsService;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * SQL on two streams instances over a real broker: either instance answers with the rows of every partition, raw
+ * topics are scanned within bounds, push queries stream new rows, and queries keep answering after an instance
+ * stops. Every expectation is computed from the topics (the topology's own output, or the test's own records).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SqlAcrossInstancesIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration FLEET_DURATION = Duration.ofSeconds(90);
+    private static final String COST_QUERY = "SELECT node_id, gpu_index, direction, host_memory, form,"
+            + " window_start_ns, toll_s FROM cost";
+
+    private static EmbeddedKafkaBroker broker;
+    private static List<StreamsService> instances;
+    private static ResultRows results;
+    private static PushReader costPush;
+
+    @BeforeAll
+    static void runFleetOnTwoInstances() throws Exception {
+        broker = EmbeddedKafkaBroker.start();
+        FleetRuns.createTopics(broker.bootstrapServers());
+        instances = FleetRuns.startInstances(broker.bootstrapServers(), "sql-it", 2, 1);
+        for (StreamsService instance : instances) {
+            assertThat(instance.awaitRunning(Duration.ofSeconds(60))).isTrue();
+        }
+        costPush = PushReader.start(instances.get(1).queryUrl(), "SELECT node_id, gpu_index, direction, host_memory,"
+                + " form, window_start_ns FROM cost WHERE direction = 'H2D' EMIT CHANGES");
+        FleetRuns.produceFleet(broker.bootstrapServers(), FLEET_DURATION, "sql-it");
+        FleetRuns.awaitCaughtUp(broker.bootstrapServers(), "sql-it", Duration.ofMinutes(3));
+        results = ResultRows.read(broker.bootstrapServers(), Map.of(), ResultRows.endOffsets(
+                broker.bootstrapServers()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (costPush != null) {
+            costPush.close();
+        }
+        if (instances != null) {
+            instances.forEach(StreamsService::close);
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void shouldAnswerWithTheRowsOfEveryPartitionOnEitherInstance() throws Exception {
+        Map<String, Double> expected = new TreeMap<>();
+        results.rows.forEach((identity, row) -> {
+            if (identity.startsWith("cost|")) {
+                expected.put(identity, row.path("toll_s").isNull() ? null : row.path("toll_s").asDouble());
+            }
+        });
+        assertThat(expected).hasSizeGreaterThan(100);
+        for (StreamsService instance : instances) {
+            JsonNode answer = query(instance.queryUrl(), COST_QUERY);
+            assertThat(costRows(answer)).as("cost rows on " + instance.instanceName()).isEqualTo(expected);
+            Set<String> servedBy = new HashSet<>();
+            answer.path("freshness").forEach(f -> servedBy.add(f.path("served_by").asText()));
+            assertThat(servedBy).as("the partitions of both instances were read")
+                    .containsExactlyInAnyOrder(instances.get(0).instanceName(), instances.get(1).instanceName());
+            assertThat(answer.path("freshness")).hasSize(FleetRuns.PARTITIONS);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void shouldScanOneNodesRawCrossingsInAOneMinuteRange() throws Exception {
+        List<ConsumerRecord<String, Crossing>> all = readTopic(Topics.CROSSINGS,
+                v -> BridgewatchSerdes.crossing().deserialize(null, v));
+        String node = all.get(0).key();
+        long from = FleetRuns.START_NS + 10_000_000_000L;
+        long to = from + 60_000_000_000L;
+        List<ConsumerRecord<String, Crossing>> inRange = all.stream().filter(r -> r.key().equals(node)
+                && r.value().getApiStartNs() >= from && r.value().getApiStartNs() < to)
+                .sorted(java.util.Comparator.comparingLong(ConsumerRecord::offset)).toList();
+        String where = " FROM crossings WHERE node_id = '" + node + "' AND api_start >= TIMESTAMP '"
+                + timestamp(from) + "' AND api_start < TIMESTAMP '" + timestamp(to) + "'";
+
+        JsonNode first = query(instances.get(0).queryUrl(), "SELECT _offset, api_start_ns, direction, bytes" + where
+                + " ORDER BY _offset LIMIT 1000");
+        JsonNode perDirection = query(instances.get(1).queryUrl(), "SELECT direction, COUNT(*), SUM(bytes)" + where
+                + " GROUP BY direction ORDER BY direction");
+
+        assertThat(inRange).hasSizeGreaterThan(1000);
+        List<List<Object>> rows = new ArrayList<>();
+        first.path("rows").forEach(r -> rows.add(List.of(r.get(0).asLong(), r.get(1).asLong(), r.get(2).asText(),
+                r.get(3).asLong())));
+        assertThat(rows).isEqualTo(inRange.stream().limit(1000).map(r -> List.<Object>of(r.offset(),
+                r.value().getApiStartNs(), r.value().getDirection().name(), r.value().getBytes())).toList());
+        Map<String, List<Long>> expected = new TreeMap<>();
+        inRange.forEach(r -> expected.merge(r.value().getDirection().name(), List.of(1L, r.value().getBytes()),
+                (a, b) -> List.of(a.get(0) + b.get(0), a.get(1) + b.get(1))));
+        Map<String, List<Long>> actual = new TreeMap<>();
+        perDirection.path("rows").forEach(r -> actual.put(r.get(0).asText(), List.of(r.get(1).asLong(),
+                r.get(2).asLong())));
+        assertThat(actual).isEqualTo(expected);
+        assertThat(first.path("freshness")).as("only the node's partition is scanned").singleElement()
+                .satisfies(f -> assertThat(f.path("role").asText()).isEqualTo("SNAPSHOT"));
+    }
+
+    @Test
+    @Order(3)
+    void shouldStreamClosedWindowsToAPushQuery() throws Exception {
+        Set<String> expected = results.rows.keySet().stream()
+                .filter(k -> k.startsWith("cost|") && k.contains("|H2D|")).collect(Collectors.toSet());
+        awaitRows(costPush, expected.size());
+        Set<String> pushed = costPush.rows.stream().map(r -> "cost|" + r.get(0).asText() + "|" + r.get(1).asInt() + "|"
+                + r.get(2).asText() + "|" + r.get(3).asText() + "|" + r.get(4).asText() + "|" + r.get(5).asLong())
+                .collect(Collectors.toSet());
+        assertThat(pushed).isEqualTo(expected);
+        assertThat(costPush.rows).as("each window once").hasSize(expected.size());
+    }
+
+    @Test
+    @Order(4)
+    void shouldStreamNewAlertsMatchingThePushQuery() throws Exception {
+        try (PushReader alerts = PushReader.start(instances.get(0).queryUrl(), "SELECT node_id, status, ratio"
+                + " FROM alerts WHERE kind = 'toll_regression' AND node_id <> 'quiet-node' EMIT CHANGES")) {
+            List<BridgeAlert> sent = List.of(alert("cvm-1", "toll_regression", "firing", 1.8),
+                    alert("quiet-node", "toll_regression", "firing", 2.0),
+                    alert("cvm-2", "other_kind", "firing", 1.1),
+                    alert("cvm-1", "toll_regression", "resolved", 1.0));
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                    broker.bootstrapServers()), new StringSerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                for (BridgeAlert alert : sent) {
+                    producer.send(new ProducerRecord<>(Topics.ALERTS, alert.getNodeId().toString(),
+                            BridgewatchSerdes.of(BridgeAlert.class).serialize(Topics.ALERTS, alert))).get();
+                }
+            }
+            awaitRows(alerts, 2);
+            TimeUnit.SECONDS.sleep(1);
+            assertThat(alerts.rows).extracting(r -> r.get(0).asText() + " " + r.get(1).asText() + " "
+                    + r.get(2).asDouble()).containsExactly("cvm-1 firing 1.8", "cvm-1 resolved 1.0");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void shouldKeepAnsweringAfterAnInstanceStops() throws Exception {
+        Map<String, Double> before = costRows(query(instances.get(1).queryUrl(), COST_QUERY));
+        instances.get(0).close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        JsonNode answer = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = post(instances.get(1).queryUrl(), COST_QUERY);
+            if (response.statusCode() == 200) {
+                answer = JSON.readTree(response.body());
+                Set<String> servedBy = new HashSet<>();
+                answer.path("freshness").forEach(f -> servedBy.add(f.path("served_by").asText()));
+                if (servedBy.equals(Set.of(instances.get(1).instanceName()))) {
+                    break;
+                }
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+        assertThat(answer).as("an answer after the rebalance").isNotNull();
+        assertThat(costRows(answer)).isEqualTo(before);
+        answer.path("freshness").forEach(f -> assertThat(f.path("served_by").asText())
+                .isEqualTo(instances.get(1).instanceName()));
+    }
+
+    private static Map<String, Double> costRows(JsonNode answer) {
+        Map<String, Double> rows = new TreeMap<>();
+        for (JsonNode r : answer.path("rows")) {
+            rows.put("cost|" + r.get(0).asText() + "|" + r.get(1).asInt() + "|" + r.get(2).asText() + "|"
+                    + r.get(3).asText() + "|" + r.get(4).asText() + "|" + r.get(5).asLong(),
+                    r.get(6).isNull() ? null : r.get(6).asDouble());
+        }
+        return rows;
+    }
+
+    private static BridgeAlert alert(String node, String kind, String status, double ratio) {
+        return BridgeAlert.newBuilder().setNodeId(node).setCohort("c").setCcMode(CcMode.ON).setKind(kind)
+                .setStatus(status).setDirection(Direction.H2D).setHostMemory(HostMemoryKind.PINNED)
+                .setWindowStartNs(FleetRuns.START_NS).setWindowEndNs(FleetRuns.START_NS + 10_000_000_000L)
+                .setValueS(0.001 * ratio).setBaselineS(0.001).setRatio(ratio).setThreshold(1.5)
+                .setDescription("test alert").build();
+    }
+
+    private static String timestamp(long ns) {
+        return Instant.ofEpochSecond(0, ns).toString().replace('T', ' ').replace("Z", "");
+    }
+
+    private static <T> List<ConsumerRecord<String, T>> readTopic(String topic,
+            java.util.function.Function<byte[], T> decode) {
+        List<ConsumerRecord<String, T>> values = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+                broker.bootstrapServers(), "isolation.level", "read_committed"), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(new ConsumerRecord<>(record.topic(), record.partition(), record.offset(),
+                            record.key(), decode.apply(record.value())));
+                }
+            }
+        }
+        return values;
+    }
+
+    private static JsonNode query(String url, String sql) throws Exception {
+        HttpResponse<String> response = post(url, sql);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static HttpResponse<String> post(String url, String sql) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/query"))
+                .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void awaitRows(PushReader reader, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (reader.rows.size() < count && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    /** A push query's stream, read on a thread of its own until closed. */
+    private static final class PushReader implements AutoCloseable {
+        final List<JsonNode> rows = new CopyOnWriteArrayList<>();
+        private final HttpURLConnection connection;
+        private final Thread reader;
+
+        private PushReader(HttpURLConnection connection) throws Exception {
+            this.connection = connection;
+            BufferedReader lines = new BufferedReader(new InputStreamReader(connection.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String header = lines.readLine();
+            assertThat(JSON.readTree(header).has("columns")).as(header).isTrue();
+            reader = new Thread(() -> {
+                try {
+                    String line;
+                    while ((line = lines.readLine()) != null) {
+                        if (!line.isBlank() && JSON.readTree(line).has("row")) {
+                            rows.add(JSON.readTree(line).get("row"));
+                        }
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test closed the stream
+                }
+            }, "push-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static PushReader start(String url, String sql) throws Exception {
+            HttpURLConnection connection = (HttpURLConnection) URI.create(url + "/v1/query").toURL()
+                    .openConnection();
+            connection.setRequestMethod("POST");
+            connection.setDoOutput(true);
+            connection.setRequestProperty("Accept", "application/x-ndjson");
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(sql.getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(connection.getResponseCode()).isEqualTo(200);
+            return new PushReader(connection);
+        }
+
+        @Override
+        public void close() {
+            connection.disconnect();
+        }
+    }
+}
