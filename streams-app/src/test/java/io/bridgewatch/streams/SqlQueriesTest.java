@@ -2,7 +2,6 @@ package io.bridgewatch.streams;
 
 import static io.bridgewatch.streams.TestEvents.MS;
 import static io.bridgewatch.streams.TestEvents.S;
-import static io.bridgewatch.streams.TestEvents.T0;
 import static io.bridgewatch.streams.TestEvents.US;
 import static io.bridgewatch.streams.TestEvents.copy;
 import static io.bridgewatch.streams.TestEvents.node;
@@ -24,6 +23,8 @@ import io.bridgewatch.streams.sql.SqlAnswer;
 import io.bridgewatch.streams.sql.SqlEngine;
 import io.bridgewatch.streams.sql.SqlLimits;
 import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -41,6 +42,34 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SqlQueriesTest {
+    /** README: top 10 nodes by host-to-device toll in the last hour. */
+    static final String TOP_TOLL = """
+            SELECT node_id, AVG(toll_s) * 1e6 AS toll_us, MAX(toll_s) * 1e6 AS worst_toll_us, COUNT(*) AS windows
+            FROM cost
+            WHERE direction = 'H2D' AND toll_s IS NOT NULL
+              AND window_start >= CURRENT_TIMESTAMP - INTERVAL '1' HOUR
+            GROUP BY node_id
+            ORDER BY toll_us DESC
+            LIMIT 10""";
+    /** README: recovered fraction by mitigation per cohort. */
+    static final String RECOVERED = """
+            SELECT cohort, variant_name, AVG(recovered_fraction) AS recovered, COUNT(*) AS windows
+            FROM comparisons
+            WHERE recovered_fraction IS NOT NULL
+              AND window_start >= CURRENT_TIMESTAMP - INTERVAL '1' DAY
+            GROUP BY cohort, variant_name
+            ORDER BY cohort, recovered DESC""";
+    /** README: small-crossing p99 by driver version (a join with the node facts). */
+    static final String SMALL_BY_DRIVER = """
+            SELECT n.driver_version, COUNT(DISTINCT c.node_id) AS nodes,
+                   MAX(c.cost_p99_s) * 1e6 AS small_cost_p99_us, AVG(c.small_cost_p50_s) * 1e6 AS small_cost_p50_us
+            FROM cost c JOIN nodes n ON c.node_id = n.node_id
+            WHERE c.small_crossings = c.crossings AND c.window_start >= CURRENT_TIMESTAMP - INTERVAL '1' HOUR
+            GROUP BY n.driver_version
+            ORDER BY small_cost_p99_us DESC""";
+    private static final Path REPO = Path.of(System.getProperty("bridgewatch.repo.dir", ".."));
+    /** The fleet's first second: half an hour ago (the README's queries look back from now), minute-aligned. */
+    private static final long T0 = (System.currentTimeMillis() / 60_000 * 60_000 - 30 * 60_000) * MS;
     private static final String OLD_DRIVER = "575.57.08";
     private TopologyHarness harness;
     private SqlEngine sql;
@@ -63,7 +92,7 @@ class SqlQueriesTest {
             for (String node : List.of("ref", "cc", "drain", "old")) {
                 for (int i = 0; i < 4; i++) {
                     long a = at + i * 100 * MS;
-                    long bytes = i % 2 == 0 ? 4096 : 1 << 20;
+                    long bytes = i == 1 ? 1 << 20 : 4096; // D2H (i = 3) only small copies
                     long cost = tollUs.get(node) * US + bytes / 10_000 + (second % 3) * US;
                     harness.crossings.pipeInput(node, copy(a, a + cost, a, a + cost, bytes).setNodeId(node)
                             .setDirection(i == 3 ? Direction.D2H : Direction.H2D).build());
@@ -91,50 +120,65 @@ class SqlQueriesTest {
     }
 
     @Test
-    void shouldRankNodesByTheirHighestHostToDeviceToll() {
-        SqlAnswer answer = sql.pull("SELECT node_id, MAX(toll_s) AS toll_s FROM cost WHERE direction = 'H2D'"
-                + " AND window_start >= TIMESTAMP '2026-01-01 00:00:00' GROUP BY node_id ORDER BY toll_s DESC"
-                + " LIMIT 10");
+    void shouldRankNodesByTheirHostToDeviceTollInTheLastHour() {
+        SqlAnswer answer = sql.pull(TOP_TOLL);
 
-        List<List<Object>> expected = costs.stream().filter(w -> w.getDirection() == Direction.H2D
+        Map<String, List<Double>> tolls = costs.stream().filter(w -> w.getDirection() == Direction.H2D
                         && w.getTollS() != null)
                 .collect(Collectors.groupingBy(w -> w.getNodeId().toString(), Collectors.mapping(
-                        BridgeCostWindow::getTollS, Collectors.maxBy(Comparator.naturalOrder()))))
-                .entrySet().stream().sorted(Map.Entry.<String, Optional<Double>>comparingByValue(
-                        Comparator.comparing(Optional::get)).reversed())
-                .map(e -> List.<Object>of(e.getKey(), e.getValue().get())).toList();
+                        BridgeCostWindow::getTollS, Collectors.toList())));
+        List<List<Object>> expected = tolls.entrySet().stream()
+                .map(e -> List.<Object>of(e.getKey(), mean(e.getValue()) * 1e6,
+                        e.getValue().stream().mapToDouble(Double::doubleValue).max().orElseThrow() * 1e6,
+                        (long) e.getValue().size()))
+                .sorted(Comparator.comparing((List<Object> r) -> (Double) r.get(1)).reversed()).limit(10).toList();
         assertThat(expected).hasSize(4);
-        assertThat(answer.columns()).extracting(SqlAnswer.Column::name).containsExactly("node_id", "toll_s");
-        assertThat(answer.rows()).isEqualTo(expected);
+        assertThat(answer.columns()).extracting(SqlAnswer.Column::name)
+                .containsExactly("node_id", "toll_us", "worst_toll_us", "windows");
+        assertRowsClose(answer.rows(), expected);
         assertThat(answer.freshness()).allSatisfy(f -> assertThat(f.role()).isEqualTo("ACTIVE"));
     }
 
     @Test
-    void shouldJoinResultsWithNodeFacts() {
-        SqlAnswer answer = sql.pull("SELECT n.driver_version, COUNT(DISTINCT c.node_id) AS nodes,"
-                + " MAX(c.small_cost_p50_s) AS worst FROM cost c JOIN nodes n ON c.node_id = n.node_id"
-                + " WHERE c.small_crossings > 0 GROUP BY n.driver_version ORDER BY n.driver_version");
+    void shouldJoinResultsWithNodeFactsForTheSmallCrossingCostByDriver() {
+        SqlAnswer answer = sql.pull(SMALL_BY_DRIVER);
 
-        Map<String, Double> worst = costs.stream().filter(w -> w.getSmallCrossings() > 0)
+        // Windows whose every crossing was small: their cost p99 is the small crossings' p99.
+        Map<String, List<BridgeCostWindow>> byDriver = costs.stream()
+                .filter(w -> w.getSmallCrossings() == w.getCrossings())
                 .collect(Collectors.groupingBy(w -> nodes.get(w.getNodeId().toString()).getDriverVersion()
-                        .toString(), Collectors.mapping(BridgeCostWindow::getSmallCostP50S,
-                        Collectors.reducing(Double.NEGATIVE_INFINITY, Math::max))));
-        assertThat(answer.rows()).hasSize(2);
-        assertThat(answer.rows().get(0)).containsExactly(OLD_DRIVER, 1L, worst.get(OLD_DRIVER));
-        assertThat(answer.rows().get(1)).containsExactly("580.159.04", 3L, worst.get("580.159.04"));
+                        .toString()));
+        List<List<Object>> expected = byDriver.entrySet().stream()
+                .map(e -> List.<Object>of(e.getKey(), e.getValue().stream().map(w -> w.getNodeId().toString())
+                        .distinct().count(), e.getValue().stream().mapToDouble(BridgeCostWindow::getCostP99S).max()
+                        .orElseThrow() * 1e6, mean(e.getValue().stream().map(BridgeCostWindow::getSmallCostP50S)
+                        .toList()) * 1e6))
+                .sorted(Comparator.comparing((List<Object> r) -> (Double) r.get(2)).reversed()).toList();
+        assertThat(expected).hasSize(2);
+        assertRowsClose(answer.rows(), expected);
     }
 
     @Test
-    void shouldAnswerRecoveredFractionPerCohortAndVariant() {
-        SqlAnswer answer = sql.pull("SELECT cohort, `variant`, AVG(recovered_fraction) AS recovered"
-                + " FROM comparisons WHERE recovered_fraction IS NOT NULL GROUP BY cohort, `variant`");
+    void shouldAnswerRecoveredFractionPerCohortAndMitigation() {
+        SqlAnswer answer = sql.pull(RECOVERED);
 
-        assertThat(comparisons).isNotEmpty();
         List<List<Object>> expected = comparisons.stream().filter(c -> c.getRecoveredFraction() != null)
-                .map(c -> List.<Object>of(c.getCohort().toString(), c.getVariant().toString(),
-                        c.getRecoveredFraction())).toList();
-        assertThat(expected).isNotEmpty();
-        assertThat(answer.rows()).containsExactlyInAnyOrderElementsOf(expected);
+                .collect(Collectors.groupingBy(c -> List.of(c.getCohort().toString(), c.getVariant().toString())))
+                .entrySet().stream()
+                .map(e -> List.<Object>of(e.getKey().get(0), e.getKey().get(1), mean(e.getValue().stream()
+                        .map(CohortComparison::getRecoveredFraction).toList()), (long) e.getValue().size()))
+                .sorted(Comparator.comparing((List<Object> r) -> (String) r.get(0))
+                        .thenComparing(r -> -(Double) r.get(2))).toList();
+        assertThat(expected).as("the drain-thread variant recovers part of the gap").isNotEmpty();
+        assertRowsClose(answer.rows(), expected);
+    }
+
+    @Test
+    void shouldShowTheTestedQueriesInTheReadme() throws Exception {
+        String readme = Files.readString(REPO.resolve("README.md")).replaceAll("\\s+", " ");
+        for (String query : List.of(TOP_TOLL, RECOVERED, SMALL_BY_DRIVER)) {
+            assertThat(readme.contains(query.replaceAll("\\s+", " "))).as("the README shows " + query).isTrue();
+        }
     }
 
     @Test
@@ -177,7 +221,7 @@ class SqlQueriesTest {
         assertThatThrownBy(() -> sql.pull("SELECT no_such_column FROM cost"))
                 .hasMessageContaining("no_such_column");
         assertThatThrownBy(() -> sql.pull("SELECT variant FROM comparisons"))
-                .hasMessageContaining("variant is a reserved word in SQL: quote it with backticks, `variant`");
+                .hasMessageContaining("variant is a reserved word in SQL; the column is named variant_name");
     }
 
     @Test
@@ -193,5 +237,27 @@ class SqlQueriesTest {
 
         assertThat(answer.rows()).containsExactly(List.of(costs.stream().mapToLong(
                 BridgeCostWindow::getAsyncCalls).sum()));
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).sum() / values.size();
+    }
+
+    /** Rows equal, floating-point values to 1e-9 relative (sums may be added in another order). */
+    private static void assertRowsClose(List<List<Object>> actual, List<List<Object>> expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int r = 0; r < expected.size(); r++) {
+            List<Object> want = expected.get(r);
+            List<Object> got = actual.get(r);
+            assertThat(got).as("row " + r).hasSameSizeAs(want);
+            for (int c = 0; c < want.size(); c++) {
+                if (want.get(c) instanceof Double d) {
+                    assertThat(((Number) got.get(c)).doubleValue()).as("row " + r + " column " + c)
+                            .isCloseTo(d, within(Math.abs(d) * 1e-9 + 1e-15));
+                } else {
+                    assertThat(got.get(c)).as("row " + r + " column " + c).isEqualTo(want.get(c));
+                }
+            }
+        }
     }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code bridgewatch bench}: benchmarks that print figures (not tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
         subcommands = {BenchCommand.TopologyBench.class, BenchCommand.TraceBench.class,
-                BenchCommand.InstancesBench.class})
+                BenchCommand.InstancesBench.class, BenchCommand.SqlBench.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -50,6 +50,42 @@ public final class BenchCommand implements Runnable {
                                 + liveSpeed + ")");
             }
             new TopologyBenchmark(System.out).run(events, live, liveSpeed);
+            return 0;
+        }
+    }
+
+    /** {@code bridgewatch bench sql}. */
+    @Command(name = "sql", mixinStandardHelpOptions = true,
+            description = "SQL on one streams instance over the embedded broker: first and steady pull-query latency"
+                    + " (against the REST window query), a bounded scan of a million raw events (against a bare"
+                    + " consumer), push-query delivery latency and memory with one subscriber and with many.")
+    static final class SqlBench implements Callable<Integer> {
+        @Option(names = "--events", defaultValue = "300000",
+                description = "Events the instance processes before the queries (default: ${DEFAULT-VALUE}).")
+        long events;
+
+        @Option(names = "--scan", defaultValue = "1000000",
+                description = "Raw crossings in the topic for the bounded scan (default: ${DEFAULT-VALUE}).")
+        long scan;
+
+        @Option(names = "--pull-queries", defaultValue = "300",
+                description = "Pull queries timed after the first (default: ${DEFAULT-VALUE}).")
+        int pullQueries;
+
+        @Option(names = "--push-queries", defaultValue = "100",
+                description = "Concurrent push queries (default: ${DEFAULT-VALUE}).")
+        int pushQueries;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (events < 1 || scan < 1 || pullQueries < 1 || pushQueries < 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--events, --scan, --pull-queries and --push-queries must be positive");
+            }
+            new SqlBenchmark(System.out).run(events, scan, pullQueries, pushQueries);
             return 0;
         }
     }

@@ -60,6 +60,21 @@ class SqlAcrossInstancesIT {
     private static final Duration FLEET_DURATION = Duration.ofSeconds(90);
     private static final String COST_QUERY = "SELECT node_id, gpu_index, direction, host_memory, form,"
             + " window_start_ns, toll_s FROM cost";
+    /** README: one node's raw crossings in the last complete minute. */
+    static final String RAW_MINUTE = """
+            SELECT api_start, api, direction, host_memory, bytes, (api_end_ns - api_start_ns) / 1000 AS host_us,
+                   _partition, _offset
+            FROM crossings
+            WHERE node_id = 'h200-cc-c8'
+              AND api_start >= FLOOR(CURRENT_TIMESTAMP TO MINUTE) - INTERVAL '1' MINUTE
+              AND api_start < FLOOR(CURRENT_TIMESTAMP TO MINUTE)
+            ORDER BY _offset
+            LIMIT 20""";
+    /** README: a push query of new alerts. */
+    static final String NEW_ALERTS = "SELECT node_id, cohort, direction, host_memory, ratio, description"
+            + " FROM alerts WHERE status = 'FIRING' EMIT CHANGES";
+    private static final java.nio.file.Path REPO = java.nio.file.Path.of(System.getProperty("bridgewatch.repo.dir",
+            ".."));
 
     private static EmbeddedKafkaBroker broker;
     private static List<StreamsService> instances;
@@ -118,38 +133,53 @@ class SqlAcrossInstancesIT {
 
     @Test
     @Order(2)
-    void shouldScanOneNodesRawCrossingsInAOneMinuteRange() throws Exception {
+    void shouldScanOneNodesRawCrossingsOfTheLastCompleteMinute() throws Exception {
         List<ConsumerRecord<String, Crossing>> all = readTopic(Topics.CROSSINGS,
                 v -> BridgewatchSerdes.crossing().deserialize(null, v));
-        String node = all.get(0).key();
-        long from = FleetRuns.START_NS + 10_000_000_000L;
-        long to = from + 60_000_000_000L;
-        List<ConsumerRecord<String, Crossing>> inRange = all.stream().filter(r -> r.key().equals(node)
-                && r.value().getApiStartNs() >= from && r.value().getApiStartNs() < to)
-                .sorted(java.util.Comparator.comparingLong(ConsumerRecord::offset)).toList();
-        String where = " FROM crossings WHERE node_id = '" + node + "' AND api_start >= TIMESTAMP '"
-                + timestamp(from) + "' AND api_start < TIMESTAMP '" + timestamp(to) + "'";
+        // The fleet's events span [START, START + 90 s): the last complete minute holds some from START + 60 s on.
+        long startMs = FleetRuns.START_NS / 1_000_000;
+        while (System.currentTimeMillis() < startMs + 61_000) {
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        assertThat(System.currentTimeMillis()).as("the fleet's minutes are still the last ones")
+                .isLessThan(startMs + 170_000);
+        JsonNode answer;
+        long minuteMs;
+        while (true) {
+            long before = System.currentTimeMillis() / 60_000;
+            answer = query(instances.get(0).queryUrl(), RAW_MINUTE);
+            if (System.currentTimeMillis() / 60_000 == before) {
+                minuteMs = before * 60_000;
+                break;
+            }
+        }
+        long from = (minuteMs - 60_000) * 1_000_000L;
+        long to = minuteMs * 1_000_000L;
+        List<List<Object>> expected = all.stream().filter(r -> r.key().equals("h200-cc-c8")
+                        && r.value().getApiStartNs() >= from && r.value().getApiStartNs() < to)
+                .sorted(java.util.Comparator.comparingLong(ConsumerRecord::offset)).limit(20)
+                .map(r -> List.<Object>of(Instant.ofEpochMilli(r.value().getApiStartNs() / 1_000_000).toString(),
+                        r.value().getApi().toString(), r.value().getDirection().name(),
+                        r.value().getHostMemory().name(), r.value().getBytes(),
+                        (r.value().getApiEndNs() - r.value().getApiStartNs()) / 1000, r.partition(), r.offset()))
+                .toList();
 
-        JsonNode first = query(instances.get(0).queryUrl(), "SELECT _offset, api_start_ns, direction, bytes" + where
-                + " ORDER BY _offset LIMIT 1000");
-        JsonNode perDirection = query(instances.get(1).queryUrl(), "SELECT direction, COUNT(*), SUM(bytes)" + where
-                + " GROUP BY direction ORDER BY direction");
-
-        assertThat(inRange).hasSizeGreaterThan(1000);
+        assertThat(expected).hasSize(20);
         List<List<Object>> rows = new ArrayList<>();
-        first.path("rows").forEach(r -> rows.add(List.of(r.get(0).asLong(), r.get(1).asLong(), r.get(2).asText(),
-                r.get(3).asLong())));
-        assertThat(rows).isEqualTo(inRange.stream().limit(1000).map(r -> List.<Object>of(r.offset(),
-                r.value().getApiStartNs(), r.value().getDirection().name(), r.value().getBytes())).toList());
-        Map<String, List<Long>> expected = new TreeMap<>();
-        inRange.forEach(r -> expected.merge(r.value().getDirection().name(), List.of(1L, r.value().getBytes()),
-                (a, b) -> List.of(a.get(0) + b.get(0), a.get(1) + b.get(1))));
-        Map<String, List<Long>> actual = new TreeMap<>();
-        perDirection.path("rows").forEach(r -> actual.put(r.get(0).asText(), List.of(r.get(1).asLong(),
-                r.get(2).asLong())));
-        assertThat(actual).isEqualTo(expected);
-        assertThat(first.path("freshness")).as("only the node's partition is scanned").singleElement()
+        answer.path("rows").forEach(r -> rows.add(List.of(r.get(0).asText(), r.get(1).asText(), r.get(2).asText(),
+                r.get(3).asText(), r.get(4).asLong(), r.get(5).asLong(), r.get(6).asInt(), r.get(7).asLong())));
+        assertThat(rows).isEqualTo(expected);
+        assertThat(answer.path("freshness")).as("only the node's partition is scanned").singleElement()
                 .satisfies(f -> assertThat(f.path("role").asText()).isEqualTo("SNAPSHOT"));
+    }
+
+    @Test
+    @Order(2)
+    void shouldShowTheTestedQueriesInTheReadme() throws Exception {
+        String readme = java.nio.file.Files.readString(REPO.resolve("README.md")).replaceAll("\\s+", " ");
+        for (String query : List.of(RAW_MINUTE, NEW_ALERTS)) {
+            assertThat(readme.contains(query.replaceAll("\\s+", " "))).as("the README shows " + query).isTrue();
+        }
     }
 
     @Test
@@ -168,12 +198,9 @@ class SqlAcrossInstancesIT {
     @Test
     @Order(4)
     void shouldStreamNewAlertsMatchingThePushQuery() throws Exception {
-        try (PushReader alerts = PushReader.start(instances.get(0).queryUrl(), "SELECT node_id, status, ratio"
-                + " FROM alerts WHERE kind = 'toll_regression' AND node_id <> 'quiet-node' EMIT CHANGES")) {
-            List<BridgeAlert> sent = List.of(alert("cvm-1", "toll_regression", "firing", 1.8),
-                    alert("quiet-node", "toll_regression", "firing", 2.0),
-                    alert("cvm-2", "other_kind", "firing", 1.1),
-                    alert("cvm-1", "toll_regression", "resolved", 1.0));
+        try (PushReader alerts = PushReader.start(instances.get(0).queryUrl(), NEW_ALERTS)) {
+            List<BridgeAlert> sent = List.of(alert("cvm-1", "FIRING", 1.8), alert("cvm-1", "RESOLVED", 1.0),
+                    alert("cvm-2", "FIRING", 2.0), alert("cvm-3", "RESOLVED", 1.1));
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
                     broker.bootstrapServers()), new StringSerializer(),
                     new org.apache.kafka.common.serialization.ByteArraySerializer())) {
@@ -184,8 +211,8 @@ class SqlAcrossInstancesIT {
             }
             awaitRows(alerts, 2);
             TimeUnit.SECONDS.sleep(1);
-            assertThat(alerts.rows).extracting(r -> r.get(0).asText() + " " + r.get(1).asText() + " "
-                    + r.get(2).asDouble()).containsExactly("cvm-1 firing 1.8", "cvm-1 resolved 1.0");
+            assertThat(alerts.rows).extracting(r -> r.get(0).asText() + " " + r.get(4).asDouble() + " "
+                    + r.get(5).asText()).containsExactlyInAnyOrder("cvm-1 1.8 cvm-1 at 1.8x", "cvm-2 2.0 cvm-2 at 2.0x");
         }
     }
 
@@ -224,12 +251,12 @@ class SqlAcrossInstancesIT {
         return rows;
     }
 
-    private static BridgeAlert alert(String node, String kind, String status, double ratio) {
-        return BridgeAlert.newBuilder().setNodeId(node).setCohort("c").setCcMode(CcMode.ON).setKind(kind)
+    private static BridgeAlert alert(String node, String status, double ratio) {
+        return BridgeAlert.newBuilder().setNodeId(node).setCohort("c").setCcMode(CcMode.ON).setKind("TOLL_REGRESSION")
                 .setStatus(status).setDirection(Direction.H2D).setHostMemory(HostMemoryKind.PINNED)
                 .setWindowStartNs(FleetRuns.START_NS).setWindowEndNs(FleetRuns.START_NS + 10_000_000_000L)
                 .setValueS(0.001 * ratio).setBaselineS(0.001).setRatio(ratio).setThreshold(1.5)
-                .setDescription("test alert").build();
+                .setDescription(node + " at " + ratio + "x").build();
     }
 
     private static String timestamp(long ns) {

@@ -1,5 +1,6 @@
 package io.bridgewatch.streams.sql;
 
+import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,17 +12,22 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.calcite.avatica.util.ByteString;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.sql.parser.impl.SqlParserImpl;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * The SQL columns of an Avro record schema, and the conversion of its records to rows, derived from the schema so
  * that a field added to a schema is a column at once. Every {@code *_ns} time point also gets a {@code TIMESTAMP(3)}
  * companion without the suffix ({@code window_start_ns} -> {@code window_start}; {@code start_ns}/{@code end_ns}
- * become {@code started_at}/{@code ended_at}, as START and END are reserved words). Nested records are JSON text.
+ * become {@code started_at}/{@code ended_at}, as START and END are reserved words). A field named by a reserved word
+ * is renamed so that no query needs quoted names ({@code variant} -> {@code variant_name}, {@code value} ->
+ * {@code value_bytes}; any other gets a trailing underscore). Nested records are JSON text.
  */
 public final class AvroColumns {
     private static final long NS_PER_MS = 1_000_000L;
     private static final int TIMESTAMP_PRECISION = 3;
+    private static final Map<String, String> RESERVED_RENAMES = Map.of("variant", "variant_name", "value",
+            "value_bytes");
 
     /** One column: its name, SQL type, and where its value comes from. */
     public record Column(String name, SqlTypeName type, SqlTypeName elementType, boolean nullable, int field,
@@ -69,13 +75,23 @@ public final class AvroColumns {
                 case MAP -> SqlTypeName.MAP;
                 default -> scalar(type);
             };
-            columns.add(new Column(field.name(), sqlType, element, nullable, field.pos(), false));
+            columns.add(new Column(columnName(field.name()), sqlType, element, nullable, field.pos(), false));
             if (type.getType() == Schema.Type.LONG && field.name().endsWith("_ns")) {
                 columns.add(new Column(timestampName(field.name()), SqlTypeName.TIMESTAMP, null, nullable,
                         field.pos(), true));
             }
         }
         return new AvroColumns(schema, columns);
+    }
+
+    /** The column name of a field: the field's own unless SQL reserves it. */
+    public static String columnName(String field) {
+        if (RESERVED_RENAMES.containsKey(field)) {
+            return RESERVED_RENAMES.get(field);
+        }
+        boolean reserved = SqlParserImpl.FACTORY.getParser(new StringReader("")).getMetadata()
+                .isReservedWord(field.toUpperCase(Locale.ROOT));
+        return reserved ? field + "_" : field;
     }
 
     /** The name of the timestamp companion of a {@code *_ns} field. */

@@ -188,9 +188,14 @@ public final class SqlEngine implements AutoCloseable {
                         + context.getPosColumn() + ": " + message);
             }
         }
-        String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.toString() : root.getMessage();
+        message = message.lines().findFirst().orElse(message);
         if (failure instanceof SQLException) {
-            return QueryException.badRequest(message.lines().findFirst().orElse(message));
+            return QueryException.badRequest(message);
         }
         return new QueryException(500, "query failed: " + message);
     }

@@ -66,8 +66,9 @@ public final class SqlJson {
             entry.put("source", table.scansTopic() ? "topic " + table.topic() + " (bounded scan)"
                     : "result stores of every instance");
             entry.put("key", table.keyColumn());
-            entry.put("time", table.timeField() == null ? (table.scansTopic() ? SqlTable.TIMESTAMP_COLUMN : null)
-                    : AvroColumns.timestampName(table.timeField()));
+            String time = table.timeField() == null ? null : AvroColumns.timestampName(table.timeField());
+            entry.put("time", table.scansTopic() ? SqlTable.TIMESTAMP_COLUMN + (time == null ? "" : ", " + time)
+                    : time);
             entry.put("push", table.pushable());
             addColumns(entry, BatchTable.rowType(table, types));
         }

@@ -71,7 +71,9 @@ public record SqlStatement(String text, String query, boolean push, SqlNode pars
             String word = token.group(1);
             if (SqlParserImpl.FACTORY.getParser(new StringReader("")).getMetadata().isReservedWord(
                     word.toUpperCase(Locale.ROOT)) && word.chars().allMatch(c -> Character.isLetter(c) || c == '_')) {
-                return " (" + word + " is a reserved word in SQL: quote it with backticks, `" + word + "`)";
+                String column = AvroColumns.columnName(word.toLowerCase(Locale.ROOT));
+                return " (" + word + " is a reserved word in SQL" + (column.equals(word.toLowerCase(Locale.ROOT))
+                        ? ": quote it with backticks, `" + word + "`)" : "; the column is named " + column + ")");
             }
         }
         return "";

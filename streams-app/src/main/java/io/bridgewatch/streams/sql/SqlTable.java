@@ -15,8 +15,9 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The tables SQL sees: the result views and node facts (read from the instances' stores, across instances), and
- * the topics (read as bounded scans). Each names the column its rows are keyed and partitioned by, and the time
- * column its store is ordered by, which predicates are pushed down on.
+ * the topics (read as bounded scans). Each names the column its rows are keyed and partitioned by, and its time:
+ * for a store, the window (or occurrence) start it is ordered by; for a topic, the event time, whose lower bound
+ * tells where in the topic a scan may start.
  */
 public enum SqlTable {
     COST("Closed crossing-cost windows per node, GPU, direction, host memory and form (toll, bandwidth, cost"
@@ -32,13 +33,13 @@ public enum SqlTable {
     NODES("The latest node facts of every node (GPU SKU, driver, CUDA, CC mode, engine, mitigations)",
             RowSource.NODE_FACTS, null, "node_id", null, Topics.NODES),
     ALERTS("Toll regression alerts as raised and resolved (a bounded scan of the alerts topic)", null,
-            BridgeAlert.class, "node_id", null, Topics.ALERTS),
+            BridgeAlert.class, "node_id", "window_start_ns", Topics.ALERTS),
     CROSSINGS("Raw host-device copies as the collectors sent them (a bounded scan)", null, Crossing.class, "node_id",
-            null, Topics.CROSSINGS),
+            "api_start_ns", Topics.CROSSINGS),
     KERNELS("Raw kernel executions as the collectors sent them (a bounded scan)", null, KernelExec.class, "node_id",
-            null, Topics.KERNELS),
+            "api_start_ns", Topics.KERNELS),
     SERVING("Raw serving-engine samples as the collectors sent them (a bounded scan)", null, ServingSample.class,
-            "node_id", null, Topics.SERVING),
+            "node_id", "interval_start_ns", Topics.SERVING),
     DEAD_LETTERS("Records the pipeline could not use, with the reason (a bounded scan of the dead-letter topic)",
             null, DeadLetter.class, null, null, Topics.DLQ);
 
@@ -96,7 +97,7 @@ public enum SqlTable {
         return keyColumn;
     }
 
-    /** The {@code *_ns} field the store orders rows by (windows start), or null. */
+    /** The {@code *_ns} field of the store's order (window start) or of a topic's event time, or null. */
     public String timeField() {
         return timeField;
     }

@@ -14,10 +14,13 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * A topic as a table, read as a bounded scan: the record's columns and where it was ({@code _partition},
- * {@code _offset}) and when it was appended ({@code _ts}). A key predicate reads only the key's partition, a lower
- * bound on {@code _ts} starts each partition at the offset for that time.
+ * {@code _offset}) and when it was appended ({@code _ts}). A key predicate reads only the key's partition; a lower
+ * bound on {@code _ts}, or on the event time (less {@link #EVENT_TIME_SLACK_MS} for producers' clock skew, as a
+ * record's append time is never before its event), starts each partition at the offset for that time.
  */
 final class TopicTable extends AbstractTable implements FilterableTable {
+    /** How far a producer's clock may be behind the clock of the events it sends. */
+    static final long EVENT_TIME_SLACK_MS = 5 * 60 * 1000;
     private final SqlTable table;
     private final QueryContext context;
 
@@ -45,8 +48,22 @@ final class TopicTable extends AbstractTable implements FilterableTable {
     public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters) {
         int keyColumn = table.keyColumn() == null ? -1 : table.columns().indexOf(table.keyColumn());
         int timestampColumn = table.columns().columns().size() + 2;
-        ScanBounds bounds = ScanBounds.of(filters, keyColumn,
+        ScanBounds appended = ScanBounds.of(filters, keyColumn,
                 List.of(new ScanBounds.TimeColumn(timestampColumn, false)), root);
+        ScanBounds bounds = appended;
+        if (table.timeField() != null) {
+            AvroColumns columns = table.columns();
+            ScanBounds events = ScanBounds.of(filters, -1, List.of(
+                    new ScanBounds.TimeColumn(columns.indexOf(table.timeField()), true),
+                    new ScanBounds.TimeColumn(columns.indexOf(AvroColumns.timestampName(table.timeField())), false)),
+                    root);
+            if (events.empty()) {
+                return Linq4j.emptyEnumerable();
+            }
+            // A record is appended after its event happened: none appended before (event bound - slack) can match.
+            long from = events.fromMs() > EVENT_TIME_SLACK_MS ? events.fromMs() - EVENT_TIME_SLACK_MS : 0;
+            bounds = new ScanBounds(appended.keys(), Math.max(appended.fromMs(), from), appended.toMs());
+        }
         if (context.kafka().isEmpty()) {
             throw QueryException.unavailable("table " + table.sqlName() + " is read from topic " + table.topic()
                     + ", and this query service has no Kafka cluster to read it from");
