@@ -19,6 +19,8 @@ import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.query.LocalAnswers;
 import io.bridgewatch.streams.query.QueryException;
 import io.bridgewatch.streams.sql.LocalResultPartitions;
+import io.bridgewatch.streams.sql.PushQueries;
+import io.bridgewatch.streams.sql.SqlStatement;
 import io.bridgewatch.streams.sql.SqlAnswer;
 import io.bridgewatch.streams.sql.SqlEngine;
 import io.bridgewatch.streams.sql.SqlLimits;
@@ -203,6 +205,36 @@ class SqlQueriesTest {
         assertThat(one.rows()).containsExactly(List.of(expected));
         assertThat(one.scannedRecords()).as("only cc's windows starting in [20 s, 30 s] were read")
                 .isEqualTo(expected);
+    }
+
+    @Test
+    void shouldPushDownTimeBoundsComputedFromTheCurrentTime() {
+        // A bound 25 s after the first window's start, written relative to now.
+        long secondsAgo = (System.currentTimeMillis() - (T0 / MS + 25_000)) / 1000;
+        SqlAnswer recent = sql.pull("SELECT COUNT(*) FROM cost WHERE window_start >= CURRENT_TIMESTAMP"
+                + " - INTERVAL '" + secondsAgo + "' SECOND");
+
+        long counted = (Long) recent.rows().get(0).get(0);
+        assertThat(counted).isPositive().isLessThan(costs.size());
+        assertThat(recent.scannedRecords()).as("only windows from 29 minutes ago on were read").isEqualTo(counted);
+    }
+
+    @Test
+    void shouldRefuseWhatAPushQueryCannotDoBeforeFollowingAnything() {
+        try (PushQueries push = new PushQueries(Map.of("bootstrap.servers", "unused:9092"), 10, 10)) {
+            assertThatThrownBy(() -> push.subscribe(SqlStatement.parse("SELECT COUNT(*) FROM cost EMIT CHANGES")))
+                    .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.status()).isEqualTo(400))
+                    .hasMessageContaining("aggregates are for pull queries");
+            assertThatThrownBy(() -> push.subscribe(SqlStatement.parse("SELECT c.node_id FROM cost c JOIN nodes n"
+                    + " ON c.node_id = n.node_id EMIT CHANGES"))).hasMessageContaining("reads one table");
+            assertThatThrownBy(() -> push.subscribe(SqlStatement.parse("SELECT * FROM nodes EMIT CHANGES")))
+                    .hasMessageContaining("'nodes' is not one");
+            assertThatThrownBy(() -> push.subscribe(SqlStatement.parse("SELECT * FROM alerts ORDER BY ratio"
+                    + " EMIT CHANGES"))).hasMessageContaining("ORDER BY and OFFSET are for pull queries");
+            assertThatThrownBy(() -> sql.pull("SELECT * FROM alerts EMIT CHANGES"))
+                    .hasMessageContaining("EMIT CHANGES makes a push query");
+            assertThat(push.subscriptions()).isZero();
+        }
     }
 
     @Test

@@ -28,10 +28,10 @@ import io.bridgewatch.streams.sql.SqlLimits;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -311,18 +311,15 @@ final class SqlBenchmark {
 
     /** One push query's stream, read on its own thread; each row's delivery latency goes into the histogram. */
     private static final class PushClient implements AutoCloseable {
-        private final HttpURLConnection connection;
+        private static final HttpClient STREAMS = HttpClient.newHttpClient();
+        private final InputStream body;
 
         PushClient(String url, String sql, Map<String, Long> sentAt, Histogram latency, AtomicLong delivered)
                 throws Exception {
-            connection = (HttpURLConnection) URI.create(url + "/v1/query").toURL().openConnection();
-            connection.setRequestMethod("POST");
-            connection.setDoOutput(true);
-            try (OutputStream body = connection.getOutputStream()) {
-                body.write(sql.getBytes(StandardCharsets.UTF_8));
-            }
-            BufferedReader lines = new BufferedReader(new InputStreamReader(connection.getInputStream(),
-                    StandardCharsets.UTF_8));
+            HttpResponse<InputStream> response = STREAMS.send(HttpRequest.newBuilder(URI.create(url + "/v1/query"))
+                    .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            body = response.body();
+            BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
             lines.readLine(); // the header: the subscription is in place
             Thread reader = new Thread(() -> {
                 try {
@@ -341,7 +338,7 @@ final class SqlBenchmark {
                             delivered.incrementAndGet();
                         }
                     }
-                } catch (java.io.IOException closed) {
+                } catch (IOException closed) {
                     // closed by the benchmark
                 }
             }, "bench-push-client");
@@ -351,7 +348,11 @@ final class SqlBenchmark {
 
         @Override
         public void close() {
-            connection.disconnect();
+            try {
+                body.close(); // cancels the exchange: the server notices at its next write
+            } catch (IOException e) {
+                // already closed
+            }
         }
     }
 }

@@ -12,8 +12,8 @@ import picocli.CommandLine.Mixin;
 /** {@code bridgewatch streams --config FILE}: one streams-app instance against a Kafka cluster. */
 @Command(name = "streams", mixinStandardHelpOptions = true,
         description = {"Runs one streams-app instance against a Kafka cluster until stopped (SIGTERM, Ctrl-C):"
-                + " the topology, its query API (GET /v1/nodes/{node}/windows, /v1/cohorts/{cohort}/windows,"
-                + " /v1/instances, /health) and its /metrics. Instances with the same application.id share the"
+                + " the topology, its query API (POST /v1/query for SQL, GET /v1/tables, /v1/nodes/{node}/windows,"
+                + " /v1/cohorts/{cohort}/windows, /v1/instances, /health) and its /metrics. Instances with the same application.id share the"
                 + " partitions; see README, 'Run it on a cluster', for every config key.",
                 "Every key can be overridden by an environment variable: BRIDGEWATCH_ and the key in upper case,"
                         + " dots as underscores (BRIDGEWATCH_HTTP_PORT)."},

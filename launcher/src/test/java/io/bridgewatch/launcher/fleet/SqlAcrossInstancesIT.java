@@ -15,8 +15,6 @@ import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.service.StreamsService;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -305,16 +303,14 @@ class SqlAcrossInstancesIT {
     /** A push query's stream, read on a thread of its own until closed. */
     private static final class PushReader implements AutoCloseable {
         final List<JsonNode> rows = new CopyOnWriteArrayList<>();
-        private final HttpURLConnection connection;
-        private final Thread reader;
+        private final java.io.InputStream body;
 
-        private PushReader(HttpURLConnection connection) throws Exception {
-            this.connection = connection;
-            BufferedReader lines = new BufferedReader(new InputStreamReader(connection.getInputStream(),
-                    StandardCharsets.UTF_8));
+        private PushReader(java.io.InputStream body) throws Exception {
+            this.body = body;
+            BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
             String header = lines.readLine();
             assertThat(JSON.readTree(header).has("columns")).as(header).isTrue();
-            reader = new Thread(() -> {
+            Thread reader = new Thread(() -> {
                 try {
                     String line;
                     while ((line = lines.readLine()) != null) {
@@ -331,21 +327,20 @@ class SqlAcrossInstancesIT {
         }
 
         static PushReader start(String url, String sql) throws Exception {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(url + "/v1/query").toURL()
-                    .openConnection();
-            connection.setRequestMethod("POST");
-            connection.setDoOutput(true);
-            connection.setRequestProperty("Accept", "application/x-ndjson");
-            try (OutputStream out = connection.getOutputStream()) {
-                out.write(sql.getBytes(StandardCharsets.UTF_8));
-            }
-            assertThat(connection.getResponseCode()).isEqualTo(200);
-            return new PushReader(connection);
+            HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create(url
+                    + "/v1/query")).header("Accept", "application/x-ndjson")
+                    .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return new PushReader(response.body());
         }
 
         @Override
         public void close() {
-            connection.disconnect();
+            try {
+                body.close();
+            } catch (java.io.IOException e) {
+                // already closed
+            }
         }
     }
 }

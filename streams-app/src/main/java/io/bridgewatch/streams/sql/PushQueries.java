@@ -4,7 +4,9 @@ import io.bridgewatch.streams.query.QueryException;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -17,7 +19,12 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOrderBy;
+import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlSyntax;
+import org.apache.calcite.sql.SqlUnresolvedFunction;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.validate.SqlNameMatchers;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 
 /**
@@ -132,7 +139,7 @@ public final class PushQueries implements AutoCloseable {
         SqlBasicVisitor<Boolean> aggregates = new SqlBasicVisitor<>() {
             @Override
             public Boolean visit(SqlCall call) {
-                if (call.getOperator().isAggregator()) {
+                if (call.getOperator().isAggregator() || isAggregateFunctionName(call)) {
                     return true;
                 }
                 for (SqlNode operand : call.getOperandList()) {
@@ -144,6 +151,17 @@ public final class PushQueries implements AutoCloseable {
             }
         };
         return select.getSelectList().stream().anyMatch(item -> Boolean.TRUE.equals(item.accept(aggregates)));
+    }
+
+    /** The parser leaves functions unresolved (the validator resolves them): look the name up. */
+    private static boolean isAggregateFunctionName(SqlCall call) {
+        if (!(call.getOperator() instanceof SqlUnresolvedFunction function)) {
+            return false;
+        }
+        List<SqlOperator> candidates = new ArrayList<>();
+        SqlStdOperatorTable.instance().lookupOperatorOverloads(function.getSqlIdentifier(), null,
+                SqlSyntax.FUNCTION, candidates, SqlNameMatchers.withCaseSensitive(false));
+        return candidates.stream().anyMatch(SqlOperator::isAggregator);
     }
 
     @Override
