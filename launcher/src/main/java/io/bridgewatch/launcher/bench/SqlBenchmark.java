@@ -3,6 +3,7 @@ package io.bridgewatch.launcher.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bridgewatch.kafka.embedded.EmbeddedKafkaBroker;
+import io.bridgewatch.launcher.query.PushStream;
 import io.bridgewatch.launcher.service.ConsumerGroupLag;
 import io.bridgewatch.schema.BridgeCostWindow;
 import io.bridgewatch.schema.CostForm;
@@ -26,17 +27,12 @@ import io.bridgewatch.streams.sql.SqlAnswer;
 import io.bridgewatch.streams.sql.SqlEngine;
 import io.bridgewatch.streams.sql.SqlLimits;
 import io.opentelemetry.api.OpenTelemetry;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -105,7 +101,7 @@ final class SqlBenchmark {
                 } finally {
                     instance.close();
                 }
-                long crossings = countRecords(kafka, Topics.CROSSINGS);
+                long crossings = countRecords(kafka, Topics.CROSSINGS, false);
                 if (crossings < scannedRecords) {
                     loader.loadAtLeast((scannedRecords - crossings) * 2);
                 }
@@ -178,10 +174,19 @@ final class SqlBenchmark {
             Map<String, Long> sentAt = new ConcurrentHashMap<>();
             Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
             AtomicLong delivered = new AtomicLong();
-            List<PushClient> clients = new ArrayList<>();
+            List<PushStream> clients = new ArrayList<>();
             for (int i = 0; i < subscribers; i++) {
-                clients.add(new PushClient(url, "SELECT node_id, direction, window_start_ns FROM cost WHERE node_id"
-                        + " = '" + nodes.get(i % nodes.size()) + "' EMIT CHANGES", sentAt, latency, delivered));
+                clients.add(PushStream.open(http, url, "SELECT node_id, direction, window_start_ns FROM cost WHERE"
+                        + " node_id = '" + nodes.get(i % nodes.size()) + "' EMIT CHANGES", row -> {
+                            long now = System.nanoTime();
+                            Long sent = sentAt.get(row.path(0).asText() + "|" + row.path(2).asLong());
+                            if (sent != null) {
+                                synchronized (latency) {
+                                    latency.recordValue((now - sent) / 1000);
+                                }
+                                delivered.incrementAndGet();
+                            }
+                        }));
             }
             long heapSubscribed = usedHeapAfterGc();
             int rows = appendCostRows(kafka, nodes, sentAt);
@@ -190,7 +195,7 @@ final class SqlBenchmark {
             while (delivered.get() < expected && System.nanoTime() < deadline) {
                 TimeUnit.MILLISECONDS.sleep(50);
             }
-            clients.forEach(PushClient::close);
+            clients.forEach(PushStream::close);
             synchronized (latency) {
                 out.printf("%-40s %12s %10.1f %10.1f %10.1f %14.1f%n", subscribers + " subscriber"
                         + (subscribers == 1 ? " (baseline)" : "s"), delivered.get() + "/" + expected,
@@ -227,11 +232,14 @@ final class SqlBenchmark {
         return rows;
     }
 
-    /** A bounded scan of the crossings topic through SQL against a bare consumer reading the same records. */
+    /** A bounded scan of the crossings topic through SQL against bare consumers reading the same records. */
     private void rawScan(String kafka) throws Exception {
         long bareStart = System.nanoTime();
-        long records = countRecords(kafka, Topics.CROSSINGS);
+        long records = countRecords(kafka, Topics.CROSSINGS, false);
         double bareSeconds = (System.nanoTime() - bareStart) / 1e9;
+        long decodeStart = System.nanoTime();
+        countRecords(kafka, Topics.CROSSINGS, true);
+        double decodeSeconds = (System.nanoTime() - decodeStart) / 1e9;
         SqlEngine engine = new SqlEngine(new NoStores(), Optional.of(Map.of("bootstrap.servers", kafka)),
                 new SqlLimits(100, 50_000_000, Duration.ofMinutes(10)));
         System.gc();
@@ -244,17 +252,21 @@ final class SqlBenchmark {
             peak = heap.peakBytes();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double rate = answer.scannedRecords() / seconds;
         out.printf("%-52s %12s %10s %12s %14s%n", "bounded scan of the crossings topic", "records", "seconds",
                 "records/s", "peak heap MiB");
         out.printf("%-52s %,12d %10.1f %,12.0f %14s%n", "bare consumer, decoding nothing (baseline)", records,
                 bareSeconds, records / bareSeconds, "-");
+        out.printf("%-52s %,12d %10.1f %,12.0f %14s%n", "bare consumer decoding Avro (baseline)", records,
+                decodeSeconds, records / decodeSeconds, "-");
         out.printf("%-52s %,12d %10.1f %,12.0f %14d%n", "SQL: GROUP BY direction, host_memory", answer
-                .scannedRecords(), seconds, answer.scannedRecords() / seconds, peak >> 20);
-        out.printf("%-52s %12s %10s %11.2fx%n", "ratio SQL / bare consumer", "", "", (answer.scannedRecords()
-                / seconds) / (records / bareSeconds));
+                .scannedRecords(), seconds, rate, peak >> 20);
+        out.printf("%-52s %35.2fx%n", "ratio SQL / bare consumer", rate / (records / bareSeconds));
+        out.printf("%-52s %35.2fx%n", "ratio SQL / decoding consumer", rate / (records / decodeSeconds));
     }
 
-    private static long countRecords(String kafka, String topic) {
+    /** Reads the topic to its end offsets; counts the records (decoding each as a Crossing when asked). */
+    private static long countRecords(String kafka, String topic, boolean decode) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka,
                 "isolation.level", "read_committed", "max.poll.records", 5000), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -263,10 +275,14 @@ final class SqlBenchmark {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            var serde = BridgewatchSerdes.crossing();
             long count = 0;
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 count += records.count();
+                if (decode) {
+                    records.forEach(r -> serde.deserialize(topic, r.value()));
+                }
             }
             return count;
         }
@@ -306,53 +322,6 @@ final class SqlBenchmark {
         public PartitionRows read(RowSource source, int partition, Optional<Set<String>> keys, long fromMs,
                 long toMs) {
             throw QueryException.unavailable("no result stores in this benchmark");
-        }
-    }
-
-    /** One push query's stream, read on its own thread; each row's delivery latency goes into the histogram. */
-    private static final class PushClient implements AutoCloseable {
-        private static final HttpClient STREAMS = HttpClient.newHttpClient();
-        private final InputStream body;
-
-        PushClient(String url, String sql, Map<String, Long> sentAt, Histogram latency, AtomicLong delivered)
-                throws Exception {
-            HttpResponse<InputStream> response = STREAMS.send(HttpRequest.newBuilder(URI.create(url + "/v1/query"))
-                    .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofInputStream());
-            body = response.body();
-            BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-            lines.readLine(); // the header: the subscription is in place
-            Thread reader = new Thread(() -> {
-                try {
-                    String line;
-                    while ((line = lines.readLine()) != null) {
-                        long now = System.nanoTime();
-                        if (line.isBlank()) {
-                            continue;
-                        }
-                        JsonNode row = JSON.readTree(line).path("row");
-                        Long sent = sentAt.get(row.path(0).asText() + "|" + row.path(2).asLong());
-                        if (sent != null) {
-                            synchronized (latency) {
-                                latency.recordValue((now - sent) / 1000);
-                            }
-                            delivered.incrementAndGet();
-                        }
-                    }
-                } catch (IOException closed) {
-                    // closed by the benchmark
-                }
-            }, "bench-push-client");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        @Override
-        public void close() {
-            try {
-                body.close(); // cancels the exchange: the server notices at its next write
-            } catch (IOException e) {
-                // already closed
-            }
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bridgewatch.kafka.embedded.EmbeddedKafkaBroker;
+import io.bridgewatch.launcher.query.PushStream;
 import io.bridgewatch.schema.BridgeAlert;
 import io.bridgewatch.schema.CcMode;
 import io.bridgewatch.schema.Crossing;
@@ -13,13 +14,10 @@ import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.service.StreamsService;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,7 +75,8 @@ class SqlAcrossInstancesIT {
     private static EmbeddedKafkaBroker broker;
     private static List<StreamsService> instances;
     private static ResultRows results;
-    private static PushReader costPush;
+    private static PushStream costPush;
+    private static final List<JsonNode> COST_ROWS = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void runFleetOnTwoInstances() throws Exception {
@@ -87,8 +86,8 @@ class SqlAcrossInstancesIT {
         for (StreamsService instance : instances) {
             assertThat(instance.awaitRunning(Duration.ofSeconds(60))).isTrue();
         }
-        costPush = PushReader.start(instances.get(1).queryUrl(), "SELECT node_id, gpu_index, direction, host_memory,"
-                + " form, window_start_ns FROM cost WHERE direction = 'H2D' EMIT CHANGES");
+        costPush = PushStream.open(HTTP, instances.get(1).queryUrl(), "SELECT node_id, gpu_index, direction,"
+                + " host_memory, form, window_start_ns FROM cost WHERE direction = 'H2D' EMIT CHANGES", COST_ROWS::add);
         FleetRuns.produceFleet(broker.bootstrapServers(), FLEET_DURATION, "sql-it");
         FleetRuns.awaitCaughtUp(broker.bootstrapServers(), "sql-it", Duration.ofMinutes(3));
         results = ResultRows.read(broker.bootstrapServers(), Map.of(), ResultRows.endOffsets(
@@ -185,18 +184,19 @@ class SqlAcrossInstancesIT {
     void shouldStreamClosedWindowsToAPushQuery() throws Exception {
         Set<String> expected = results.rows.keySet().stream()
                 .filter(k -> k.startsWith("cost|") && k.contains("|H2D|")).collect(Collectors.toSet());
-        awaitRows(costPush, expected.size());
-        Set<String> pushed = costPush.rows.stream().map(r -> "cost|" + r.get(0).asText() + "|" + r.get(1).asInt() + "|"
+        awaitRows(COST_ROWS, expected.size());
+        Set<String> pushed = COST_ROWS.stream().map(r -> "cost|" + r.get(0).asText() + "|" + r.get(1).asInt() + "|"
                 + r.get(2).asText() + "|" + r.get(3).asText() + "|" + r.get(4).asText() + "|" + r.get(5).asLong())
                 .collect(Collectors.toSet());
         assertThat(pushed).isEqualTo(expected);
-        assertThat(costPush.rows).as("each window once").hasSize(expected.size());
+        assertThat(COST_ROWS).as("each window once").hasSize(expected.size());
     }
 
     @Test
     @Order(4)
     void shouldStreamNewAlertsMatchingThePushQuery() throws Exception {
-        try (PushReader alerts = PushReader.start(instances.get(0).queryUrl(), NEW_ALERTS)) {
+        List<JsonNode> rows = new CopyOnWriteArrayList<>();
+        try (PushStream alerts = PushStream.open(HTTP, instances.get(0).queryUrl(), NEW_ALERTS, rows::add)) {
             List<BridgeAlert> sent = List.of(alert("cvm-1", "FIRING", 1.8), alert("cvm-1", "RESOLVED", 1.0),
                     alert("cvm-2", "FIRING", 2.0), alert("cvm-3", "RESOLVED", 1.1));
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
@@ -207,9 +207,9 @@ class SqlAcrossInstancesIT {
                             BridgewatchSerdes.of(BridgeAlert.class).serialize(Topics.ALERTS, alert))).get();
                 }
             }
-            awaitRows(alerts, 2);
+            awaitRows(rows, 2);
             TimeUnit.SECONDS.sleep(1);
-            assertThat(alerts.rows).extracting(r -> r.get(0).asText() + " " + r.get(4).asDouble() + " "
+            assertThat(rows).extracting(r -> r.get(0).asText() + " " + r.get(4).asDouble() + " "
                     + r.get(5).asText()).containsExactlyInAnyOrder("cvm-1 1.8 cvm-1 at 1.8x", "cvm-2 2.0 cvm-2 at 2.0x");
         }
     }
@@ -293,54 +293,10 @@ class SqlAcrossInstancesIT {
                 .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void awaitRows(PushReader reader, int count) throws InterruptedException {
+    private static void awaitRows(List<JsonNode> rows, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (reader.rows.size() < count && System.nanoTime() < deadline) {
+        while (rows.size() < count && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(100);
-        }
-    }
-
-    /** A push query's stream, read on a thread of its own until closed. */
-    private static final class PushReader implements AutoCloseable {
-        final List<JsonNode> rows = new CopyOnWriteArrayList<>();
-        private final java.io.InputStream body;
-
-        private PushReader(java.io.InputStream body) throws Exception {
-            this.body = body;
-            BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-            String header = lines.readLine();
-            assertThat(JSON.readTree(header).has("columns")).as(header).isTrue();
-            Thread reader = new Thread(() -> {
-                try {
-                    String line;
-                    while ((line = lines.readLine()) != null) {
-                        if (!line.isBlank() && JSON.readTree(line).has("row")) {
-                            rows.add(JSON.readTree(line).get("row"));
-                        }
-                    }
-                } catch (java.io.IOException closed) {
-                    // the test closed the stream
-                }
-            }, "push-reader");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        static PushReader start(String url, String sql) throws Exception {
-            HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create(url
-                    + "/v1/query")).header("Accept", "application/x-ndjson")
-                    .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofInputStream());
-            assertThat(response.statusCode()).isEqualTo(200);
-            return new PushReader(response.body());
-        }
-
-        @Override
-        public void close() {
-            try {
-                body.close();
-            } catch (java.io.IOException e) {
-                // already closed
-            }
         }
     }
 }

@@ -1,5 +1,9 @@
 package io.bridgewatch.streams.query;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.OutputStream;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +14,7 @@ import org.apache.avro.generic.IndexedRecord;
 /** The JSON form of answers and errors of the query API. */
 public final class AnswerJson {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private AnswerJson() {
     }
@@ -39,6 +44,16 @@ public final class AnswerJson {
             fresh.put("fallback_reason", fallbackReason);
         }
         return fresh;
+    }
+
+    /** Sends a JSON answer with its status and closes the exchange. */
+    public static void respond(HttpExchange exchange, int status, ObjectNode body) throws IOException {
+        byte[] bytes = MAPPER.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
     }
 
     public static ObjectNode error(int status, String message) {

@@ -1,11 +1,9 @@
 package io.bridgewatch.streams.query;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -44,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueryHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryHttpServer.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int MAX_THREADS = 2048;
 
     private final HttpServer server;
@@ -85,7 +82,8 @@ public final class QueryHttpServer implements AutoCloseable {
         server.createContext("/v1/tables", sql::tables);
         server.createContext("/health", exchange -> {
             boolean up = healthy.get();
-            respond(exchange, up ? 200 : 503, AnswerJson.error(up ? 200 : 503, up ? "running" : "not running"));
+            AnswerJson.respond(exchange, up ? 200 : 503, AnswerJson.error(up ? 200 : 503,
+                    up ? "running" : "not running"));
         });
         server.start();
     }
@@ -103,11 +101,11 @@ public final class QueryHttpServer implements AutoCloseable {
             String[] segments = exchange.getRequestURI().getRawPath().split("/");
             // "", "v1", kind, key, "windows"
             if (segments.length == 3 && segments[2].equals("instances")) {
-                respond(exchange, 200, instances.get());
+                AnswerJson.respond(exchange, 200, instances.get());
                 return;
             }
             if (segments.length == 6 && segments[2].equals("internal") && segments[3].equals("rows")) {
-                respond(exchange, 200, rows(exchange, segments[4], segments[5]));
+                AnswerJson.respond(exchange, 200, rows(exchange, segments[4], segments[5]));
                 return;
             }
             if (segments.length != 5 || !segments[4].equals("windows")) {
@@ -128,12 +126,12 @@ public final class QueryHttpServer implements AutoCloseable {
                         + ")");
             }
             boolean forwarded = exchange.getRequestHeaders().containsKey(QueryService.FORWARDED_HEADER);
-            respond(exchange, 200, queries.windows(scope, key, from, to, forwarded));
+            AnswerJson.respond(exchange, 200, queries.windows(scope, key, from, to, forwarded));
         } catch (QueryException e) {
-            respond(exchange, e.status(), AnswerJson.error(e.status(), e.getMessage()));
+            AnswerJson.respond(exchange, e.status(), AnswerJson.error(e.status(), e.getMessage()));
         } catch (RuntimeException e) {
             LOG.warn("query {} failed", exchange.getRequestURI(), e);
-            respond(exchange, 500, AnswerJson.error(500, "internal error: " + e));
+            AnswerJson.respond(exchange, 500, AnswerJson.error(500, "internal error: " + e));
         }
     }
 
@@ -199,15 +197,6 @@ public final class QueryHttpServer implements AutoCloseable {
         } catch (DateTimeParseException | ArithmeticException e) {
             throw QueryException.badRequest("malformed time " + name + "=" + value
                     + ": expected an ISO-8601 instant (2026-12-01T10:00:00Z) or epoch milliseconds");
-        }
-    }
-
-    private static void respond(HttpExchange exchange, int status, ObjectNode body) throws IOException {
-        byte[] bytes = MAPPER.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
         }
     }
 

@@ -46,22 +46,22 @@ public final class SqlHttpHandler {
             if (statement.push()) {
                 stream(exchange, push.subscribe(statement));
             } else {
-                respond(exchange, 200, SqlJson.answer(engine.pull(statement.text())));
+                AnswerJson.respond(exchange, 200, SqlJson.answer(engine.pull(statement.text())));
             }
         } catch (QueryException e) {
-            respond(exchange, e.status(), AnswerJson.error(e.status(), e.getMessage()));
+            AnswerJson.respond(exchange, e.status(), AnswerJson.error(e.status(), e.getMessage()));
         } catch (RuntimeException e) {
             LOG.warn("query failed", e);
-            respond(exchange, 500, AnswerJson.error(500, "internal error: " + e));
+            AnswerJson.respond(exchange, 500, AnswerJson.error(500, "internal error: " + e));
         }
     }
 
     public void tables(HttpExchange exchange) throws IOException {
         if (!exchange.getRequestMethod().equals("GET")) {
-            respond(exchange, 405, AnswerJson.error(405, "only GET is served here"));
+            AnswerJson.respond(exchange, 405, AnswerJson.error(405, "only GET is served here"));
             return;
         }
-        respond(exchange, 200, SqlJson.tables());
+        AnswerJson.respond(exchange, 200, SqlJson.tables());
     }
 
     private static String sql(HttpExchange exchange) throws IOException {
@@ -132,14 +132,5 @@ public final class SqlHttpHandler {
         String text = sse ? (event == null ? "" : "event: " + event + "\n") + "data: " + json + "\n\n" : json + "\n";
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.flush();
-    }
-
-    private static void respond(HttpExchange exchange, int status, ObjectNode body) throws IOException {
-        byte[] bytes = MAPPER.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 }

@@ -71,6 +71,6 @@ final class TopicTable extends AbstractTable implements FilterableTable {
         if (bounds.empty()) {
             return Linq4j.emptyEnumerable();
         }
-        return Linq4j.asEnumerable(new BoundedTopicScan(table, context.kafka().get(), context).read(bounds));
+        return new BoundedTopicScan(table, context.kafka().get(), context, bounds);
     }
 }
