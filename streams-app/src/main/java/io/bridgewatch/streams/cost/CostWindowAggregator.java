@@ -106,7 +106,7 @@ public final class CostWindowAggregator {
                 .setFitBins(fit == null ? 0 : fit.bins())
                 .setFitRSquared(fit == null ? null : fit.rSquared())
                 .setDmaBandwidthBytesPerS(group.getDmaNs() > 0 ? group.getDmaBytes() / (group.getDmaNs() * NS) : null)
-                .setTollShare(fit != null && group.getCostSumNs() > 0
+                .setTollShare(fit != null && fit.tollSeconds() != null && group.getCostSumNs() > 0
                         ? Math.min(1.0, group.getCrossings() * fit.tollSeconds() / (group.getCostSumNs() * NS)) : null)
                 .setAsyncCalls(group.getAsyncCalls())
                 .setAsyncBlocked(group.getAsyncBlocked())

@@ -7,14 +7,18 @@ import java.util.List;
 /**
  * Fits {@code cost(n) = toll + n / bandwidth} to per-bin costs with Theil-Sen (median of pairwise slopes, then
  * median intercept): robust to a bin skewed by queueing. When the bins span too narrow a size range to see a
- * slope, only the toll is reported, as the median bin cost.
+ * slope, only the toll is reported, as the median bin cost, and only when the copies are small (at most
+ * {@link #SMALL_BYTES}), where the cost is the toll: the cost of large copies of one size (a model load's 64 MiB
+ * tensors) is mostly transfer time, and no toll can be told from it.
  */
 public final class TollBandwidthFit {
     /** Sizes must span at least this factor for the slope (bandwidth) to be reported. */
     static final double MIN_SIZE_SPAN = 64;
+    /** Copies up to this size cost their toll and little else (DESIGN 4.1's small crossings). */
+    static final double SMALL_BYTES = 64 * 1024;
 
-    /** The fitted line; bandwidth and r² are null when they cannot be told. */
-    public record Result(double tollSeconds, Double bandwidthBytesPerSecond, int bins, Double rSquared) {
+    /** The fitted line; toll, bandwidth and r² are null when they cannot be told. */
+    public record Result(Double tollSeconds, Double bandwidthBytesPerSecond, int bins, Double rSquared) {
     }
 
     private TollBandwidthFit() {
@@ -27,7 +31,8 @@ public final class TollBandwidthFit {
         double minBytes = points.stream().mapToDouble(BinPoint::meanBytes).min().orElseThrow();
         double maxBytes = points.stream().mapToDouble(BinPoint::meanBytes).max().orElseThrow();
         if (points.size() < 2 || maxBytes < MIN_SIZE_SPAN * Math.max(1, minBytes)) {
-            double toll = median(points.stream().mapToDouble(BinPoint::costSeconds).toArray());
+            Double toll = maxBytes <= SMALL_BYTES ? median(points.stream().mapToDouble(BinPoint::costSeconds)
+                    .toArray()) : null;
             return new Result(toll, null, points.size(), null);
         }
         List<Double> slopes = new ArrayList<>();

@@ -42,4 +42,13 @@ class TollBandwidthFitTest {
         assertThat(fit.tollSeconds()).isCloseTo(330e-6, within(1e-12));
         assertThat(fit.bandwidthBytesPerSecond()).isNull();
     }
+
+    @Test
+    void shouldTellNoTollFromLargeCopiesOfOneSize() {
+        // A model load: 64 MiB tensors only, their cost is transfer time.
+        TollBandwidthFit.Result fit = TollBandwidthFit.fit(List.of(new BinPoint(64 << 20, 0.39, 16)));
+        assertThat(fit.tollSeconds()).isNull();
+        assertThat(fit.bandwidthBytesPerSecond()).isNull();
+        assertThat(fit.bins()).isEqualTo(1);
+    }
 }
