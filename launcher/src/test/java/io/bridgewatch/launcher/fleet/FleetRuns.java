@@ -50,7 +50,13 @@ final class FleetRuns {
      */
     static long produceFleet(String bootstrapServers, Duration duration, String pacingApplication)
             throws InterruptedException {
-        try (SimulatedFleet fleet = new SimulatedFleet(ScenarioLoader.loadDefault(), START_NS,
+        return produceFleet(bootstrapServers, START_NS, duration, pacingApplication);
+    }
+
+    /** {@link #produceFleet(String, Duration, String)} from another first event time. */
+    static long produceFleet(String bootstrapServers, long startNs, Duration duration, String pacingApplication)
+            throws InterruptedException {
+        try (SimulatedFleet fleet = new SimulatedFleet(ScenarioLoader.loadDefault(), startNs,
                 CollectorConfig.defaults(bootstrapServers, "it-fleet"), OpenTelemetry.noop().getMeter("it"));
                 ConsumerGroupLag lag = new ConsumerGroupLag(bootstrapServers, pacingApplication,
                         StreamsService.INPUT_TOPICS)) {

@@ -72,6 +72,8 @@ class SqlAcrossInstancesIT {
     private static final java.nio.file.Path REPO = java.nio.file.Path.of(System.getProperty("bridgewatch.repo.dir",
             ".."));
 
+    /** This test's fleet starts at the current minute (FleetRuns.START_NS is fixed when the first IT loads it). */
+    private static final long START_NS = System.currentTimeMillis() / 60_000 * 60_000 * 1_000_000L;
     private static EmbeddedKafkaBroker broker;
     private static List<StreamsService> instances;
     private static ResultRows results;
@@ -88,7 +90,7 @@ class SqlAcrossInstancesIT {
         }
         costPush = PushStream.open(HTTP, instances.get(1).queryUrl(), "SELECT node_id, gpu_index, direction,"
                 + " host_memory, form, window_start_ns FROM cost WHERE direction = 'H2D' EMIT CHANGES", COST_ROWS::add);
-        FleetRuns.produceFleet(broker.bootstrapServers(), FLEET_DURATION, "sql-it");
+        FleetRuns.produceFleet(broker.bootstrapServers(), START_NS, FLEET_DURATION, "sql-it");
         FleetRuns.awaitCaughtUp(broker.bootstrapServers(), "sql-it", Duration.ofMinutes(3));
         results = ResultRows.read(broker.bootstrapServers(), Map.of(), ResultRows.endOffsets(
                 broker.bootstrapServers()));
@@ -134,7 +136,7 @@ class SqlAcrossInstancesIT {
         List<ConsumerRecord<String, Crossing>> all = readTopic(Topics.CROSSINGS,
                 v -> BridgewatchSerdes.crossing().deserialize(null, v));
         // The fleet's events span [START, START + 90 s): the last complete minute holds some from START + 60 s on.
-        long startMs = FleetRuns.START_NS / 1_000_000;
+        long startMs = START_NS / 1_000_000;
         while (System.currentTimeMillis() < startMs + 61_000) {
             TimeUnit.MILLISECONDS.sleep(200);
         }
@@ -252,7 +254,7 @@ class SqlAcrossInstancesIT {
     private static BridgeAlert alert(String node, String status, double ratio) {
         return BridgeAlert.newBuilder().setNodeId(node).setCohort("c").setCcMode(CcMode.ON).setKind("TOLL_REGRESSION")
                 .setStatus(status).setDirection(Direction.H2D).setHostMemory(HostMemoryKind.PINNED)
-                .setWindowStartNs(FleetRuns.START_NS).setWindowEndNs(FleetRuns.START_NS + 10_000_000_000L)
+                .setWindowStartNs(START_NS).setWindowEndNs(START_NS + 10_000_000_000L)
                 .setValueS(0.001 * ratio).setBaselineS(0.001).setRatio(ratio).setThreshold(1.5)
                 .setDescription(node + " at " + ratio + "x").build();
     }
