@@ -1,5 +1,7 @@
 package io.bridgewatch.collector;
 
+import io.bridgewatch.collector.spool.DiskSpool;
+import io.bridgewatch.collector.spool.SpoolOutbox;
 import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
@@ -13,6 +15,7 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongCounter;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +27,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,24 +40,26 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The source never waits: events go into a bounded queue, and when it is full the event is dropped and counted
  * (a telemetry agent must not slow the CUDA application it watches). A sender thread hands queued events to an
- * idempotent producer ({@code acks=all}, compressed batches), which retries through broker hiccups in order.
+ * idempotent producer ({@code acks=all}, compressed batches), which retries through broker hiccups in order; with
+ * a spool configured, to a bounded on-disk queue first, drained to Kafka in order, so that an outage of the cluster
+ * (or a restart of the collector) loses nothing until the spool is full.
  * NodeInfo goes to the compacted nodes topic at start, ahead of any event.
  */
 public final class Collector implements EventSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
     private static final AttributeKey<String> NODE = AttributeKey.stringKey("node_id");
+    /** With a spool, how long a send may take before the shipper starts over (nothing is lost when it does). */
+    static final Duration SPOOLED_DELIVERY_TIMEOUT = Duration.ofSeconds(30);
 
     private final CollectorConfig config;
     private final String nodeId;
-    private final Producer<String, SpecificRecord> producer;
+    private final Outbox outbox;
+    private final DeliveryCounters counters;
     private final BlockingQueue<ProducerRecord<String, SpecificRecord>> queue;
     private final Queue<ProducerRecord<String, SpecificRecord>> nodeFacts = new ConcurrentLinkedQueue<>();
     private final Thread sender;
     private final AtomicLong accepted = new AtomicLong();
-    private final AtomicLong sent = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final DoubleHistogram sendLatency;
     private final List<AutoCloseable> observers;
     private final Attributes attributes;
     private volatile boolean running = true;
@@ -63,28 +68,47 @@ public final class Collector implements EventSink, AutoCloseable {
         this.nodeId = nodeId;
         this.config = config;
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
-        this.producer = new KafkaProducer<>(producerProperties(config), new StringSerializer(),
-                new RecordSerializer());
         this.attributes = Attributes.of(NODE, nodeId);
-        this.sendLatency = meter.histogramBuilder("bridgewatch_collector_send_latency")
+        DoubleHistogram sendLatency = meter.histogramBuilder("bridgewatch_collector_send_latency")
                 .setDescription("Time from handing an event to the producer to the broker's acknowledgement.")
                 .setUnit("s").build();
+        this.counters = new DeliveryCounters(sendLatency, attributes);
+        this.outbox = config.spool().isPresent() ? spooled(config, config.spool().get(), counters)
+                : new ProducerOutbox(new KafkaProducer<>(producerProperties(config), new StringSerializer(),
+                        new RecordSerializer()), counters);
         ObservableLongCounter sentCounter = meter.counterBuilder("bridgewatch_collector_events_sent")
                 .setDescription("Events acknowledged by Kafka.").setUnit("{event}")
-                .buildWithCallback(m -> m.record(sent.get(), attributes));
+                .buildWithCallback(m -> m.record(counters.sent(), attributes));
         ObservableLongCounter droppedCounter = meter.counterBuilder("bridgewatch_collector_events_dropped")
-                .setDescription("Events dropped because the collector's queue was full.").setUnit("{event}")
-                .buildWithCallback(m -> m.record(dropped.get(), attributes));
+                .setDescription("Events dropped: the in-memory queue was full, or the spool was and gave up its"
+                        + " oldest.").setUnit("{event}")
+                .buildWithCallback(m -> m.record(dropped.get() + outbox.dropped(), attributes));
         ObservableLongCounter failedCounter = meter.counterBuilder("bridgewatch_collector_events_failed")
                 .setDescription("Events Kafka refused after all retries.").setUnit("{event}")
-                .buildWithCallback(m -> m.record(failed.get(), attributes));
+                .buildWithCallback(m -> m.record(counters.failed(), attributes));
         ObservableLongGauge depth = meter.gaugeBuilder("bridgewatch_collector_queue_depth").ofLongs()
                 .setDescription("Events waiting in the collector's queue.").setUnit("{event}")
                 .buildWithCallback(m -> m.record(queue.size(), attributes));
-        this.observers = List.of(sentCounter, droppedCounter, failedCounter, depth);
+        ObservableLongGauge pending = meter.gaugeBuilder("bridgewatch_collector_unacknowledged").ofLongs()
+                .setDescription("Events handed on (to the spool or the producer) that Kafka has not yet"
+                        + " acknowledged.").setUnit("{event}")
+                .buildWithCallback(m -> m.record(outbox.pending(), attributes));
+        this.observers = List.of(sentCounter, droppedCounter, failedCounter, depth, pending);
         this.sender = new Thread(this::sendLoop, "collector-sender-" + nodeId);
         this.sender.setDaemon(true);
         this.sender.start();
+    }
+
+    private static Outbox spooled(CollectorConfig config, CollectorConfig.Spool spool, DeliveryCounters counters) {
+        Map<String, Object> props = producerProperties(config);
+        // Short timeouts: a send that cannot complete is not lost (it stays spooled), so fail fast and start over.
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SPOOLED_DELIVERY_TIMEOUT.toMillis());
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SPOOLED_DELIVERY_TIMEOUT.toMillis() / 2);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SPOOLED_DELIVERY_TIMEOUT.toMillis() / 2);
+        props.putAll(config.producerOverrides());
+        return new SpoolOutbox(new DiskSpool(spool.dir(), spool.maxBytes(), spool.segmentBytes()),
+                () -> new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()), counters,
+                spool.maxInFlight(), config.clientId());
     }
 
     public static Map<String, Object> producerProperties(CollectorConfig config) {
@@ -130,8 +154,8 @@ public final class Collector implements EventSink, AutoCloseable {
     }
 
     public CollectorStats stats() {
-        return new CollectorStats(accepted.get(), sent.get(), dropped.get(), failed.get(),
-                queue.size() + nodeFacts.size());
+        return new CollectorStats(accepted.get(), counters.sent(), dropped.get() + outbox.dropped(),
+                counters.failed(), queue.size() + nodeFacts.size(), outbox.pending());
     }
 
     /**
@@ -142,10 +166,10 @@ public final class Collector implements EventSink, AutoCloseable {
     public void flush() throws InterruptedException {
         long deadline = System.nanoTime() + config.closeTimeout().toNanos();
         long target = accepted.get();
-        while (sent.get() + failed.get() < target && sender.isAlive()) {
+        while (counters.sent() + counters.failed() + outbox.dropped() < target && sender.isAlive()) {
             if (System.nanoTime() > deadline) {
                 LOG.warn("collector {}: {} events still unacknowledged after {}; going on", nodeId,
-                        target - sent.get() - failed.get(), config.closeTimeout());
+                        target - counters.sent() - counters.failed() - outbox.dropped(), config.closeTimeout());
                 return;
             }
             TimeUnit.MILLISECONDS.sleep(2);
@@ -168,30 +192,16 @@ public final class Collector implements EventSink, AutoCloseable {
                     record = queue.poll(100, TimeUnit.MILLISECONDS);
                 }
                 if (record != null) {
-                    send(record);
+                    outbox.put(record);
                 }
             } catch (InterruptedException | InterruptException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                failed.incrementAndGet();
-                LOG.error("collector {}: cannot hand an event to the producer: {}", nodeId, e.getMessage());
+                counters.failed(1);
+                LOG.error("collector {}: cannot hand an event on: {}", nodeId, e.getMessage());
             }
         }
-    }
-
-    private void send(ProducerRecord<String, SpecificRecord> record) {
-        long start = System.nanoTime();
-        producer.send(record, (metadata, error) -> {
-            if (error == null) {
-                sent.incrementAndGet();
-                sendLatency.record((System.nanoTime() - start) / 1e9, attributes);
-            } else {
-                failed.incrementAndGet();
-                LOG.warn("collector {}: Kafka refused an event for {}: {}", nodeId, record.topic(),
-                        error.getMessage());
-            }
-        });
     }
 
     @Override
@@ -203,10 +213,10 @@ public final class Collector implements EventSink, AutoCloseable {
             sender.interrupt();
             sender.join(config.closeTimeout().toMillis());
             int abandoned = queue.size() + nodeFacts.size();
-            failed.addAndGet(abandoned);
+            counters.failed(abandoned);
             LOG.error("collector {}: Kafka unreachable at close, {} queued events not sent", nodeId, abandoned);
         }
-        producer.close(config.closeTimeout());
+        outbox.close(config.closeTimeout());
         for (AutoCloseable observer : observers) {
             try {
                 observer.close();

@@ -1,5 +1,7 @@
 package io.bridgewatch.collector;
 
+import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.Map;
 
@@ -10,14 +12,46 @@ import java.util.Map;
  *     so the source (a CUDA application) is never blocked
  * @param closeTimeout how long close() waits to hand over what is still queued
  * @param producerOverrides producer settings on top of the collector's own (e.g. security settings)
+ * @param spool the on-disk queue between the collector and Kafka, or empty to send from memory only
  */
 public record CollectorConfig(String bootstrapServers, int queueCapacity, Duration closeTimeout, String clientId,
-        Map<String, String> producerOverrides) {
+        Map<String, String> producerOverrides, Optional<Spool> spool) {
     public static final int DEFAULT_QUEUE_CAPACITY = 100_000;
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+    /**
+     * Where and how much the collector spools.
+     *
+     * @param maxBytes the spool's size on disk; beyond it the oldest events are dropped (and counted)
+     * @param segmentBytes the size of one spool file
+     * @param maxInFlight spooled events handed to the producer and not yet acknowledged, at most
+     */
+    public record Spool(Path dir, long maxBytes, long segmentBytes, int maxInFlight) {
+        public static final long DEFAULT_MAX_BYTES = 1L << 30;
+        public static final long DEFAULT_SEGMENT_BYTES = 16L << 20;
+        public static final int DEFAULT_MAX_IN_FLIGHT = 20_000;
+
+        public Spool {
+            if (maxBytes < 2 * segmentBytes || segmentBytes < 1024 || maxInFlight < 1) {
+                throw new IllegalArgumentException("a spool needs at least two segments of 1 KiB or more and room"
+                        + " for one event in flight (got " + maxBytes + " bytes, segments of " + segmentBytes + ")");
+            }
+        }
+
+        /** A spool in {@code dir} of {@code maxBytes}, segments of 1/64 of it (at most 16 MiB). */
+        public static Spool of(Path dir, long maxBytes) {
+            return new Spool(dir, maxBytes, Math.max(1024, Math.min(DEFAULT_SEGMENT_BYTES, maxBytes / 64)),
+                    DEFAULT_MAX_IN_FLIGHT);
+        }
+    }
+
     public CollectorConfig(String bootstrapServers, int queueCapacity, Duration closeTimeout, String clientId) {
-        this(bootstrapServers, queueCapacity, closeTimeout, clientId, Map.of());
+        this(bootstrapServers, queueCapacity, closeTimeout, clientId, Map.of(), Optional.empty());
+    }
+
+    public CollectorConfig(String bootstrapServers, int queueCapacity, Duration closeTimeout, String clientId,
+            Map<String, String> producerOverrides) {
+        this(bootstrapServers, queueCapacity, closeTimeout, clientId, producerOverrides, Optional.empty());
     }
 
     public CollectorConfig {
@@ -28,6 +62,12 @@ public record CollectorConfig(String bootstrapServers, int queueCapacity, Durati
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("queue capacity must be at least 1, got " + queueCapacity);
         }
+    }
+
+    /** The same settings, spooling through {@code spool}. */
+    public CollectorConfig withSpool(Spool spool) {
+        return new CollectorConfig(bootstrapServers, queueCapacity, closeTimeout, clientId, producerOverrides,
+                Optional.of(spool));
     }
 
     public static CollectorConfig defaults(String bootstrapServers, String clientId) {

@@ -64,6 +64,7 @@ public final class SimulatedFleet implements AutoCloseable {
         long dropped = 0;
         long failed = 0;
         int queued = 0;
+        long unacknowledged = 0;
         for (Collector collector : collectors.values()) {
             CollectorStats s = collector.stats();
             accepted += s.accepted();
@@ -71,8 +72,9 @@ public final class SimulatedFleet implements AutoCloseable {
             dropped += s.dropped();
             failed += s.failed();
             queued += s.queueDepth();
+            unacknowledged += s.unacknowledged();
         }
-        return new CollectorStats(accepted, sent, dropped, failed, queued);
+        return new CollectorStats(accepted, sent, dropped, failed, queued, unacknowledged);
     }
 
     /** Hands what every collector still holds to Kafka (each within its close timeout) and closes them. */

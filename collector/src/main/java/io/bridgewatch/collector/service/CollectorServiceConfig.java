@@ -31,6 +31,8 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
     public static final String SERVING_INTERVAL = "serving.interval.ms";
     public static final String QUEUE_CAPACITY = "queue.capacity";
     public static final String CLOSE_TIMEOUT = "close.timeout.ms";
+    public static final String SPOOL_DIR = "spool.dir";
+    public static final String SPOOL_MAX_BYTES = "spool.max.bytes";
     public static final String METRICS_HOST = "metrics.host";
     public static final String METRICS_PORT = "metrics.port";
     public static final String LABEL_PREFIX = "node.label.";
@@ -53,6 +55,12 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
                     Importance.MEDIUM, "Events held for the producer; beyond it events are dropped and counted.")
             .define(CLOSE_TIMEOUT, Type.LONG, CollectorConfig.DEFAULT_CLOSE_TIMEOUT.toMillis(), Range.atLeast(0),
                     Importance.LOW, "How long a stop waits for queued events to be acknowledged.")
+            .define(SPOOL_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/bridgewatch-spool",
+                    Importance.HIGH, "Where events wait on disk until Kafka acknowledges them (a folder per node"
+                            + " below it; keep it across restarts); empty: no spool, events wait in memory only.")
+            .define(SPOOL_MAX_BYTES, Type.LONG, CollectorConfig.Spool.DEFAULT_MAX_BYTES, Range.atLeast(1L << 20),
+                    Importance.MEDIUM, "The spool's size on disk; when full, its oldest events are dropped and"
+                            + " counted.")
             .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.LOW, "Address of the /metrics endpoint.")
             .define(METRICS_PORT, Type.INT, DEFAULT_METRICS_PORT, Range.between(0, 65535), Importance.MEDIUM,
                     "Port of the collector's own Prometheus /metrics (0: off).");
@@ -65,6 +73,11 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
         CollectorConfig producer = new CollectorConfig((String) loaded.get(BOOTSTRAP_SERVERS),
                 (Integer) loaded.get(QUEUE_CAPACITY), Duration.ofMillis((Long) loaded.get(CLOSE_TIMEOUT)),
                 "bridgewatch-collector-" + node, loaded.under(KAFKA_PREFIX));
+        String spoolDir = (String) loaded.get(SPOOL_DIR);
+        if (spoolDir != null && !spoolDir.isBlank()) {
+            producer = producer.withSpool(CollectorConfig.Spool.of(Path.of(spoolDir).resolve(node),
+                    (Long) loaded.get(SPOOL_MAX_BYTES)));
+        }
         return new CollectorServiceConfig(node, loaded.under(LABEL_PREFIX), producer,
                 Path.of((String) loaded.get(AGENT_SOCKET)), url == null ? null : URI.create(url),
                 Duration.ofMillis((Long) loaded.get(SERVING_INTERVAL)), (String) loaded.get(METRICS_HOST),

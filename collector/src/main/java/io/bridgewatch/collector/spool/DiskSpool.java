@@ -49,6 +49,9 @@ public final class DiskSpool implements AutoCloseable {
     private long cursor;
     private long bytes;
     private long dropped;
+    /** Sequences dropped unacknowledged, [from, to) each, and those of them Kafka took after all (in flight). */
+    private final List<long[]> droppedRanges = new ArrayList<>();
+    private final java.util.Set<Long> rescued = new java.util.HashSet<>();
     private ReadPosition reader;
 
     /** Where sequential reads are: a segment, a byte offset in it, the sequence found there. */
@@ -159,6 +162,7 @@ public final class DiskSpool implements AutoCloseable {
         long nextFirst = segments.firstKey();
         if (cursor < nextFirst) {
             dropped += nextFirst - cursor;
+            droppedRanges.add(new long[] {cursor, nextFirst});
             cursor = nextFirst;
             acknowledgedAhead.headSet(nextFirst).clear();
             writeCursor();
@@ -190,7 +194,9 @@ public final class DiskSpool implements AutoCloseable {
                     long sequence = reader.sequence();
                     Frame frame;
                     while (entries.size() < max && (frame = readFrame(in, offset)) != null) {
-                        entries.add(frame.entry());
+                        if (!acknowledgedAhead.contains(frame.entry().sequence())) {
+                            entries.add(frame.entry()); // what Kafka already has is not sent again
+                        }
                         offset += frame.size();
                         sequence = frame.entry().sequence() + 1;
                     }
@@ -210,15 +216,18 @@ public final class DiskSpool implements AutoCloseable {
         return entries;
     }
 
-    /** Reads again from the first unacknowledged record (after a failed send). */
+    /** Reads again from the first unacknowledged record (after a failed send), skipping those acknowledged since. */
     public synchronized void rewind() {
         reader = null;
-        acknowledgedAhead.clear();
     }
 
     /** Marks a record as acknowledged by Kafka; the cursor moves over every acknowledged record at its head. */
     public synchronized void acknowledge(long sequence) {
         if (sequence < cursor) {
+            // Sent before its segment was dropped: it made it after all.
+            if (droppedRanges.stream().anyMatch(r -> sequence >= r[0] && sequence < r[1])) {
+                rescued.add(sequence);
+            }
             return;
         }
         acknowledgedAhead.add(sequence);
@@ -240,9 +249,9 @@ public final class DiskSpool implements AutoCloseable {
         return nextSequence - cursor;
     }
 
-    /** Unacknowledged records deleted because the spool was full. */
+    /** Records deleted unacknowledged because the spool was full (and not delivered from flight after all). */
     public synchronized long dropped() {
-        return dropped;
+        return dropped - rescued.size();
     }
 
     /** Bytes the segments take on disk. */

@@ -40,11 +40,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final Path logDir;
     private final String bootstrapServers;
-    private final KafkaRaftServer server;
+    private final Properties props;
+    private KafkaRaftServer server;
 
-    private EmbeddedKafkaBroker(Path logDir, String bootstrapServers, KafkaRaftServer server) {
+    private EmbeddedKafkaBroker(Path logDir, String bootstrapServers, Properties props, KafkaRaftServer server) {
         this.logDir = logDir;
         this.bootstrapServers = bootstrapServers;
+        this.props = props;
         this.server = server;
     }
 
@@ -58,7 +60,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         format(props, logDir);
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         server.startup();
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, "127.0.0.1:" + brokerPort, server);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, "127.0.0.1:" + brokerPort, props, server);
         try {
             broker.awaitReady();
         } catch (RuntimeException e) {
@@ -75,10 +77,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /**
+     * Stops the broker as an outage would (clients lose it; its log stays), until {@link #restart}. For fault tests.
+     */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    /** Starts the stopped broker again on the same ports and log; returns once it answers. */
+    public synchronized void restart() {
+        if (server != null) {
+            return;
+        }
+        server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        server.startup();
+        awaitReady();
+        LOG.info("Embedded Kafka broker back at {}", bootstrapServers);
+    }
+
     @Override
-    public void close() {
-        server.shutdown();
-        server.awaitShutdown();
+    public synchronized void close() {
+        stop();
         deleteRecursively(logDir);
     }
 

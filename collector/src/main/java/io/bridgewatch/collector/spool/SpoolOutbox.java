@@ -1,0 +1,169 @@
+package io.bridgewatch.collector.spool;
+
+import io.bridgewatch.collector.DeliveryCounters;
+import io.bridgewatch.collector.Outbox;
+import io.bridgewatch.schema.serde.RecordSerializer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Events through a {@link DiskSpool}: the collector's sender appends each event to disk (and is done with it), and
+ * a shipper thread sends the spool to Kafka in order, at most {@code maxInFlight} unacknowledged at a time,
+ * moving the spool's cursor as Kafka acknowledges. When a send fails (the cluster is gone longer than the producer's
+ * delivery timeout), the shipper waits for what is in flight, starts a fresh producer and resends from the cursor:
+ * an outage costs nothing but disk, up to the spool's size, and a restarted collector resumes from the same cursor.
+ */
+public final class SpoolOutbox implements Outbox {
+    private static final Logger LOG = LoggerFactory.getLogger(SpoolOutbox.class);
+    private static final int READ_BATCH = 500;
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+
+    private final DiskSpool spool;
+    private final Supplier<Producer<String, byte[]>> producers;
+    private final DeliveryCounters counters;
+    private final int maxInFlight;
+    private final RecordSerializer serializer = new RecordSerializer();
+    private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicBoolean sendFailed = new AtomicBoolean();
+    private final AtomicLong failedRounds = new AtomicLong();
+    private final Object appended = new Object();
+    private final Thread shipper;
+    private volatile boolean running = true;
+    private volatile long stopByNanos = Long.MAX_VALUE;
+    private Producer<String, byte[]> producer;
+
+    /**
+     * @param producers makes a producer of serialized records (a fresh one after a failed send)
+     * @param maxInFlight events handed to the producer and not yet acknowledged, at most
+     */
+    public SpoolOutbox(DiskSpool spool, Supplier<Producer<String, byte[]>> producers, DeliveryCounters counters,
+            int maxInFlight, String name) {
+        this.spool = spool;
+        this.producers = producers;
+        this.counters = counters;
+        this.maxInFlight = maxInFlight;
+        this.shipper = new Thread(this::ship, "collector-shipper-" + name);
+        this.shipper.setDaemon(true);
+        this.shipper.start();
+    }
+
+    @Override
+    public void put(ProducerRecord<String, SpecificRecord> record) {
+        spool.append(record.topic(), record.key(), serializer.serialize(record.topic(), record.value()));
+        synchronized (appended) {
+            appended.notifyAll();
+        }
+    }
+
+    @Override
+    public long pending() {
+        return spool.pending();
+    }
+
+    @Override
+    public long dropped() {
+        return spool.dropped();
+    }
+
+    /** Rounds of resending after a failed send (each: a fresh producer, from the cursor). */
+    public long resendRounds() {
+        return failedRounds.get();
+    }
+
+    private void ship() {
+        producer = producers.get();
+        try {
+            while ((running || spool.pending() > 0) && System.nanoTime() < stopByNanos) {
+                if (sendFailed.get()) {
+                    startOver();
+                    continue;
+                }
+                long room = maxInFlight - inFlight.get();
+                List<DiskSpool.Entry> entries = room > 0 ? spool.read((int) Math.min(READ_BATCH, room)) : List.of();
+                if (entries.isEmpty()) {
+                    synchronized (appended) {
+                        appended.wait(room > 0 ? 50 : 5);
+                    }
+                    continue;
+                }
+                for (DiskSpool.Entry entry : entries) {
+                    if (!send(entry)) {
+                        break;
+                    }
+                }
+            }
+        } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
+            Thread.currentThread().interrupt(); // closing: what is left stays spooled
+        }
+    }
+
+    private boolean send(DiskSpool.Entry entry) {
+        long start = System.nanoTime();
+        inFlight.incrementAndGet();
+        try {
+            producer.send(new ProducerRecord<>(entry.topic(), entry.key(), entry.value()), (metadata, error) -> {
+                inFlight.decrementAndGet();
+                if (error == null) {
+                    spool.acknowledge(entry.sequence());
+                    counters.acknowledged(start);
+                } else if (sendFailed.compareAndSet(false, true)) {
+                    LOG.warn("Kafka did not take spooled events ({}); they stay spooled and are sent again",
+                            error.getMessage());
+                }
+            });
+            return true;
+        } catch (KafkaException e) {
+            inFlight.decrementAndGet();
+            if (sendFailed.compareAndSet(false, true)) {
+                LOG.warn("cannot hand spooled events to the producer ({}); they stay spooled", e.getMessage());
+            }
+            return false;
+        }
+    }
+
+    /** After a failed send: let what is in flight finish, then a fresh producer resends from the cursor. */
+    private void startOver() throws InterruptedException {
+        producer.flush();
+        while (inFlight.get() > 0) {
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+        producer.close(Duration.ZERO);
+        failedRounds.incrementAndGet();
+        TimeUnit.MILLISECONDS.sleep(RETRY_PAUSE.toMillis());
+        spool.rewind();
+        producer = producers.get();
+        sendFailed.set(false);
+    }
+
+    @Override
+    public void close(Duration timeout) throws InterruptedException {
+        running = false;
+        stopByNanos = System.nanoTime() + timeout.toNanos();
+        synchronized (appended) {
+            appended.notifyAll();
+        }
+        shipper.join(timeout.toMillis() + 1_000);
+        if (shipper.isAlive()) {
+            shipper.interrupt();
+            shipper.join(5_000);
+        }
+        if (producer != null) {
+            producer.close(timeout);
+        }
+        long left = spool.pending();
+        if (left > 0) {
+            LOG.warn("{} events stay in the spool; the next collector on it sends them", left);
+        }
+        spool.close();
+    }
+}
