@@ -40,6 +40,7 @@ public final class DiskSpool implements AutoCloseable {
     private final long maxBytes;
     private final long segmentBytes;
     private final FileChannel cursorFile;
+    private final java.nio.channels.FileLock lock;
     /** First sequence of each segment, oldest first. */
     private final TreeMap<Long, Path> segments = new TreeMap<>();
     private final TreeSet<Long> acknowledgedAhead = new TreeSet<>();
@@ -76,6 +77,19 @@ public final class DiskSpool implements AutoCloseable {
             Files.createDirectories(dir);
             cursorFile = FileChannel.open(dir.resolve("cursor"), StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
+            // One collector per spool: two writing one folder would interleave their records.
+            java.nio.channels.FileLock held;
+            try {
+                held = cursorFile.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException sameProcess) {
+                held = null;
+            }
+            lock = held;
+            if (lock == null) {
+                cursorFile.close();
+                throw new IllegalStateException("the spool in " + dir + " is in use by another collector (one"
+                        + " spool folder per node and process)");
+            }
             try (Stream<Path> files = Files.list(dir)) {
                 files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).forEach(f -> {
                     String name = f.getFileName().toString();
@@ -357,6 +371,7 @@ public final class DiskSpool implements AutoCloseable {
             if (writer != null) {
                 writer.close();
             }
+            lock.release();
             cursorFile.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close the spool in " + dir + ": " + e.getMessage(), e);
