@@ -38,8 +38,13 @@ final class FleetRuns {
     }
 
     static void createTopics(String bootstrapServers) {
+        createTopics(bootstrapServers, 1);
+    }
+
+    /** The topics, each partition on {@code replication} brokers. */
+    static void createTopics(String bootstrapServers, int replication) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-            new TopicProvisioner(admin, (short) 1).ensure(Topics.all(PARTITIONS));
+            new TopicProvisioner(admin, (short) replication).ensure(Topics.all(PARTITIONS));
         }
     }
 
