@@ -11,6 +11,7 @@ import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.schema.topics.TopicProvisioner;
+import io.bridgewatch.schema.topics.TopicSnapshot;
 import io.bridgewatch.schema.topics.Topics;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
@@ -26,11 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -194,21 +190,11 @@ class SpoolOutageIT {
     /** The correlation ids of a node's crossings on the topic, in offset order. */
     private List<Long> correlationIds(String node) {
         List<Long> ids = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
-                broker.bootstrapServers()), new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.CROSSINGS).stream()
-                    .map(p -> new TopicPartition(Topics.CROSSINGS, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (node.equals(record.key())) {
-                        ids.add(BridgewatchSerdes.crossing().deserialize(null, record.value()).getCorrelationId());
-                    }
-                }
+        TopicSnapshot.read(broker.bootstrapServers(), Topics.CROSSINGS, record -> {
+            if (node.equals(record.key())) {
+                ids.add(BridgewatchSerdes.crossing().deserialize(null, record.value()).getCorrelationId());
             }
-        }
+        });
         return ids;
     }
 }

@@ -11,6 +11,7 @@ import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.schema.topics.TopicProvisioner;
+import io.bridgewatch.schema.topics.TopicSnapshot;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.simulator.FleetSimulator;
 import io.bridgewatch.simulator.ScenarioLoader;
@@ -46,14 +47,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -267,25 +263,12 @@ final class SqlBenchmark {
 
     /** Reads the topic to its end offsets; counts the records (decoding each as a Crossing when asked). */
     private static long countRecords(String kafka, String topic, boolean decode) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka,
-                "isolation.level", "read_committed", "max.poll.records", 5000), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            var serde = BridgewatchSerdes.crossing();
-            long count = 0;
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
-                count += records.count();
-                if (decode) {
-                    records.forEach(r -> serde.deserialize(topic, r.value()));
-                }
+        var serde = BridgewatchSerdes.crossing();
+        return TopicSnapshot.read(kafka, topic, record -> {
+            if (decode) {
+                serde.deserialize(topic, record.value());
             }
-            return count;
-        }
+        });
     }
 
     private JsonNode query(String url, String sql) throws Exception {

@@ -12,6 +12,7 @@ import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
+import io.bridgewatch.schema.topics.TopicSnapshot;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.service.StreamsService;
 import java.net.URI;
@@ -30,12 +31,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -266,21 +263,8 @@ class SqlAcrossInstancesIT {
     private static <T> List<ConsumerRecord<String, T>> readTopic(String topic,
             java.util.function.Function<byte[], T> decode) {
         List<ConsumerRecord<String, T>> values = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
-                broker.bootstrapServers(), "isolation.level", "read_committed"), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(new ConsumerRecord<>(record.topic(), record.partition(), record.offset(),
-                            record.key(), decode.apply(record.value())));
-                }
-            }
-        }
+        TopicSnapshot.read(broker.bootstrapServers(), topic, record -> values.add(new ConsumerRecord<>(
+                record.topic(), record.partition(), record.offset(), record.key(), decode.apply(record.value()))));
         return values;
     }
 
