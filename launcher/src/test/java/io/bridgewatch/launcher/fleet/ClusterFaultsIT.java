@@ -44,6 +44,9 @@ class ClusterFaultsIT {
             reason = "no container engine (DOCKER_HOST=" + System.getenv("DOCKER_HOST") + "; .ci/run starts podman's)";
         } else if (!commandExists("podman")) {
             reason = "podman is needed to build the broker image";
+        } else if (!java.nio.file.Files.isDirectory(java.nio.file.Path.of(System.getProperty("java.home"), "jmods"))
+                || !java.nio.file.Files.isExecutable(java.nio.file.Path.of("/bin/busybox"))) {
+            reason = "building the broker image needs this JDK's jmods (jlink) and a static /bin/busybox";
         }
         if (reason != null) {
             System.err.println("*** ClusterFaultsIT SKIPPED: " + reason + " ***");
