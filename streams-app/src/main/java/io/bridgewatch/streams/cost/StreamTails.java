@@ -10,8 +10,10 @@ import io.bridgewatch.streams.window.ObjectCacheStore;
 public final class StreamTails {
     private final ObjectCacheStore<Long> store;
 
+    /** Over the store of a processor being initialized: what it cached before is forgotten (see reload). */
     public StreamTails(ObjectCacheStore<Long> store) {
         this.store = store;
+        store.reload();
     }
 
     public OptionalLong get(String node, int gpu, long context, long stream) {

@@ -51,6 +51,7 @@ public final class NodeWindowProcessor<V, S, R> implements Processor<String, V, 
         openWindows.clear();
         openKeys.clear();
         streamTimeMs = Long.MIN_VALUE;
+        store.reload();
         for (String key : store.keys()) {
             track(key, windowStartOf(key));
         }

@@ -61,6 +61,21 @@ public final class ObjectCacheStore<V> implements StateStore {
         durable.delete(key);
     }
 
+    /**
+     * Forgets every cached object, written or not: the durable store holds the truth. Processors call it from
+     * {@code init()}, because Kafka Streams can hand a task's open stores from one role to another without closing
+     * them: a standby promoted to active (after an instance or broker fault) has had the changelog restored into the
+     * durable store underneath, and objects cached while this store last served an active task (before a rebalance
+     * made it a standby) are stale then; uncommitted ones of an aborted transaction must go too. Without
+     * write-through (process memory only: no standbys, no restores) the objects are the store and stay.
+     */
+    public void reload() {
+        if (writeThrough) {
+            objects.clear();
+            dirty.clear();
+        }
+    }
+
     /** Every key in the store, flushed or not. */
     public List<String> keys() {
         if (!writeThrough) {
