@@ -84,22 +84,12 @@ public final class SpoolOutbox implements Outbox {
         producer = producers.get();
         try {
             while ((running || spool.pending() > 0) && System.nanoTime() < stopByNanos) {
-                if (sendFailed.get()) {
-                    startOver();
-                    continue;
-                }
-                long room = maxInFlight - inFlight.get();
-                List<DiskSpool.Entry> entries = room > 0 ? spool.read((int) Math.min(READ_BATCH, room)) : List.of();
-                if (entries.isEmpty()) {
-                    synchronized (appended) {
-                        appended.wait(room > 0 ? 50 : 5);
-                    }
-                    continue;
-                }
-                for (DiskSpool.Entry entry : entries) {
-                    if (!send(entry)) {
-                        break;
-                    }
+                try {
+                    shipOnce();
+                } catch (RuntimeException e) {
+                    // Whatever went wrong, the events stay spooled: start over rather than stop shipping.
+                    LOG.warn("shipping spooled events failed ({}); starting over", e.toString());
+                    sendFailed.set(true);
                 }
             }
         } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
@@ -107,33 +97,65 @@ public final class SpoolOutbox implements Outbox {
         }
     }
 
+    /** One step: start over after a failure, or send the next spooled events there is room for, or wait. */
+    private void shipOnce() throws InterruptedException {
+        if (sendFailed.get()) {
+            startOver();
+            return;
+        }
+        long room = maxInFlight - inFlight.get();
+        List<DiskSpool.Entry> entries = room > 0 ? spool.read((int) Math.min(READ_BATCH, room)) : List.of();
+        if (entries.isEmpty()) {
+            synchronized (appended) {
+                appended.wait(room > 0 ? 50 : 5);
+            }
+            return;
+        }
+        for (DiskSpool.Entry entry : entries) {
+            if (!send(entry)) {
+                return;
+            }
+        }
+    }
+
     private boolean send(DiskSpool.Entry entry) {
         long start = System.nanoTime();
+        Producer<String, byte[]> current = producer;
         inFlight.incrementAndGet();
         try {
-            producer.send(new ProducerRecord<>(entry.topic(), entry.key(), entry.value()), (metadata, error) -> {
+            current.send(new ProducerRecord<>(entry.topic(), entry.key(), entry.value()), (metadata, error) -> {
                 inFlight.decrementAndGet();
                 if (error == null) {
                     spool.acknowledge(entry.sequence());
                     counters.acknowledged(start);
-                } else if (sendFailed.compareAndSet(false, true)) {
-                    LOG.warn("Kafka did not take spooled events ({}); they stay spooled and are sent again",
-                            error.getMessage());
+                } else {
+                    failed(current, error);
                 }
             });
             return true;
-        } catch (KafkaException e) {
+        } catch (KafkaException | IllegalStateException e) {
+            // IllegalStateException: the producer was closed by a failure of this round (see failed()).
             inFlight.decrementAndGet();
-            if (sendFailed.compareAndSet(false, true)) {
-                LOG.warn("cannot hand spooled events to the producer ({}); they stay spooled", e.getMessage());
-            }
+            failed(current, e);
             return false;
+        }
+    }
+
+    /**
+     * The first failure of a round aborts everything the producer still holds, so that no later record of a
+     * partition is written before the failed one is sent again (a batch that expired while a later one had not yet
+     * would otherwise let the later one through when the cluster comes back).
+     */
+    private void failed(Producer<String, byte[]> current, Exception error) {
+        if (sendFailed.compareAndSet(false, true)) {
+            LOG.warn("Kafka did not take spooled events ({}); they stay spooled and are sent again in order",
+                    error.getMessage());
+            current.close(Duration.ZERO); // from a callback too: the producer then aborts at once
         }
     }
 
     /** After a failed send: let what is in flight finish, then a fresh producer resends from the cursor. */
     private void startOver() throws InterruptedException {
-        producer.flush();
         while (inFlight.get() > 0) {
             TimeUnit.MILLISECONDS.sleep(10);
         }
