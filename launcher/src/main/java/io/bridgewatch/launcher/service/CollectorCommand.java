@@ -37,7 +37,8 @@ public final class CollectorCommand implements Callable<Integer> {
             CollectorService service = new CollectorService(settings, metrics.meter("bridgewatch-collector"));
             try {
                 service.start();
-            } catch (StartupException e) {
+            } catch (StartupException | java.io.UncheckedIOException | IllegalStateException e) {
+                // Also: the spool folder cannot be written, or another collector holds it.
                 return ServiceMain.startFailure("collector", e);
             }
             System.out.println("Collector of node " + settings.nodeId() + ": agent socket " + service.socket().socket()
