@@ -17,15 +17,24 @@ import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
  * A key-value store that keeps the values it serves as objects and writes changed ones to its durable store (RocksDB
- * with a changelog) when Kafka Streams flushes or commits, not on every put. An aggregate updated by every event is
- * then serialized once per commit instead of once per event, and what is committed is exactly what was flushed:
- * Streams flushes stores before it commits the transaction that holds the changelog records and the input offsets.
- * Without write-through (state kept in process memory only) the objects are the whole store.
+ * with a changelog) once per commit, not on every put: an aggregate updated by every event is serialized once per
+ * commit instead of once per event. Without write-through (state kept in process memory only) the objects are the
+ * whole store.
+ *
+ * <p>The write must land in the transaction that commits the input offsets, and only a <em>cache</em> is written
+ * then: before a commit Kafka Streams calls {@link CachedStateStore#flushCache()} on the stores that are caches, sends
+ * what that produced and commits the transaction; {@code flush()} and {@code commit(Map)} of a store come only
+ * afterwards, when the task writes a checkpoint (under exactly-once rarely: every 10,000 changelog records or at a
+ * clean close). Writing there left the changelog a commit or more behind the input offsets, and a task that moved
+ * or failed restored windows without the events it had already committed (lost or short windows after a fault).
+ * Hence this store is a {@link CachedStateStore}, an interface of Streams' own caching layers.
  */
-public final class ObjectCacheStore<V> implements StateStore {
+public final class ObjectCacheStore<V> implements StateStore, CachedStateStore<String, V> {
     private final KeyValueStore<String, V> durable;
     private final Map<String, V> objects = new HashMap<>();
     private final Set<String> dirty = new HashSet<>();
@@ -94,6 +103,24 @@ public final class ObjectCacheStore<V> implements StateStore {
             durable.put(key, objects.get(key));
         }
         dirty.clear();
+    }
+
+    /** Before each commit: the changed objects go to the durable store and its changelog, in the transaction. */
+    @Override
+    public void flushCache() {
+        writeDirty();
+    }
+
+    /** A task closed dirty: what was not committed is forgotten (the durable store is restored anew). */
+    @Override
+    public void clearCache() {
+        reload();
+    }
+
+    /** Nothing to forward on a flush: the processors forward their own results. */
+    @Override
+    public boolean setFlushListener(CacheFlushListener<String, V> listener, boolean sendOldValues) {
+        return false;
     }
 
     @Override
