@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class Collector implements EventSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
     private static final AttributeKey<String> NODE = AttributeKey.stringKey("node_id");
-    /** With a spool, how long a send may take before the shipper starts over (nothing is lost when it does). */
-    static final Duration SPOOLED_DELIVERY_TIMEOUT = Duration.ofSeconds(30);
+    /** With a spool, how long {@code send} may wait for a partition's metadata before the shipper tries again. */
+    static final Duration SPOOLED_MAX_BLOCK = Duration.ofSeconds(10);
 
     private final CollectorConfig config;
     private final String nodeId;
@@ -101,10 +101,11 @@ public final class Collector implements EventSink, AutoCloseable {
 
     private static Outbox spooled(CollectorConfig config, CollectorConfig.Spool spool, DeliveryCounters counters) {
         Map<String, Object> props = producerProperties(config);
-        // Short timeouts: a send that cannot complete is not lost (it stays spooled), so fail fast and start over.
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SPOOLED_DELIVERY_TIMEOUT.toMillis());
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SPOOLED_DELIVERY_TIMEOUT.toMillis() / 2);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SPOOLED_DELIVERY_TIMEOUT.toMillis() / 2);
+        // One producer through any outage: its batches never expire, so it retries them with the same producer id
+        // and sequence numbers, and the broker writes each once and in order (a fresh producer resending from the
+        // cursor could write twice what the old one had written unacknowledged). The spool holds what comes meanwhile.
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SPOOLED_MAX_BLOCK.toMillis());
         props.putAll(config.producerOverrides());
         return new SpoolOutbox(new DiskSpool(spool.dir(), spool.maxBytes(), spool.segmentBytes()),
                 () -> new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()), counters,

@@ -70,6 +70,16 @@ public record CollectorConfig(String bootstrapServers, int queueCapacity, Durati
                 Optional.of(spool));
     }
 
+    /**
+     * The settings of one of several collectors that share these: its own client id ({@code clientId-suffix}) and,
+     * with a spool, its own spool folder ({@code dir/suffix}) of the same size.
+     */
+    public CollectorConfig forMember(String suffix) {
+        return new CollectorConfig(bootstrapServers, queueCapacity, closeTimeout, clientId + "-" + suffix,
+                producerOverrides, spool.map(s -> new Spool(s.dir().resolve(suffix), s.maxBytes(), s.segmentBytes(),
+                        s.maxInFlight())));
+    }
+
     public static CollectorConfig defaults(String bootstrapServers, String clientId) {
         return new CollectorConfig(bootstrapServers, DEFAULT_QUEUE_CAPACITY, DEFAULT_CLOSE_TIMEOUT, clientId);
     }

@@ -23,14 +23,15 @@ public final class SimulatedFleet implements AutoCloseable {
     private final Map<String, Collector> collectors = new LinkedHashMap<>();
     private boolean closed;
 
-    /** @param producer the collectors' settings; each node's client id is derived from its node id */
+    /**
+     * @param producer the collectors' settings; each node's client id (and spool folder, when spooling) is derived
+     *     from its node id
+     */
     public SimulatedFleet(Scenario scenario, long startEpochNs, CollectorConfig producer, Meter meter) {
         this.fleet = new FleetSimulator(scenario, startEpochNs);
         for (NodeSimulator node : fleet.nodes()) {
             String id = node.info().getNodeId();
-            collectors.put(id, new Collector(id, new CollectorConfig(producer.bootstrapServers(),
-                    producer.queueCapacity(), producer.closeTimeout(), producer.clientId() + "-" + id,
-                    producer.producerOverrides()), meter));
+            collectors.put(id, new Collector(id, producer.forMember(id), meter));
         }
     }
 

@@ -12,16 +12,25 @@ import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Events through a {@link DiskSpool}: the collector's sender appends each event to disk (and is done with it), and
  * a shipper thread sends the spool to Kafka in order, at most {@code maxInFlight} unacknowledged at a time,
- * moving the spool's cursor as Kafka acknowledges. When a send fails (the cluster is gone longer than the producer's
- * delivery timeout), the shipper waits for what is in flight, starts a fresh producer and resends from the cursor:
- * an outage costs nothing but disk, up to the spool's size, and a restarted collector resumes from the same cursor.
+ * moving the spool's cursor as Kafka acknowledges. The producer's batches never expire (see
+ * {@code Collector#spooled}): through an outage it retries what it holds, idempotently, while the spool takes the
+ * rest, so an outage costs nothing but disk, up to the spool's size, and writes nothing twice. A record the producer
+ * does not take ({@code send} timed out on metadata) is offered again, in order. A record Kafka refuses for good
+ * (too large, not authorized) is counted as failed and skipped. Only when the producer itself fails does the shipper
+ * start a fresh one and resend from the cursor; then, as after a restart of the collector, what the old producer
+ * had written unacknowledged (at most {@code maxInFlight}) is written again.
  */
 public final class SpoolOutbox implements Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolOutbox.class);
@@ -112,15 +121,26 @@ public final class SpoolOutbox implements Outbox {
             return;
         }
         for (DiskSpool.Entry entry : entries) {
-            if (!send(entry)) {
-                return;
+            while (!send(entry)) {
+                if (sendFailed.get() || System.nanoTime() > stopByNanos) {
+                    return;
+                }
+                TimeUnit.MILLISECONDS.sleep(RETRY_PAUSE.toMillis());
             }
         }
     }
 
+    /**
+     * Hands one record to the producer; false when it did not take it (to be offered again). The producer reports a
+     * record it did not take (no metadata for its partition within {@code max.block.ms}, a full buffer) through the
+     * callback, before {@code send} returns; its batches never expire, so a retriable error reported later does not
+     * happen short of a failed producer.
+     */
     private boolean send(DiskSpool.Entry entry) {
         long start = System.nanoTime();
         Producer<String, byte[]> current = producer;
+        AtomicBoolean sending = new AtomicBoolean(true);
+        AtomicBoolean notTaken = new AtomicBoolean();
         inFlight.incrementAndGet();
         try {
             current.send(new ProducerRecord<>(entry.topic(), entry.key(), entry.value()), (metadata, error) -> {
@@ -128,28 +148,40 @@ public final class SpoolOutbox implements Outbox {
                 if (error == null) {
                     spool.acknowledge(entry.sequence());
                     counters.acknowledged(start);
+                } else if (sending.get() && error instanceof RetriableException) {
+                    notTaken.set(true);
+                } else if (refusedForGood(error)) {
+                    LOG.error("Kafka refused a spooled event for good; skipping it: {}", error.toString());
+                    counters.failed(1);
+                    spool.acknowledge(entry.sequence());
                 } else {
                     failed(current, error);
                 }
             });
-            return true;
+            sending.set(false);
+            return !notTaken.get();
         } catch (KafkaException | IllegalStateException e) {
             // IllegalStateException: the producer was closed by a failure of this round (see failed()).
             inFlight.decrementAndGet();
             failed(current, e);
-            return false;
+            return true;
         }
     }
 
+    /** An error that this record will meet however often it is sent; the producer itself is fine. */
+    private static boolean refusedForGood(Exception error) {
+        return error instanceof RecordTooLargeException || error instanceof InvalidRecordException
+                || error instanceof TopicAuthorizationException || error instanceof InvalidTopicException;
+    }
+
     /**
-     * The first failure of a round aborts everything the producer still holds, so that no later record of a
-     * partition is written before the failed one is sent again (a batch that expired while a later one had not yet
-     * would otherwise let the later one through when the cluster comes back).
+     * The producer failed (fatally, or closed): everything it still holds is aborted, so that no later record of a
+     * partition is written before the failed one is sent again by a fresh producer.
      */
     private void failed(Producer<String, byte[]> current, Exception error) {
         if (sendFailed.compareAndSet(false, true)) {
-            LOG.warn("Kafka did not take spooled events ({}); they stay spooled and are sent again in order",
-                    error.getMessage());
+            LOG.warn("the producer failed ({}); the spooled events are sent again in order by a fresh one",
+                    error.toString());
             current.close(Duration.ZERO); // from a callback too: the producer then aborts at once
         }
     }

@@ -27,7 +27,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -78,7 +77,7 @@ final class EmbeddedImportResults {
             Thread readerThread = new Thread(reader, "import-results-reader");
             readerThread.setDaemon(true);
             readerThread.start();
-            sendWatermark(bootstrapServers, watermark);
+            EndOfInputWatermark.send(bootstrapServers, watermark);
             out.println("Running the streams-app over the imported node…");
             if (!watermarkSeen.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 out.println("The streams-app did not finish within " + WAIT.toSeconds() + " s; what came so far:");
@@ -96,21 +95,6 @@ final class EmbeddedImportResults {
     private static KafkaProducer<String, SpecificRecord> producer(String bootstrapServers) {
         return new KafkaProducer<>(Collector.producerProperties(CollectorConfig.defaults(bootstrapServers,
                 "bridgewatch-end-of-input")), new StringSerializer(), new RecordSerializer());
-    }
-
-    private static void sendWatermark(String bootstrapServers, long[] instants) {
-        try (KafkaProducer<String, SpecificRecord> producer = producer(bootstrapServers)) {
-            producer.send(new ProducerRecord<>(Topics.NODES, EndOfInput.NODE, EndOfInput.node(instants[0])));
-            int partitions = producer.partitionsFor(Topics.CROSSINGS).size();
-            for (long instant : instants) {
-                for (int p = 0; p < partitions; p++) {
-                    producer.send(new ProducerRecord<>(Topics.CROSSINGS, p, EndOfInput.NODE, EndOfInput.copy(instant)));
-                    producer.send(new ProducerRecord<>(Topics.KERNELS, p, EndOfInput.NODE,
-                            EndOfInput.kernel(instant)));
-                }
-            }
-            producer.flush();
-        }
     }
 
     private static void print(PrintStream out, String nodeId, List<BridgeCostWindow> costs,

@@ -8,6 +8,7 @@ import io.bridgewatch.schema.ConcurrencyWindow;
 import io.bridgewatch.schema.PhaseOccurrence;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.schema.topics.Topics;
+import io.bridgewatch.streams.offline.OfflinePipeline;
 import io.bridgewatch.streams.query.AvroJson;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,15 +73,29 @@ final class ResultRows {
         return result;
     }
 
+    /** The result rows of an offline run (its dead letters left out). */
+    static ResultRows of(OfflinePipeline.Results results) {
+        ResultRows rows = new ResultRows();
+        results.costs().forEach(rows::add);
+        results.concurrency().forEach(rows::add);
+        results.phases().forEach(rows::add);
+        results.comparisons().forEach(rows::add);
+        results.parity().forEach(rows::add);
+        return rows;
+    }
+
     private void add(String topic, byte[] value) {
-        SpecificRecord record = switch (topic) {
+        add(switch (topic) {
             case Topics.BRIDGE_COST -> BridgewatchSerdes.bridgeCostWindow().deserialize(topic, value);
             case Topics.CONCURRENCY -> BridgewatchSerdes.of(ConcurrencyWindow.class).deserialize(topic, value);
             case Topics.PHASES -> BridgewatchSerdes.of(PhaseOccurrence.class).deserialize(topic, value);
             case Topics.MITIGATION -> BridgewatchSerdes.of(CohortComparison.class).deserialize(topic, value);
             case Topics.COMPUTE_PARITY -> BridgewatchSerdes.of(ComputeParity.class).deserialize(topic, value);
             default -> throw new IllegalArgumentException(topic);
-        };
+        });
+    }
+
+    private void add(SpecificRecord record) {
         String identity = identity(record);
         if (rows.put(identity, AvroJson.of(record)) != null) {
             duplicates.add(identity);
