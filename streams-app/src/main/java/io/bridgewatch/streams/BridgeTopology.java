@@ -48,6 +48,7 @@ import io.bridgewatch.streams.view.ResultViewWriter;
 import io.bridgewatch.streams.window.NodeWindowAggregation;
 import io.bridgewatch.streams.window.NodeWindowProcessor;
 import io.bridgewatch.streams.window.ObjectCacheStoreBuilder;
+import io.bridgewatch.streams.window.WindowClose;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -67,6 +68,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 
 /**
  * The Bridgewatch topology, a pure function of its config. Every step is named (see {@link StoreNames}).
@@ -106,15 +108,19 @@ public final class BridgeTopology {
 
         KStream<String, KernelExec> kernels = onTime(builder.stream(Topics.KERNELS,
                 Consumed.with(Serdes.String(), BridgewatchSerdes.kernelExec()).withName("kernels-source")),
-                "kernels", Topics.KERNELS, BridgewatchSerdes.kernelExec(), config.nodeWindow(), config.grace());
+                "kernels", () -> LateRecordGate.perNode(Topics.KERNELS, BridgewatchSerdes.kernelExec().serializer(),
+                        config.nodeClose()));
         KStream<String, Crossing> crossings = onTime(builder.stream(Topics.CROSSINGS,
                 Consumed.with(Serdes.String(), BridgewatchSerdes.crossing()).withName("crossings-source")),
-                "crossings", Topics.CROSSINGS, BridgewatchSerdes.crossing(), config.nodeWindow(), config.grace());
+                "crossings", () -> LateRecordGate.perNode(Topics.CROSSINGS, BridgewatchSerdes.crossing().serializer(),
+                        config.nodeClose()));
 
+        // Serving samples go to cohort windows after the repartition (gated there again by its stream time); here,
+        // a node's samples older than a cohort window plus its grace behind the node itself are late.
         KStream<String, ServingSample> serving = onTime(builder.stream(Topics.SERVING,
                 Consumed.with(Serdes.String(), BridgewatchSerdes.servingSample()).withName("serving-source")),
-                "serving", Topics.SERVING, BridgewatchSerdes.servingSample(), config.cohortWindow(),
-                config.cohortGrace());
+                "serving", () -> LateRecordGate.perNode(Topics.SERVING, BridgewatchSerdes.servingSample().serializer(),
+                        WindowClose.perNode(config.cohortWindow(), config.cohortGrace(), config.nodeSilence())));
         builder.addStateStore(durability.keyValueStore(StoreNames.NODE_INFO, Serdes.String(),
                 BridgewatchSerdes.nodeInfo()));
         builder.stream(Topics.NODES, Consumed.with(Serdes.String(), BridgewatchSerdes.nodeInfo())
@@ -149,11 +155,9 @@ public final class BridgeTopology {
     }
 
     /** Passes on-time records on and sends late ones, with the reason, to the dead-letter topic. */
-    private static <V> KStream<String, V> onTime(KStream<String, V> input, String name, String topic, Serde<V> serde,
-            Duration window, Duration grace) {
-        KStream<String, Gated<V>> gated = input.processValues(
-                () -> new LateRecordGate<>(topic, serde.serializer(), window.toMillis(), grace.toMillis()),
-                Named.as(name + "-late-gate"));
+    private static <V> KStream<String, V> onTime(KStream<String, V> input, String name,
+            FixedKeyProcessorSupplier<String, V, Gated<V>> gate) {
+        KStream<String, Gated<V>> gated = input.processValues(gate, Named.as(name + "-late-gate"));
         gated.filter((node, g) -> g.late(), Named.as(name + "-late"))
                 .mapValues(Gated::deadLetter, Named.as(name + "-late-letters"))
                 .to(Topics.DLQ, Produced.with(Serdes.String(), BridgewatchSerdes.deadLetter())
@@ -215,8 +219,7 @@ public final class BridgeTopology {
     /** Final results of tumbling node windows, on an object-cached store (see {@link NodeWindowProcessor}). */
     private static <V, S, R> NodeWindowProcessor<V, S, R> nodeWindows(String store,
             NodeWindowAggregation<V, S, R> aggregation, TopologyConfig config) {
-        return new NodeWindowProcessor<>(store, aggregation, config.nodeWindow().toMillis(),
-                config.grace().toMillis());
+        return new NodeWindowProcessor<>(store, aggregation, config.nodeClose());
     }
 
     /**
@@ -230,7 +233,8 @@ public final class BridgeTopology {
                 .flatMapValues(PhaseEvents::of, Named.as("crossing-phase-events"))
                 .merge(kernels.flatMapValues(PhaseEvents::of, Named.as("kernel-phase-events")),
                         Named.as("phase-events"))
-                .process(() -> new PhaseOccurrenceProcessor(config.phaseGap(), config.grace()), Named.as("phase-occurrences"),
+                .process(() -> new PhaseOccurrenceProcessor(config.phaseGap(), config.grace(), config.nodeSilence()),
+                        Named.as("phase-occurrences"),
                         StoreNames.PHASE_OCCURRENCES, StoreNames.NODE_BRIDGE_FIT)
                 .processValues(() -> new ResultViewWriter<>(StoreNames.NODE_PHASE_VIEW, PhaseOccurrence::getStartNs),
                         Named.as("node-phase-view"), StoreNames.NODE_PHASE_VIEW);
@@ -282,7 +286,8 @@ public final class BridgeTopology {
                         .withKeySerde(Serdes.String()).withValueSerde(sampleSerde));
         // After the repartition, so that the gate sees the same stream time as the cohort windows.
         KStream<Windowed<String>, CohortWindowState> closed = onTime(byCohort, "cohort-inputs",
-                        "cohort-inputs", sampleSerde, config.cohortWindow(), config.cohortGrace())
+                        () -> LateRecordGate.perPartition("cohort-inputs", sampleSerde.serializer(),
+                                config.cohortClose()))
                 .groupByKey(Grouped.with("cohort-inputs-grouped", Serdes.String(), sampleSerde))
                 .windowedBy(TimeWindows.ofSizeAndGrace(config.cohortWindow(), config.cohortGrace()))
                 .aggregate(CohortAggregator::empty, (cohort, sample, state) -> CohortAggregator.add(sample, state),

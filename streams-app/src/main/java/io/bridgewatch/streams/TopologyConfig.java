@@ -1,6 +1,7 @@
 package io.bridgewatch.streams;
 
 import io.bridgewatch.streams.cohort.ReferenceBaseline;
+import io.bridgewatch.streams.window.WindowClose;
 import java.time.Duration;
 
 /**
@@ -22,10 +23,14 @@ import java.time.Duration;
  * @param regressionHalfLife half-life (event time) of the cohort's rolling toll baseline
  * @param resultRetention how long (event time) the final results of closed windows stay queryable in the result
  *     views
+ * @param nodeSilence a node's windows (and phase occurrences) close by its own event time; when it has gone silent,
+ *     once its partition's event time is this much further: how far behind the other nodes of its partition a node
+ *     may fall (a collector resending its spool after an outage) without losing anything, and how late the last
+ *     window of a node that stopped comes
  */
 public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohortWindow, Duration cohortGrace,
         Duration reorderSlack, Duration referenceAsyncP99, Duration phaseGap, ReferenceBaseline baseline,
-        double regressionThreshold, Duration regressionHalfLife, Duration resultRetention) {
+        double regressionThreshold, Duration regressionHalfLife, Duration resultRetention, Duration nodeSilence) {
     public static final Duration DEFAULT_NODE_WINDOW = Duration.ofSeconds(10);
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
     public static final Duration DEFAULT_COHORT_WINDOW = Duration.ofSeconds(60);
@@ -35,6 +40,7 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
     public static final double DEFAULT_REGRESSION_THRESHOLD = 1.25;
     public static final Duration DEFAULT_REGRESSION_HALF_LIFE = Duration.ofDays(1);
     public static final Duration DEFAULT_RESULT_RETENTION = Duration.ofHours(24);
+    public static final Duration DEFAULT_NODE_SILENCE = Duration.ofMinutes(5);
 
     public static final TopologyConfig DEFAULTS = new TopologyConfig(DEFAULT_NODE_WINDOW, DEFAULT_GRACE);
 
@@ -42,7 +48,7 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
     public TopologyConfig(Duration nodeWindow, Duration grace) {
         this(nodeWindow, grace, DEFAULT_COHORT_WINDOW, DEFAULT_COHORT_GRACE, DEFAULT_REORDER_SLACK, Duration.ZERO,
                 DEFAULT_PHASE_GAP, ReferenceBaseline.NONE, DEFAULT_REGRESSION_THRESHOLD, DEFAULT_REGRESSION_HALF_LIFE,
-                DEFAULT_RESULT_RETENTION);
+                DEFAULT_RESULT_RETENTION, DEFAULT_NODE_SILENCE);
     }
 
     public TopologyConfig {
@@ -59,6 +65,7 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
             throw new IllegalArgumentException("regression threshold must be above 1, got " + regressionThreshold);
         }
         requirePositive("result retention", resultRetention);
+        requireNotNegative("node silence", nodeSilence);
         if (resultRetention.compareTo(cohortWindow) < 0 || resultRetention.compareTo(nodeWindow) < 0) {
             throw new IllegalArgumentException("result retention " + resultRetention
                     + " must be at least a cohort window (" + cohortWindow + ")");
@@ -72,13 +79,29 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
     /** The same config with reference figures from a baseline file. */
     public TopologyConfig withBaseline(ReferenceBaseline referenceBaseline) {
         return new TopologyConfig(nodeWindow, grace, cohortWindow, cohortGrace, reorderSlack, referenceAsyncP99,
-                phaseGap, referenceBaseline, regressionThreshold, regressionHalfLife, resultRetention);
+                phaseGap, referenceBaseline, regressionThreshold, regressionHalfLife, resultRetention, nodeSilence);
     }
 
     /** The same config with another result retention. */
     public TopologyConfig withResultRetention(Duration retention) {
         return new TopologyConfig(nodeWindow, grace, cohortWindow, cohortGrace, reorderSlack, referenceAsyncP99,
-                phaseGap, baseline, regressionThreshold, regressionHalfLife, retention);
+                phaseGap, baseline, regressionThreshold, regressionHalfLife, retention, nodeSilence);
+    }
+
+    /** The same config with another node silence. */
+    public TopologyConfig withNodeSilence(Duration silence) {
+        return new TopologyConfig(nodeWindow, grace, cohortWindow, cohortGrace, reorderSlack, referenceAsyncP99,
+                phaseGap, baseline, regressionThreshold, regressionHalfLife, resultRetention, silence);
+    }
+
+    /** When node windows close. */
+    public WindowClose nodeClose() {
+        return WindowClose.perNode(nodeWindow, grace, nodeSilence);
+    }
+
+    /** When cohort windows close (Kafka Streams' own windows: by partition). */
+    public WindowClose cohortClose() {
+        return WindowClose.of(cohortWindow, cohortGrace);
     }
 
     private static void requirePositive(String name, Duration value) {

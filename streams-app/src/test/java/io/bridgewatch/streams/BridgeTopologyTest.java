@@ -150,6 +150,30 @@ class BridgeTopologyTest {
         assertThat(result.getAsyncBlockedFraction()).isEqualTo(0.5);
     }
 
+    @Test
+    void shouldLoseNothingOfANodeThatFallsBehindAnotherOfItsPartition() {
+        harness.close();
+        harness = TopologyHarness.closingPerNode(new TopologyConfig(Duration.ofSeconds(10), Duration.ofSeconds(5))
+                .withNodeSilence(Duration.ofSeconds(60)));
+        costs = harness.output(Topics.BRIDGE_COST, BridgeCostWindow.class);
+        TestOutputTopic<String, DeadLetter> deadLetters = harness.output(Topics.DLQ, DeadLetter.class);
+        harness.crossings.pipeInput("n1", copy(T0 + S, T0 + S + 20 * US, T0 + S, T0 + S + 10 * US, 64).build());
+        // Another node of the partition resends 40 s of its spool first (after an outage, say).
+        for (long t = 2; t <= 42; t++) {
+            harness.advanceStreamTimeTo(T0 + t * S);
+        }
+        harness.crossings.pipeInput("n1", copy(T0 + 5 * S, T0 + 5 * S + 20 * US, T0 + 5 * S, T0 + 5 * S + 10 * US,
+                64).build());
+        assertThat(costs.readValuesToList()).as("n1's first window is still open")
+                .noneMatch(w -> w.getNodeId().toString().equals("n1"));
+        harness.crossings.pipeInput("n1", copy(T0 + 16 * S, T0 + 16 * S + 20 * US, T0 + 16 * S,
+                T0 + 16 * S + 10 * US, 64).build());
+
+        assertThat(costs.readValuesToList()).filteredOn(w -> w.getNodeId().toString().equals("n1")).singleElement()
+                .satisfies(w -> assertThat(w.getCrossings()).isEqualTo(2));
+        assertThat(deadLetters.readValuesToList()).as("nothing late").noneMatch(d -> d.getStage().equals("late"));
+    }
+
     private void closeFirstWindow() {
         // A record at 16 s moves stream time past the first window's end plus grace (15 s).
         harness.advanceStreamTimeTo(T0 + 16 * S);

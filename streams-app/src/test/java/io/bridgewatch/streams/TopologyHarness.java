@@ -26,13 +26,29 @@ final class TopologyHarness implements AutoCloseable {
     final TestInputTopic<String, NodeInfo> nodes;
     final TestInputTopic<String, ServingSample> serving;
 
+    /**
+     * The topology with node silence zero: a test moves the partition's event time with another node's record
+     * ({@link #advanceStreamTimeTo}), which then closes every node's windows, as Kafka Streams' own windows would.
+     * Closing per node is tested on the processors themselves (NodeWindowProcessorTest) and on brokers.
+     */
     TopologyHarness(TopologyConfig topology) {
-        StreamsAppConfig config;
+        this(appConfig(topology.withNodeSilence(java.time.Duration.ZERO)));
+    }
+
+    /** The topology as configured: node windows close by each node's own event time. */
+    static TopologyHarness closingPerNode(TopologyConfig topology) {
+        return new TopologyHarness(appConfig(topology));
+    }
+
+    private static StreamsAppConfig appConfig(TopologyConfig topology) {
         try {
-            config = new StreamsAppConfig("unused:9092", "test", Files.createTempDirectory("bw-ttd"), 1, topology);
+            return new StreamsAppConfig("unused:9092", "test", Files.createTempDirectory("bw-ttd"), 1, topology);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private TopologyHarness(StreamsAppConfig config) {
         Properties props = config.toProperties();
         // The driver's clock does not move, so a task would idle forever waiting for its other (empty) input.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);

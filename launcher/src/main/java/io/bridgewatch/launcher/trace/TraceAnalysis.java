@@ -42,7 +42,7 @@ public final class TraceAnalysis {
         return new TopologyConfig(WHOLE_TRACE, Duration.ZERO, WHOLE_TRACE, Duration.ZERO,
                 TopologyConfig.DEFAULT_REORDER_SLACK, Duration.ZERO, TopologyConfig.DEFAULT_PHASE_GAP,
                 ReferenceBaseline.NONE, TopologyConfig.DEFAULT_REGRESSION_THRESHOLD,
-                TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE, WHOLE_TRACE);
+                TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE, WHOLE_TRACE, TopologyConfig.DEFAULT_NODE_SILENCE);
     }
 
     public TraceReport analyze(Path trace, Path reference, TraceProgress progress) {
@@ -51,7 +51,7 @@ public final class TraceAnalysis {
         TopologyConfig windowed = new TopologyConfig(window, window, window, window,
                 TopologyConfig.DEFAULT_REORDER_SLACK, Duration.ZERO, TopologyConfig.DEFAULT_PHASE_GAP,
                 ReferenceBaseline.NONE, TopologyConfig.DEFAULT_REGRESSION_THRESHOLD,
-                TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE, window);
+                TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE, window, TopologyConfig.DEFAULT_NODE_SILENCE);
         try (OfflinePipeline whole = new OfflinePipeline(wholeTrace);
                 OfflinePipeline overTime = new OfflinePipeline(windowed)) {
             EventTap tap = new EventTap(whole, overTime);

@@ -130,6 +130,12 @@ class ClusterFaultsIT {
                 + " %d twice; %d differ in order-sensitive figures only, %d beyond%n", offline.rows.size(),
                 faulty.rows.size(), missing.size(), extra.size(), faulty.duplicates.size(),
                 differences.size() - beyondOrder.size(), beyondOrder.size());
+        System.out.println("cluster faults: missing " + first(missing) + "; extra " + first(extra) + "; twice "
+                + first(new TreeSet<>(faulty.duplicates)) + "; beyond order " + first(beyondOrder.entrySet()));
+        faulty.replaced.entrySet().stream().limit(3).forEach(e -> System.out.println("cluster faults: twice: "
+                + e.getValue() + " then " + faulty.rows.get(e.getKey()) + "; offline " + offline.rows.get(e.getKey())));
+        beyondOrder.keySet().stream().limit(3).forEach(k -> System.out.println("cluster faults: differs: offline "
+                + offline.rows.get(k) + " faulty " + faulty.rows.get(k)));
         assertThat(offline.rows).hasSizeGreaterThan(500);
         assertThat(faulty.duplicates).as("no result window twice").isEmpty();
         assertThat(missing).as("no result window lost").isEmpty();
@@ -240,6 +246,10 @@ class ClusterFaultsIT {
             TimeUnit.MILLISECONDS.sleep(200);
             stats = fleet.stats();
         }
+    }
+
+    private static String first(java.util.Collection<?> items) {
+        return items.stream().limit(12).map(String::valueOf).toList() + (items.size() > 12 ? " ..." : "");
     }
 
     private static boolean commandExists(String command) {

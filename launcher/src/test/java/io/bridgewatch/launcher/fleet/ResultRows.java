@@ -36,6 +36,8 @@ final class ResultRows {
 
     final Map<String, JsonNode> rows = new TreeMap<>();
     final List<String> duplicates = new ArrayList<>();
+    /** The row a duplicate replaced, per identity (the first of each). */
+    final Map<String, JsonNode> replaced = new TreeMap<>();
 
     /** The end offsets of every partition of the result topics now. */
     static Map<TopicPartition, Long> endOffsets(String bootstrapServers) {
@@ -97,8 +99,10 @@ final class ResultRows {
 
     private void add(SpecificRecord record) {
         String identity = identity(record);
-        if (rows.put(identity, AvroJson.of(record)) != null) {
+        JsonNode earlier = rows.put(identity, AvroJson.of(record));
+        if (earlier != null) {
             duplicates.add(identity);
+            replaced.putIfAbsent(identity, earlier);
         }
     }
 

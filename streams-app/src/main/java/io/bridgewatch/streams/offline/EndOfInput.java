@@ -9,7 +9,6 @@ import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.streams.TopologyConfig;
-import io.bridgewatch.streams.window.WindowClose;
 import java.util.List;
 import java.util.Map;
 
@@ -30,8 +29,9 @@ public final class EndOfInput {
 
     /** The two instants (ms) after an input whose latest event is at {@code latestEventMs}. */
     public static long[] instantsMs(TopologyConfig config, long latestEventMs) {
-        long nodeSpan = WindowClose.of(config.nodeWindow(), config.grace()).span();
-        long cohortSpan = WindowClose.of(config.cohortWindow(), config.cohortGrace()).span();
+        // Past every node's windows by the silence rule: the watermark is a node of its own.
+        long nodeSpan = config.nodeClose().span() + config.nodeSilence().toMillis();
+        long cohortSpan = config.cohortClose().span();
         long first = latestEventMs + nodeSpan + cohortSpan + 1;
         return new long[] {first, first + nodeSpan + 1};
     }

@@ -7,6 +7,7 @@ import io.bridgewatch.streams.StoreNames;
 import io.bridgewatch.streams.internal.PhaseEvent;
 import io.bridgewatch.streams.internal.PhaseOccurrenceState;
 import io.bridgewatch.streams.internal.RouteFit;
+import io.bridgewatch.streams.window.EventClocks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,23 +25,30 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Phase occurrences (DESIGN 4.5) per (node, gpu, phase): events of the phase belong to one occurrence until a quiet
  * gap passes without one (a session window kept in a store, so a node's events need no repartition). An
- * occurrence is emitted when an event after the gap arrives, or when stream time passes its end plus the gap plus
- * the lateness allowed: stream time is the task's, moved by every input, and one topic's events may be processed
- * before the other's of the same moment; closing an occurrence on stream time alone would split it depending on
- * how the inputs happened to interleave (and so on how many instances share the work).
+ * occurrence is emitted when an event after the gap arrives, or when the node's event time passes its end plus the
+ * gap plus the lateness allowed: one topic's events may be processed before the other's of the same moment, and
+ * closing an occurrence without that allowance would split it depending on how the inputs happened to interleave
+ * (and so on how many instances share the work). A node gone silent has its occurrences closed once the task's
+ * stream time is a silence further (as node windows, {@link io.bridgewatch.streams.window.WindowClose}).
  */
 public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEvent, String, PhaseOccurrence> {
     private static final long NS_PER_MS = 1_000_000;
     private final long gapNs;
     private final long latenessNs;
+    private final long silenceNs;
+    private final EventClocks clocks = new EventClocks();
     private ProcessorContext<String, PhaseOccurrence> context;
     private KeyValueStore<String, PhaseOccurrenceState> open;
     private KeyValueStore<String, RouteFit> fits;
 
-    /** @param lateness how far behind stream time an event of an open occurrence may still arrive */
-    public PhaseOccurrenceProcessor(Duration gap, Duration lateness) {
+    /**
+     * @param lateness how far behind its node's event time an event of an open occurrence may still arrive
+     * @param silence how much further the task's stream time closes the occurrences of a node gone silent
+     */
+    public PhaseOccurrenceProcessor(Duration gap, Duration lateness, Duration silence) {
         this.gapNs = gap.toNanos();
         this.latenessNs = lateness.toNanos();
+        this.silenceNs = silence.toNanos();
     }
 
     @Override
@@ -48,6 +56,7 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
         this.context = context;
         this.open = context.getStateStore(StoreNames.PHASE_OCCURRENCES);
         this.fits = context.getStateStore(StoreNames.NODE_BRIDGE_FIT);
+        clocks.reset();
         context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, this::closeQuiet);
     }
 
@@ -55,6 +64,7 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
     public void process(Record<String, PhaseEvent> record) {
         PhaseEvent event = record.value();
         String node = record.key();
+        clocks.advance(node, record.timestamp());
         String key = node + "|" + event.getGpuIndex() + "|" + event.getPhase();
         PhaseOccurrenceState state = open.get(key);
         if (state != null && event.getStartNs() > state.getEndNs() + gapNs) {
@@ -68,7 +78,10 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
         List<KeyValue<String, PhaseOccurrenceState>> quiet = new ArrayList<>();
         try (KeyValueIterator<String, PhaseOccurrenceState> all = open.all()) {
             all.forEachRemaining(entry -> {
-                if (entry.value.getEndNs() + gapNs + latenessNs < streamTimeMs * NS_PER_MS) {
+                long closesAtNs = entry.value.getEndNs() + gapNs + latenessNs;
+                long nodeTimeMs = clocks.of(entry.key.substring(0, entry.key.indexOf('|')));
+                if ((nodeTimeMs != Long.MIN_VALUE && closesAtNs < nodeTimeMs * NS_PER_MS)
+                        || closesAtNs + silenceNs < streamTimeMs * NS_PER_MS) {
                     quiet.add(KeyValue.pair(entry.key, entry.value));
                 }
             });

@@ -54,6 +54,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
     public static final String TOPICS_REPLICATION = "topics.replication.factor";
     public static final String NODE_WINDOW = "window.node.ms";
     public static final String NODE_GRACE = "window.node.grace.ms";
+    public static final String NODE_SILENCE = "window.node.silence.ms";
     public static final String COHORT_WINDOW = "window.cohort.ms";
     public static final String COHORT_GRACE = "window.cohort.grace.ms";
     public static final String RESULT_RETENTION = "results.retention.ms";
@@ -103,6 +104,9 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                     Importance.MEDIUM, "Node window size.")
             .define(NODE_GRACE, Type.LONG, TopologyConfig.DEFAULT_GRACE.toMillis(), Range.atLeast(0),
                     Importance.MEDIUM, "How long after its end a node window still takes events.")
+            .define(NODE_SILENCE, Type.LONG, TopologyConfig.DEFAULT_NODE_SILENCE.toMillis(), Range.atLeast(0),
+                    Importance.LOW, "How far (event time) a node may fall behind the others of its partition, e.g."
+                            + " resending its spool after an outage, before its windows close without it.")
             .define(COHORT_WINDOW, Type.LONG, TopologyConfig.DEFAULT_COHORT_WINDOW.toMillis(), Range.atLeast(1),
                     Importance.MEDIUM, "Cohort window size (a whole number of node windows).")
             .define(COHORT_GRACE, Type.LONG, TopologyConfig.DEFAULT_COHORT_GRACE.toMillis(), Range.atLeast(0),
@@ -133,7 +137,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                 Duration.ZERO, TopologyConfig.DEFAULT_PHASE_GAP,
                 baselineFile == null ? ReferenceBaseline.NONE : ReferenceBaseline.load(Path.of(baselineFile)),
                 TopologyConfig.DEFAULT_REGRESSION_THRESHOLD, TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE,
-                millis(loaded, RESULT_RETENTION));
+                millis(loaded, RESULT_RETENTION), millis(loaded, NODE_SILENCE));
         StreamsAppConfig app = new StreamsAppConfig((String) loaded.get(BOOTSTRAP_SERVERS),
                 (String) loaded.get(APPLICATION_ID), Path.of((String) loaded.get(STATE_DIR)),
                 (Integer) loaded.get(THREADS), topology);

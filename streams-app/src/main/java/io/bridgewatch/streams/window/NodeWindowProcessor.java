@@ -1,9 +1,9 @@
 package io.bridgewatch.streams.window;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -11,11 +11,11 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Tumbling event-time windows per node with final results only, like {@code windowedBy(...).aggregate(...)
- * .suppress(untilWindowCloses)}, but on an {@link ObjectCacheStore}: window states are updated as objects and
- * serialized once per commit. A window closes when stream time (the latest record time this task has seen here)
- * passes its end plus the grace ({@link WindowClose}); its results are forwarded then and its state deleted.
- * Records for a closed window are counted in the {@code dropped-late-records} sensor (the late-record gate upstream
- * sends them to the dead-letter topic before they get here).
+ * .suppress(untilWindowCloses)}, but on an {@link ObjectCacheStore} (window states are updated as objects and
+ * serialized once per commit) and closed per node: a node's window closes when the node's own event time passes its
+ * end plus the grace, or when the task's passes that by the silence too ({@link WindowClose}). Its results are
+ * forwarded then and its state deleted. Records for a closed window are counted in the {@code dropped-late-records}
+ * sensor (the late-record gate upstream sends them to the dead-letter topic before they get here).
  */
 public final class NodeWindowProcessor<V, S, R> implements Processor<String, V, String, R> {
     private static final long NS_PER_MS = 1_000_000;
@@ -23,19 +23,19 @@ public final class NodeWindowProcessor<V, S, R> implements Processor<String, V, 
     private final NodeWindowAggregation<V, S, R> aggregation;
     private final long windowMs;
     private final WindowClose close;
-    private final TreeMap<Long, List<String>> openWindows = new TreeMap<>();
-    private final java.util.Set<String> openKeys = new java.util.HashSet<>();
+    private final EventClocks clocks = new EventClocks();
+    /** Open window starts per node, and all open windows by start (for nodes gone silent). */
+    private final Map<String, TreeSet<Long>> openByNode = new HashMap<>();
+    private final TreeMap<Long, TreeSet<String>> openByStart = new TreeMap<>();
     private ProcessorContext<String, R> context;
     private ObjectCacheStore<S> store;
     private Sensor droppedLate;
-    private long streamTimeMs = Long.MIN_VALUE;
 
-    public NodeWindowProcessor(String storeName, NodeWindowAggregation<V, S, R> aggregation, long windowMs,
-            long graceMs) {
+    public NodeWindowProcessor(String storeName, NodeWindowAggregation<V, S, R> aggregation, WindowClose close) {
         this.storeName = storeName;
         this.aggregation = aggregation;
-        this.windowMs = windowMs;
-        this.close = new WindowClose(windowMs, graceMs);
+        this.windowMs = close.windowMs();
+        this.close = close;
     }
 
     @Override
@@ -46,14 +46,14 @@ public final class NodeWindowProcessor<V, S, R> implements Processor<String, V, 
                 Sensor.RecordingLevel.INFO, "task-id", context.taskId().toString());
         // Kafka Streams may initialize the same processor again (a task revived after its transaction was aborted,
         // its state rolled back to the last commit): nothing from before may survive in memory, or a window closed
-        // on the old stream time would be skipped and its replayed records dropped as late. The open windows are
+        // on the old event time would be skipped and its replayed records dropped as late. The open windows are
         // whatever the (restored) store holds.
-        openWindows.clear();
-        openKeys.clear();
-        streamTimeMs = Long.MIN_VALUE;
+        openByNode.clear();
+        openByStart.clear();
+        clocks.reset();
         store.reload();
         for (String key : store.keys()) {
-            track(key, windowStartOf(key));
+            track(nodeOf(key), windowStartOf(key));
         }
     }
 
@@ -62,47 +62,68 @@ public final class NodeWindowProcessor<V, S, R> implements Processor<String, V, 
         if (record.value() == null) {
             return;
         }
+        String node = record.key();
         long timestamp = record.timestamp();
         long windowStart = close.startOf(timestamp);
-        streamTimeMs = Math.max(streamTimeMs, timestamp);
-        if (close.isClosed(windowStart, streamTimeMs)) {
+        clocks.advance(node, timestamp);
+        if (close.isClosed(windowStart, clocks.of(node), clocks.task())) {
             droppedLate.record();
             return;
         }
-        String key = key(windowStart, record.key());
+        String key = key(windowStart, node);
         S state = store.get(key);
         if (state == null) {
             state = aggregation.empty();
+            track(node, windowStart); // states restored from the changelog were tracked in init()
         }
-        // Also for a state this instance did not open (restored from the changelog): it must close here too.
-        track(key, windowStart);
         store.put(key, aggregation.add(record.value(), state));
-        closeWindows();
+        closeWindowsOf(node);
+        closeSilentNodesWindows();
     }
 
-    private void closeWindows() {
-        while (!openWindows.isEmpty() && close.isClosed(openWindows.firstKey(), streamTimeMs)) {
-            Map.Entry<Long, List<String>> window = openWindows.pollFirstEntry();
-            long start = window.getKey();
-            for (String key : window.getValue()) {
-                openKeys.remove(key);
-                S state = store.get(key);
-                store.delete(key);
-                if (state == null) {
-                    continue;
-                }
-                String node = key.substring(key.indexOf('|') + 1);
-                for (R result : aggregation.results(node, start * NS_PER_MS, (start + windowMs) * NS_PER_MS, state)) {
-                    context.forward(new Record<>(node, result, start + windowMs - 1));
-                }
+    /** The node's windows its own event time has closed. */
+    private void closeWindowsOf(String node) {
+        TreeSet<Long> starts = openByNode.get(node);
+        while (starts != null && !starts.isEmpty() && close.isClosed(starts.first(), clocks.of(node), clocks.task())) {
+            closeWindow(node, starts.first());
+        }
+    }
+
+    /** Windows of nodes gone silent: the task's event time is a silence past their close. */
+    private void closeSilentNodesWindows() {
+        while (!openByStart.isEmpty() && close.isClosed(openByStart.firstKey(), Long.MIN_VALUE, clocks.task())) {
+            long start = openByStart.firstKey();
+            for (String node : new TreeSet<>(openByStart.get(start))) {
+                closeWindow(node, start);
             }
         }
     }
 
-    private void track(String key, long windowStart) {
-        if (openKeys.add(key)) {
-            openWindows.computeIfAbsent(windowStart, w -> new ArrayList<>()).add(key);
+    private void closeWindow(String node, long start) {
+        TreeSet<Long> starts = openByNode.get(node);
+        starts.remove(start);
+        if (starts.isEmpty()) {
+            openByNode.remove(node);
         }
+        TreeSet<String> nodes = openByStart.get(start);
+        nodes.remove(node);
+        if (nodes.isEmpty()) {
+            openByStart.remove(start);
+        }
+        String key = key(start, node);
+        S state = store.get(key);
+        store.delete(key);
+        if (state == null) {
+            return;
+        }
+        for (R result : aggregation.results(node, start * NS_PER_MS, (start + windowMs) * NS_PER_MS, state)) {
+            context.forward(new Record<>(node, result, start + windowMs - 1));
+        }
+    }
+
+    private void track(String node, long windowStart) {
+        openByNode.computeIfAbsent(node, n -> new TreeSet<>()).add(windowStart);
+        openByStart.computeIfAbsent(windowStart, w -> new TreeSet<>()).add(node);
     }
 
     /** Window start (zero-padded, so keys sort by time) and node. */
@@ -115,5 +136,9 @@ public final class NodeWindowProcessor<V, S, R> implements Processor<String, V, 
 
     private static long windowStartOf(String key) {
         return Long.parseLong(key.substring(0, key.indexOf('|')));
+    }
+
+    private static String nodeOf(String key) {
+        return key.substring(key.indexOf('|') + 1);
     }
 }

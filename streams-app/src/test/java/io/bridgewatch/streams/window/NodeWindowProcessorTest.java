@@ -9,15 +9,20 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
-/** A node window closes once, with what its (restored) state holds, also when its processor starts over. */
+/**
+ * A node window closes once, with what its (restored) state holds, also when its processor starts over; by its
+ * node's own event time, or by the partition's a silence later.
+ */
 class NodeWindowProcessorTest {
     private static final String STORE = "counts";
+    /** 10 s windows, 5 s grace, 60 s silence. */
+    private static final WindowClose CLOSE = new WindowClose(10_000, 5_000, 60_000);
     private static final NodeWindowAggregation<Long, Long, Long> COUNT = NodeWindowAggregation.of(() -> 0L,
             (event, count) -> count + 1, (node, startNs, endNs, count) -> List.of(count));
 
     @Test
     void shouldEmitAWindowAgainWhenInitializedAgainAfterItsStateWasRolledBack() {
-        NodeWindowProcessor<Long, Long, Long> processor = new NodeWindowProcessor<>(STORE, COUNT, 10_000, 5_000);
+        NodeWindowProcessor<Long, Long, Long> processor = new NodeWindowProcessor<>(STORE, COUNT, CLOSE);
         MockProcessorContext<String, Long> first = contextWithEmptyStore();
         processor.init(first);
         processor.process(new Record<>("n1", 1L, 51_000));
@@ -42,15 +47,50 @@ class NodeWindowProcessorTest {
         MockProcessorContext<String, Long> context = contextWithEmptyStore();
         ObjectCacheStore<Long> store = context.getStateStore(STORE);
         store.put("00000000000000050000|n1", 3L);
-        NodeWindowProcessor<Long, Long, Long> processor = new NodeWindowProcessor<>(STORE, COUNT, 10_000, 5_000);
+        NodeWindowProcessor<Long, Long, Long> processor = new NodeWindowProcessor<>(STORE, COUNT, CLOSE);
         processor.init(context);
         processor.process(new Record<>("n1", 1L, 58_000));
-        processor.process(new Record<>("n2", 1L, 70_000));
+        processor.process(new Record<>("n1", 1L, 70_000));
 
         assertThat(context.forwarded()).first().satisfies(f -> {
             assertThat(f.record().key()).isEqualTo("n1");
             assertThat(f.record().value()).isEqualTo(4L);
         });
+    }
+
+    @Test
+    void shouldKeepANodesWindowOpenWhileAnotherNodeOfItsPartitionIsAhead() {
+        MockProcessorContext<String, Long> context = contextWithEmptyStore();
+        NodeWindowProcessor<Long, Long, Long> processor = new NodeWindowProcessor<>(STORE, COUNT, CLOSE);
+        processor.init(context);
+        processor.process(new Record<>("n1", 1L, 51_000));
+        // n2 resends its spool faster: 50 s ahead of n1, within the silence.
+        for (long t = 52_000; t <= 110_000; t += 1_000) {
+            processor.process(new Record<>("n2", 1L, t));
+        }
+        processor.process(new Record<>("n1", 1L, 59_000));
+        assertThat(context.forwarded()).allSatisfy(f -> assertThat(f.record().key()).isEqualTo("n2"));
+        processor.process(new Record<>("n1", 1L, 65_000));
+
+        assertThat(context.forwarded()).filteredOn(f -> f.record().key().equals("n1")).first()
+                .satisfies(f -> assertThat(f.record().value()).as("n1's [50 s, 60 s)").isEqualTo(2L));
+    }
+
+    @Test
+    void shouldCloseTheWindowOfASilentNodeOnceItsPartitionIsASilenceFurther() {
+        MockProcessorContext<String, Long> context = contextWithEmptyStore();
+        NodeWindowProcessor<Long, Long, Long> processor = new NodeWindowProcessor<>(STORE, COUNT, CLOSE);
+        processor.init(context);
+        processor.process(new Record<>("n1", 1L, 51_000));
+        processor.process(new Record<>("n2", 1L, 124_999));
+        assertThat(context.forwarded()).noneSatisfy(f -> assertThat(f.record().key()).isEqualTo("n1"));
+        processor.process(new Record<>("n2", 1L, 125_000));
+        assertThat(context.forwarded()).filteredOn(f -> f.record().key().equals("n1")).singleElement()
+                .satisfies(f -> assertThat(f.record().value()).isEqualTo(1L));
+
+        processor.process(new Record<>("n1", 1L, 52_000));
+        assertThat(context.forwarded()).as("closed: late, not a second result")
+                .filteredOn(f -> f.record().key().equals("n1")).hasSize(1);
     }
 
     private static MockProcessorContext<String, Long> contextWithEmptyStore() {
