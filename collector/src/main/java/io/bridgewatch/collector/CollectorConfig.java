@@ -24,12 +24,14 @@ public record CollectorConfig(String bootstrapServers, int queueCapacity, Durati
      *
      * @param maxBytes the spool's size on disk; beyond it the oldest events are dropped (and counted)
      * @param segmentBytes the size of one spool file
-     * @param maxInFlight spooled events handed to the producer and not yet acknowledged, at most
+     * @param maxInFlight spooled events handed to the producer and not yet acknowledged, at most: also how far a
+     *     node's topics can drift apart when one of their partitions is stuck (a leader moving after an outage)
+     *     while the others take records, so a few seconds of a node's events
      */
     public record Spool(Path dir, long maxBytes, long segmentBytes, int maxInFlight) {
         public static final long DEFAULT_MAX_BYTES = 1L << 30;
         public static final long DEFAULT_SEGMENT_BYTES = 16L << 20;
-        public static final int DEFAULT_MAX_IN_FLIGHT = 20_000;
+        public static final int DEFAULT_MAX_IN_FLIGHT = 2_000;
 
         public Spool {
             if (maxBytes < 2 * segmentBytes || segmentBytes < 1024 || maxInFlight < 1) {

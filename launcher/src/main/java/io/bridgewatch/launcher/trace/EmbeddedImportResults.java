@@ -50,14 +50,17 @@ final class EmbeddedImportResults {
         long[] watermark = EndOfInput.instantsMs(topology, lastEventNs / 1_000_000L);
         long watermarkWindowNs = Math.floorDiv(watermark[0], topology.nodeWindow().toMillis())
                 * topology.nodeWindow().toMillis() * 1_000_000L;
-        int partitions = partitions(bootstrapServers);
-        CountDownLatch watermarkSeen = new CountDownLatch(partitions);
+        // Done when every watermark node (they cover every partition) has closed its first window.
+        java.util.Set<String> watermarkNodes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        watermarkNodes.addAll(EndOfInput.nodesCovering(partitions(bootstrapServers)));
+        CountDownLatch watermarkSeen = new CountDownLatch(watermarkNodes.size());
         ResultHandler handler = new ResultHandler() {
             @Override
             public void cost(BridgeCostWindow window) {
                 if (window.getNodeId().toString().equals(nodeId)) {
                     costs.add(window);
-                } else if (EndOfInput.isWatermark(window.getNodeId()) && window.getWindowStartNs() == watermarkWindowNs) {
+                } else if (window.getWindowStartNs() == watermarkWindowNs
+                        && watermarkNodes.remove(window.getNodeId().toString())) {
                     watermarkSeen.countDown();
                 }
             }

@@ -5,36 +5,43 @@ import io.bridgewatch.collector.CollectorConfig;
 import io.bridgewatch.schema.serde.RecordSerializer;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.offline.EndOfInput;
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Ends a finite input on a broker: the {@link EndOfInput} watermark into every partition of the event topics, so
- * that every task's stream time passes every window and all of them close (a live fleet never ends; an import or a
- * replay does).
+ * Ends a finite input on a broker: the {@link EndOfInput} watermark into every partition of the event topics and of
+ * the cohort repartition, so that every task's stream time passes every window and all of them close (a live fleet
+ * never ends; an import or a replay does).
  */
 public final class EndOfInputWatermark {
     private EndOfInputWatermark() {
     }
 
-    /** Sends the watermark at {@code instantsMs} ({@link EndOfInput#instantsMs}) and waits until Kafka has it. */
-    public static void send(String bootstrapServers, long[] instantsMs) {
+    /**
+     * Sends the watermark at {@code instantsMs} ({@link EndOfInput#instantsMs}) as the watermark nodes that cover
+     * every partition ({@link EndOfInput#nodesCovering}) and waits until Kafka has it.
+     *
+     * @return the watermark nodes
+     */
+    public static List<String> send(String bootstrapServers, long[] instantsMs) {
         try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Collector.producerProperties(
                 CollectorConfig.defaults(bootstrapServers, "bridgewatch-end-of-input")), new StringSerializer(),
                 new RecordSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.NODES, EndOfInput.NODE, EndOfInput.node(instantsMs[0])));
-            int partitions = producer.partitionsFor(Topics.CROSSINGS).size();
+            List<String> nodes = EndOfInput.nodesCovering(producer.partitionsFor(Topics.CROSSINGS).size());
+            for (String node : nodes) {
+                producer.send(new ProducerRecord<>(Topics.NODES, node, EndOfInput.node(node, instantsMs[0])));
+            }
             for (long instant : instantsMs) {
-                for (int p = 0; p < partitions; p++) {
-                    producer.send(new ProducerRecord<>(Topics.CROSSINGS, p, EndOfInput.NODE,
-                            EndOfInput.copy(instant)));
-                    producer.send(new ProducerRecord<>(Topics.KERNELS, p, EndOfInput.NODE,
-                            EndOfInput.kernel(instant)));
+                for (String node : nodes) {
+                    producer.send(new ProducerRecord<>(Topics.CROSSINGS, node, EndOfInput.copy(node, instant)));
+                    producer.send(new ProducerRecord<>(Topics.KERNELS, node, EndOfInput.kernel(node, instant)));
                 }
             }
             producer.flush();
+            return nodes;
         }
     }
 }

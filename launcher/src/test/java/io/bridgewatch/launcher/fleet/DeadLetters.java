@@ -19,6 +19,11 @@ final class DeadLetters {
     }
 
     static Map<String, Long> countByStage(String bootstrapServers) {
+        return countByStage(bootstrapServers, new java.util.ArrayList<>());
+    }
+
+    /** Counts by stage, and keeps the first few letters of each stage (key, source, reason) in {@code examples}. */
+    static Map<String, Long> countByStage(String bootstrapServers, java.util.List<String> examples) {
         Map<String, Long> byStage = new TreeMap<>();
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -33,7 +38,11 @@ final class DeadLetters {
                 emptyPolls = records.isEmpty() ? emptyPolls + 1 : 0;
                 for (ConsumerRecord<String, byte[]> record : records) {
                     DeadLetter letter = BridgewatchSerdes.deadLetter().deserialize(record.topic(), record.value());
-                    byStage.merge(letter.getStage(), 1L, Long::sum);
+                    if (byStage.merge(letter.getStage(), 1L, Long::sum) <= 3) {
+                        examples.add(letter.getStage() + " " + record.key() + " from " + letter.getSourceTopic() + "-"
+                                + letter.getSourcePartition() + "@" + letter.getSourceOffset() + ": "
+                                + letter.getReason());
+                    }
                 }
             }
         }

@@ -8,6 +8,7 @@ import io.bridgewatch.schema.ConcurrencyWindow;
 import io.bridgewatch.schema.PhaseOccurrence;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.schema.topics.Topics;
+import io.bridgewatch.streams.offline.EndOfInput;
 import io.bridgewatch.streams.offline.OfflinePipeline;
 import io.bridgewatch.streams.query.AvroJson;
 import java.time.Duration;
@@ -97,8 +98,12 @@ final class ResultRows {
         });
     }
 
+    /** Adds a result row; the end-of-input watermark's own results are not results. */
     private void add(SpecificRecord record) {
         String identity = identity(record);
+        if (EndOfInput.isWatermark(identity)) {
+            return;
+        }
         JsonNode earlier = rows.put(identity, AvroJson.of(record));
         if (earlier != null) {
             duplicates.add(identity);
