@@ -87,10 +87,10 @@ class ClusterFaultsIT {
 
     @Test
     void shouldLoseRepeatAndReorderNothingThroughABrokerKillACutOffAndAClusterOutage() throws Exception {
-        FleetInput sent = FleetInput.seededFleet(START_NS, FLEET);
+        FleetInput sent;
         ResultRows offline;
         try (OfflinePipeline pipeline = new OfflinePipeline(TopologyConfig.DEFAULTS)) {
-            sent.replayInto(pipeline);
+            sent = FleetInput.seededFleet(START_NS, FLEET, pipeline);
             offline = ResultRows.of(pipeline.finish());
         }
         FleetInput stored;
@@ -113,8 +113,11 @@ class ClusterFaultsIT {
         assertThat(FAULTS).as("every fault hit the running pipeline").hasSize(3);
         assertThat(SPOOLED_AT_OUTAGE_END.get()).as("events spooled through the outage").isPositive();
         assertThat(stored.byNodeAndTopic.keySet()).isEqualTo(sent.byNodeAndTopic.keySet());
-        sent.byNodeAndTopic.forEach((key, events) -> assertThat(stored.byNodeAndTopic.get(key))
-                .as("%s: every event once, in the order sent", key).containsExactlyElementsOf(events));
+        sent.byNodeAndTopic.forEach((key, events) -> {
+            FleetInput.Events got = stored.byNodeAndTopic.get(key);
+            assertThat(got.firstDifference(events)).as("%s: %d sent, %d stored: every event once, in the order sent",
+                    key, events.size(), got.size()).isEqualTo(-1);
+        });
 
         Set<String> missing = new TreeSet<>(offline.rows.keySet());
         missing.removeAll(faulty.rows.keySet());
@@ -122,11 +125,17 @@ class ClusterFaultsIT {
         extra.removeAll(offline.rows.keySet());
         Map<String, Set<String>> differences = ResultRows.differences(offline.rows, faulty.rows);
         Map<String, Set<String>> beyondOrder = new TreeMap<>();
+        Set<String> reordered = new TreeSet<>();
         differences.forEach((identity, fields) -> {
-            if (!ORDER_SENSITIVE.containsAll(fields)) {
+            if (reorderedInput(faulty.rows.get(identity), offline.rows.get(identity))) {
+                reordered.add(identity);
+            } else if (!ORDER_SENSITIVE.containsAll(fields)) {
                 beyondOrder.put(identity, fields);
             }
         });
+        long concurrencyRows = offline.rows.keySet().stream().filter(k -> k.startsWith("concurrency|")).count();
+        System.out.printf("cluster faults: %d of %d concurrency rows computed from intervals out of order (they say"
+                + " so: reordered_intervals): %s%n", reordered.size(), concurrencyRows, first(reordered));
         System.out.printf("cluster faults: %d result rows offline, %d through the faults: %d missing, %d extra,"
                 + " %d twice; %d differ in order-sensitive figures only, %d beyond%n", offline.rows.size(),
                 faulty.rows.size(), missing.size(), extra.size(), faulty.duplicates.size(),
@@ -143,6 +152,8 @@ class ClusterFaultsIT {
         assertThat(missing).as("no result window lost").isEmpty();
         assertThat(extra).as("no result window the offline run lacks").isEmpty();
         assertThat(beyondOrder).as("values equal to the offline run's but for processing order").isEmpty();
+        assertThat(reordered).as("concurrency windows a node's drifting topics made approximate")
+                .hasSizeLessThanOrEqualTo((int) (concurrencyRows / 50));
     }
 
     /**
@@ -254,6 +265,17 @@ class ClusterFaultsIT {
             TimeUnit.MILLISECONDS.sleep(200);
             stats = fleet.stats();
         }
+    }
+
+    /**
+     * A concurrency window whose intervals came out of order beyond the reorder slack (a node's crossings and kernels
+     * drift apart while one of their partitions is stuck, up to the spool's in-flight bound): its figures are
+     * approximate, and it says so in {@code reordered_intervals}.
+     */
+    private static boolean reorderedInput(com.fasterxml.jackson.databind.JsonNode faulty,
+            com.fasterxml.jackson.databind.JsonNode offline) {
+        return faulty.has("reordered_intervals")
+                && faulty.path("reordered_intervals").asLong() > offline.path("reordered_intervals").asLong();
     }
 
     private static String first(java.util.Collection<?> items) {

@@ -6,6 +6,7 @@ import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.ServingSample;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
+import io.bridgewatch.schema.serde.RecordSerializer;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.simulator.FleetSimulator;
 import io.bridgewatch.simulator.ScenarioLoader;
@@ -27,40 +28,76 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * A node's events per input topic, in the order they were sent (the seeded fleet, computed here) or stored (a
- * broker's topics, each partition in offset order): the two must be equal for nothing to be lost, repeated or
- * reordered on the way.
+ * broker's topics, each partition in offset order), each as a 64-bit hash of its Avro encoding (millions of events
+ * fit): the two must be equal for nothing to be lost, repeated or reordered on the way.
  */
 final class FleetInput {
+    private static final RecordSerializer ENCODER = new RecordSerializer();
     private static final List<String> TOPICS = List.of(Topics.NODES, Topics.CROSSINGS, Topics.KERNELS,
             Topics.SERVING);
-    /** Per "topic|node", the events in order. */
-    final Map<String, List<SpecificRecord>> byNodeAndTopic = new TreeMap<>();
+    /** Per "topic|node", the events' hashes in order. */
+    final Map<String, Events> byNodeAndTopic = new TreeMap<>();
+
+    /** Hashes of events in order. */
+    static final class Events {
+        private long[] hashes = new long[1024];
+        private int size;
+
+        void add(long hash) {
+            if (size == hashes.length) {
+                hashes = java.util.Arrays.copyOf(hashes, size * 2);
+            }
+            hashes[size++] = hash;
+        }
+
+        int size() {
+            return size;
+        }
+
+        /** The first position where the two differ, or -1 when they are equal. */
+        int firstDifference(Events other) {
+            int common = Math.min(size, other.size);
+            for (int i = 0; i < common; i++) {
+                if (hashes[i] != other.hashes[i]) {
+                    return i;
+                }
+            }
+            return size == other.size ? -1 : common;
+        }
+    }
 
     private FleetInput() {
     }
 
-    /** The seeded fleet's events from {@code startNs} for {@code duration}, as {@link FleetRuns} produces them. */
-    static FleetInput seededFleet(long startNs, Duration duration) throws InterruptedException {
+    /**
+     * The seeded fleet's events from {@code startNs} for {@code duration}, as {@link FleetRuns} produces them, each
+     * also handed to {@code offline} (e.g. an offline run; each node's events in order, nodes interleaved by time).
+     */
+    static FleetInput seededFleet(long startNs, Duration duration, EventSink offline) throws InterruptedException {
         FleetInput input = new FleetInput();
         EventSink recorder = new EventSink() {
             @Override
             public void nodeInfo(NodeInfo info) {
                 input.add(Topics.NODES, info.getNodeId(), info);
+                offline.nodeInfo(info);
             }
 
             @Override
             public void crossing(Crossing crossing) {
                 input.add(Topics.CROSSINGS, crossing.getNodeId(), crossing);
+                offline.crossing(crossing);
             }
 
             @Override
             public void kernel(KernelExec kernel) {
                 input.add(Topics.KERNELS, kernel.getNodeId(), kernel);
+                offline.kernel(kernel);
             }
 
             @Override
             public void serving(ServingSample sample) {
                 input.add(Topics.SERVING, sample.getNodeId(), sample);
+                offline.serving(sample);
             }
         };
         new FleetSimulator(ScenarioLoader.loadDefault(), startNs).run(duration, FleetSimulator.Pacing.VIRTUAL,
@@ -88,6 +125,7 @@ final class FleetInput {
             while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     if (!EndOfInput.isWatermark(record.key())) {
+                        // Decoded and encoded again: the same bytes as the sent event's only if nothing changed.
                         input.add(record.topic(), record.key(), decode(record.topic(), record.value()));
                     }
                 }
@@ -96,48 +134,26 @@ final class FleetInput {
         return input;
     }
 
-    /** Feeds every event to {@code sink} in event-time order (node facts first), as an offline run reads a trace. */
-    void replayInto(EventSink sink) {
-        byNodeAndTopic.forEach((key, events) -> {
-            if (key.startsWith(Topics.NODES + "|")) {
-                events.forEach(e -> sink.nodeInfo((NodeInfo) e));
-            }
-        });
-        List<SpecificRecord> events = new ArrayList<>();
-        byNodeAndTopic.forEach((key, list) -> {
-            if (!key.startsWith(Topics.NODES + "|")) {
-                events.addAll(list);
-            }
-        });
-        events.sort(java.util.Comparator.comparingLong(FleetInput::eventTimeNs));
-        for (SpecificRecord event : events) {
-            if (event instanceof Crossing c) {
-                sink.crossing(c);
-            } else if (event instanceof KernelExec k) {
-                sink.kernel(k);
-            } else {
-                sink.serving((ServingSample) event);
-            }
-        }
-    }
-
     long size() {
-        return byNodeAndTopic.values().stream().mapToLong(List::size).sum();
+        return byNodeAndTopic.values().stream().mapToLong(Events::size).sum();
     }
 
     private void add(String topic, CharSequence node, SpecificRecord event) {
-        byNodeAndTopic.computeIfAbsent(topic + "|" + node, k -> new ArrayList<>()).add(event);
+        add(topic, node, ENCODER.serialize(topic, event));
     }
 
-    /** The event time the streams-app gives each input (EventTimeExtractor). */
-    private static long eventTimeNs(SpecificRecord event) {
-        if (event instanceof Crossing c) {
-            return c.getApiStartNs();
+    private void add(String topic, CharSequence node, byte[] encoded) {
+        byNodeAndTopic.computeIfAbsent(topic + "|" + node, k -> new Events()).add(hash(encoded));
+    }
+
+    /** 64 bits of the encoding's SHA-256: equal events, equal hashes; different ones, different in practice. */
+    private static long hash(byte[] encoded) {
+        try {
+            return java.nio.ByteBuffer.wrap(java.security.MessageDigest.getInstance("SHA-256").digest(encoded))
+                    .getLong();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
-        if (event instanceof KernelExec k) {
-            return k.getApiStartNs();
-        }
-        return ((ServingSample) event).getIntervalEndNs();
     }
 
     private static SpecificRecord decode(String topic, byte[] value) {
