@@ -25,6 +25,7 @@ final class TopologyHarness implements AutoCloseable {
     final TestInputTopic<String, KernelExec> kernels;
     final TestInputTopic<String, NodeInfo> nodes;
     final TestInputTopic<String, ServingSample> serving;
+    private final java.nio.file.Path stateDir;
 
     /**
      * The topology with node silence zero: a test moves the partition's event time with another node's record
@@ -49,6 +50,7 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     private TopologyHarness(StreamsAppConfig config) {
+        this.stateDir = config.stateDir();
         Properties props = config.toProperties();
         // The driver's clock does not move, so a task would idle forever waiting for its other (empty) input.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
@@ -72,5 +74,10 @@ final class TopologyHarness implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        try (java.util.stream.Stream<java.nio.file.Path> files = Files.walk(stateDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
