@@ -28,12 +28,11 @@ public record StreamsAppConfig(String bootstrapServers, String applicationId, Pa
         p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, EventTimeExtractor.class);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        // A task whose other input has records on the broker but none fetched yet waits for them, so that kernels and
-        // crossings are processed in event-time order whatever the fetch timing: results must not depend on how many
-        // instances share the work. An input that is caught up is not waited for, so a live pipeline never waits;
-        // catching up on a backlog (after an outage, a broker's partitions moving) it may, for up to 30 s: the two
-        // inputs of a node drifting further apart than the grace would cut its windows and phase occurrences.
-        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 30_000L);
+        // A task whose other input has records on the broker but none fetched yet waits for them (up to 2 s), so that
+        // kernels and crossings are processed in event-time order whatever the fetch timing: results must not depend
+        // on how many instances share the work. An input that is caught up is not waited for. (30 s was tried for
+        // catching up after outages: tasks then stalled on inputs that rarely have records, e.g. the nodes topic.)
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 2000L);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000L);
         return p;
     }
