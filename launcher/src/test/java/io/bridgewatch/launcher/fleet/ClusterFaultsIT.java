@@ -133,13 +133,14 @@ class ClusterFaultsIT {
         });
         // From the outage on, a node's crossings and kernels can drift apart (up to the spool's in-flight bound) as
         // their partitions come back one by one: rows built from both inputs (phase occurrences, concurrency, and
-        // the cohort figures made of them) may differ there, and a phase occurrence may be split. Counted, bounded.
+        // the cohort figures made of them) may differ there, a phase occurrence may be split, and a concurrency
+        // window whose copies all came a grace after the node's kernels is missing (dropped where the two inputs
+        // merge, counted in the dropped-late-records sensor). Counted and bounded here; node cost rows stay exact.
         Set<String> drift = new TreeSet<>();
         for (Set<String> rows : List.of(missing, extra, twice, beyondOrder.keySet())) {
             rows.stream().filter(ClusterFaultsIT::fromBothInputsAfterTheOutage).forEach(drift::add);
-            rows.removeIf(identity -> identity.startsWith("phase|") && fromBothInputsAfterTheOutage(identity));
+            rows.removeIf(ClusterFaultsIT::fromBothInputsAfterTheOutage);
         }
-        beyondOrder.keySet().removeIf(ClusterFaultsIT::fromBothInputsAfterTheOutage);
         System.out.printf("cluster faults: %d result rows offline, %d through the faults: %d missing, %d extra,"
                 + " %d twice; %d differ in order-sensitive figures only, %d beyond; %d built from both inputs after"
                 + " the outage differ (drift)%n", offline.rows.size(), faulty.rows.size(), missing.size(),
