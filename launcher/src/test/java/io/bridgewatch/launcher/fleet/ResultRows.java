@@ -37,8 +37,6 @@ final class ResultRows {
 
     final Map<String, JsonNode> rows = new TreeMap<>();
     final List<String> duplicates = new ArrayList<>();
-    /** The row a duplicate replaced, per identity (the first of each). */
-    final Map<String, JsonNode> replaced = new TreeMap<>();
 
     /** The end offsets of every partition of the result topics now. */
     static Map<TopicPartition, Long> endOffsets(String bootstrapServers) {
@@ -104,10 +102,8 @@ final class ResultRows {
         if (EndOfInput.isWatermark(identity)) {
             return;
         }
-        JsonNode earlier = rows.put(identity, AvroJson.of(record));
-        if (earlier != null) {
+        if (rows.put(identity, AvroJson.of(record)) != null) {
             duplicates.add(identity);
-            replaced.putIfAbsent(identity, earlier);
         }
     }
 
