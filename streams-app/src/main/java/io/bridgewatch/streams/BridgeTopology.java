@@ -12,6 +12,7 @@ import io.bridgewatch.schema.PhaseOccurrence;
 import io.bridgewatch.schema.ServingSample;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.schema.topics.Topics;
+import io.bridgewatch.streams.cohort.ClosedCohortWindow;
 import io.bridgewatch.streams.cohort.CohortAggregator;
 import io.bridgewatch.streams.cohort.CohortSampleProcessor;
 import io.bridgewatch.streams.cohort.CohortSamples;
@@ -45,29 +46,22 @@ import io.bridgewatch.streams.phase.PhaseOccurrenceProcessor;
 import io.bridgewatch.streams.regression.TollObservations;
 import io.bridgewatch.streams.regression.TollRegressionDetector;
 import io.bridgewatch.streams.view.ResultViewWriter;
-import io.bridgewatch.streams.window.NodeWindowAggregation;
-import io.bridgewatch.streams.window.NodeWindowProcessor;
+import io.bridgewatch.streams.window.NodeTimeWindowProcessor;
 import io.bridgewatch.streams.window.ObjectCacheStoreBuilder;
-import io.bridgewatch.streams.window.WindowClose;
+import io.bridgewatch.streams.window.WindowAggregation;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.Suppressed;
-import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 
 /**
@@ -80,8 +74,6 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
  * (4.6) are gathered. Each is folded into event-time windows whose final result is emitted once the window closes.
  */
 public final class BridgeTopology {
-    private static final long NS_PER_MS = 1_000_000L;
-
     private BridgeTopology() {
     }
 
@@ -100,6 +92,8 @@ public final class BridgeTopology {
                 ConcurrencyState.serde(), durability));
         builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.KERNEL_WINDOWS,
                 BridgewatchSerdes.of(KernelWindowState.class), durability));
+        builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.COHORT_WINDOWS,
+                BridgewatchSerdes.of(CohortWindowState.class), durability));
         builder.addStateStore(durability.keyValueStore(StoreNames.NODE_BRIDGE_FIT, Serdes.String(),
                 BridgewatchSerdes.of(RouteFit.class)));
         builder.addStateStore(durability.keyValueStore(StoreNames.PHASE_OCCURRENCES, Serdes.String(),
@@ -115,12 +109,12 @@ public final class BridgeTopology {
                 "crossings", () -> LateRecordGate.perNode(Topics.CROSSINGS, BridgewatchSerdes.crossing().serializer(),
                         config.nodeClose()));
 
-        // Serving samples go to cohort windows after the repartition (gated there again by its stream time); here,
-        // a node's samples older than a cohort window plus its grace behind the node itself are late.
+        // Serving samples go to cohort windows after the repartition (gated there again); here, a node's samples
+        // whose cohort window the node itself has passed are late.
         KStream<String, ServingSample> serving = onTime(builder.stream(Topics.SERVING,
                 Consumed.with(Serdes.String(), BridgewatchSerdes.servingSample()).withName("serving-source")),
                 "serving", () -> LateRecordGate.perNode(Topics.SERVING, BridgewatchSerdes.servingSample().serializer(),
-                        WindowClose.perNode(config.cohortWindow(), config.cohortGrace(), config.nodeSilence())));
+                        config.cohortClose()));
         builder.addStateStore(durability.keyValueStore(StoreNames.NODE_INFO, Serdes.String(),
                 BridgewatchSerdes.nodeInfo()));
         builder.stream(Topics.NODES, Consumed.with(Serdes.String(), BridgewatchSerdes.nodeInfo())
@@ -216,10 +210,10 @@ public final class BridgeTopology {
                         .withName("alerts-sink"));
     }
 
-    /** Final results of tumbling node windows, on an object-cached store (see {@link NodeWindowProcessor}). */
-    private static <V, S, R> NodeWindowProcessor<V, S, R> nodeWindows(String store,
-            NodeWindowAggregation<V, S, R> aggregation, TopologyConfig config) {
-        return new NodeWindowProcessor<>(store, aggregation, config.nodeClose());
+    /** Final results of tumbling node windows, on an object-cached store (see {@link NodeTimeWindowProcessor}). */
+    private static <V, S, R> NodeTimeWindowProcessor<V, S, R> nodeWindows(String store,
+            WindowAggregation<V, S, R> aggregation, TopologyConfig config) {
+        return new NodeTimeWindowProcessor<>(store, aggregation, config.nodeClose());
     }
 
     /**
@@ -284,30 +278,22 @@ public final class BridgeTopology {
                 .selectKey((node, sample) -> sample.getCohort(), Named.as("cohort-key"))
                 .repartition(Repartitioned.<String, CohortSample>as(StoreNames.COHORT_INPUTS)
                         .withKeySerde(Serdes.String()).withValueSerde(sampleSerde));
-        // After the repartition, so that the gate sees the same stream time as the cohort windows.
-        KStream<Windowed<String>, CohortWindowState> closed = onTime(byCohort, "cohort-inputs",
-                        () -> LateRecordGate.perPartition("cohort-inputs", sampleSerde.serializer(),
-                                config.cohortClose()))
-                .groupByKey(Grouped.with("cohort-inputs-grouped", Serdes.String(), sampleSerde))
-                .windowedBy(TimeWindows.ofSizeAndGrace(config.cohortWindow(), config.cohortGrace()))
-                .aggregate(CohortAggregator::empty, (cohort, sample, state) -> CohortAggregator.add(sample, state),
-                        Named.as("cohort-aggregate"),
-                        durability.<CohortWindowState>windowStore(StoreNames.COHORT_WINDOWS, config.cohortWindow(),
-                                        config.cohortGrace())
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(BridgewatchSerdes.of(CohortWindowState.class)))
-                .suppress(Suppressed.untilWindowCloses(durability.unboundedBuffer())
-                        .withName("cohort-final"))
-                .toStream(Named.as("cohort-closed"));
-        closed.flatMap((window, state) -> pairs(window, CohortAggregator.results(window.key(), startNs(window),
-                        endNs(window), state, config.baseline())), Named.as("cohort-results"))
+        // After the repartition, so that the gate sees the cohort windows' inputs in their order.
+        KStream<String, ClosedCohortWindow> closed = onTime(byCohort, "cohort-inputs",
+                        () -> LateRecordGate.perNode("cohort-inputs", sampleSerde.serializer(), config.cohortClose(),
+                                CohortSample::getNodeId))
+                .process(() -> new NodeTimeWindowProcessor<>(StoreNames.COHORT_WINDOWS, ClosedCohortWindow.AGGREGATION,
+                                ClosedCohortWindow.NODES, config.cohortClose()),
+                        Named.as("cohort-aggregate"), StoreNames.COHORT_WINDOWS);
+        closed.flatMapValues(window -> CohortAggregator.results(window.cohort(), window.startNs(), window.endNs(),
+                        window.state(), config.baseline()), Named.as("cohort-results"))
                 .processValues(() -> new ResultViewWriter<>(StoreNames.COHORT_COMPARISON_VIEW,
                         CohortComparison::getWindowStartNs), Named.as("cohort-comparison-view"),
                         StoreNames.COHORT_COMPARISON_VIEW)
                 .to(Topics.MITIGATION, Produced.with(Serdes.String(), BridgewatchSerdes.of(CohortComparison.class))
                         .withName("mitigation-sink"));
-        closed.flatMap((window, state) -> pairs(window, CohortAggregator.parity(window.key(), startNs(window),
-                        endNs(window), state, config.baseline())), Named.as("compute-parity-results"))
+        closed.flatMapValues(window -> CohortAggregator.parity(window.cohort(), window.startNs(), window.endNs(),
+                        window.state(), config.baseline()), Named.as("compute-parity-results"))
                 .processValues(() -> new ResultViewWriter<>(StoreNames.COHORT_PARITY_VIEW,
                         ComputeParity::getWindowStartNs), Named.as("cohort-parity-view"),
                         StoreNames.COHORT_PARITY_VIEW)
@@ -329,15 +315,4 @@ public final class BridgeTopology {
                 .build();
     }
 
-    private static <V> List<KeyValue<String, V>> pairs(Windowed<String> window, List<V> results) {
-        return results.stream().map(r -> KeyValue.pair(window.key(), r)).toList();
-    }
-
-    private static long startNs(Windowed<String> window) {
-        return window.window().start() * NS_PER_MS;
-    }
-
-    private static long endNs(Windowed<String> window) {
-        return window.window().end() * NS_PER_MS;
-    }
 }

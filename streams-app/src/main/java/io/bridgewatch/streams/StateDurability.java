@@ -3,9 +3,6 @@ package io.bridgewatch.streams;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.kstream.Materialized;
-import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -42,18 +39,5 @@ public enum StateDurability {
         return Stores.windowStoreBuilder(Stores.inMemoryWindowStore(name, retention, window, true),
                 Serdes.String(), values).withCachingDisabled()
                 .withLoggingDisabled();
-    }
-
-    <V> Materialized<String, V, WindowStore<Bytes, byte[]>> windowStore(String name, Duration window, Duration grace) {
-        if (this == DURABLE) {
-            return Materialized.as(name);
-        }
-        return Materialized.<String, V>as(Stores.inMemoryWindowStore(name, window.plus(grace), window, false))
-                .withLoggingDisabled();
-    }
-
-    Suppressed.StrictBufferConfig unboundedBuffer() {
-        Suppressed.StrictBufferConfig buffer = Suppressed.BufferConfig.unbounded();
-        return this == DURABLE ? buffer : buffer.withLoggingDisabled();
     }
 }

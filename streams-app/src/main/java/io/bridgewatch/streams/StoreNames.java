@@ -22,8 +22,11 @@ public final class StoreNames {
     public static final String TOLL_BASELINES = "toll-baselines";
     /** The repartition of node samples by cohort (its topic is {@code <application.id>-cohort-inputs-repartition}). */
     public static final String COHORT_INPUTS = "cohort-inputs";
-    /** Windowed per-variant figures per cohort. */
-    public static final String COHORT_WINDOWS = "cohort-windows";
+    /**
+     * Open cohort windows' per-variant figures (windows closed by the cohort's nodes' event time). Named apart from
+     * the windowed store {@code cohort-windows} of earlier versions, whose changelog holds another key format.
+     */
+    public static final String COHORT_WINDOWS = "cohort-window-states";
 
     // Result views: the final results of closed windows, kept for the result retention and queryable. Node views are
     // keyed by node id (the partition of the node's events), cohort views by cohort key (the cohort repartition).

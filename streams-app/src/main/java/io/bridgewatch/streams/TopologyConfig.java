@@ -23,10 +23,10 @@ import java.time.Duration;
  * @param regressionHalfLife half-life (event time) of the cohort's rolling toll baseline
  * @param resultRetention how long (event time) the final results of closed windows stay queryable in the result
  *     views
- * @param nodeSilence a node's windows (and phase occurrences) close by its own event time; when it has gone silent,
- *     once its partition's event time is this much further: how far behind the other nodes of its partition a node
- *     may fall (a collector resending its spool after an outage) without losing anything, and how late the last
- *     window of a node that stopped comes
+ * @param nodeSilence a node's windows (and phase occurrences, and its cohort's windows) close by its own event time;
+ *     when it has gone silent, once its partition's event time is this much further: how far behind the other nodes
+ *     of its partition or cohort a node may fall (a collector resending its spool after an outage) without losing
+ *     anything, and how late the last window of a node that stopped comes
  */
 public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohortWindow, Duration cohortGrace,
         Duration reorderSlack, Duration referenceAsyncP99, Duration phaseGap, ReferenceBaseline baseline,
@@ -99,9 +99,9 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
         return WindowClose.perNode(nodeWindow, grace, nodeSilence);
     }
 
-    /** When cohort windows close (Kafka Streams' own windows: by partition). */
+    /** When cohort windows close: by the event time of the cohort's nodes, as node windows. */
     public WindowClose cohortClose() {
-        return WindowClose.of(cohortWindow, cohortGrace);
+        return WindowClose.perNode(cohortWindow, cohortGrace, nodeSilence);
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -182,6 +182,37 @@ class CohortTopologyTest {
         });
     }
 
+    @Test
+    void shouldLoseNothingOfACohortNodeThatFallsBehindAnotherOfItsCohort() {
+        harness.close();
+        harness = TopologyHarness.closingPerNode(new TopologyConfig(Duration.ofSeconds(10), Duration.ofSeconds(5))
+                .withNodeSilence(Duration.ofMinutes(5)));
+        results = harness.output(Topics.MITIGATION, CohortComparison.class);
+        TestOutputTopic<String, DeadLetter> deadLetters = harness.output(Topics.DLQ, DeadLetter.class);
+        harness.nodes.pipeInput("ref", node("ref", CcMode.OFF));
+        harness.nodes.pipeInput("cc", node("cc", CcMode.ON));
+        harness.serving.pipeInput("cc", serving("cc", T0 + S, 80, 0.0125));
+        // The reference node resends three minutes of its spool first (after an outage, say): two minutes past the
+        // first cohort window's close, which waits for cc.
+        for (int second = 1; second <= 180; second++) {
+            harness.serving.pipeInput("ref", serving("ref", T0 + second * S, 100, 0.010));
+        }
+        assertThat(results.readValuesToList()).as("the first cohort window waits for cc").isEmpty();
+        for (int second = 2; second <= 50; second++) {
+            harness.serving.pipeInput("cc", serving("cc", T0 + second * S, 80, 0.0125));
+        }
+        closeFirstCohortWindow("cc");
+
+        List<CohortComparison> first = results.readValuesToList().stream()
+                .filter(row -> row.getWindowStartNs() == T0).toList();
+        assertThat(first).extracting(CohortComparison::getVariant).containsExactlyInAnyOrder("reference", "cc");
+        assertThat(first).filteredOn(row -> row.getVariant().equals("cc")).singleElement().satisfies(cc -> {
+            assertThat(cc.getTokensPerS()).isCloseTo(80, within(1e-9));
+            assertThat(cc.getThroughputGap()).as("against ref's 60 s").isCloseTo(0.20, within(1e-9));
+        });
+        assertThat(deadLetters.readValuesToList()).as("nothing late").noneMatch(d -> d.getStage().equals("late"));
+    }
+
     /**
      * A reference node, a CC node and a CC node with a drain thread serve for 50 s at the given tokens per second,
      * with inter-token latencies of 10 ms, 12.5 ms and 10.5 ms; then the first cohort window closes.

@@ -30,7 +30,7 @@ final class TopologyHarness implements AutoCloseable {
     /**
      * The topology with node silence zero: a test moves the partition's event time with another node's record
      * ({@link #advanceStreamTimeTo}), which then closes every node's windows, as Kafka Streams' own windows would.
-     * Closing per node is tested on the processors themselves (NodeWindowProcessorTest) and on brokers.
+     * Closing per node is tested on the processors themselves (NodeTimeWindowProcessorTest) and on brokers.
      */
     TopologyHarness(TopologyConfig topology) {
         this(appConfig(topology.withNodeSilence(java.time.Duration.ZERO)));

@@ -48,7 +48,7 @@ class TopologyNamingTest {
                 "cohort-inputs-repartition-sink", "cohort-inputs-repartition-source", "cohort-inputs-late-gate",
                 "cohort-inputs-late", "cohort-inputs-late-letters", "cohort-inputs-late-sink", "cohort-inputs-on-time",
                 "cohort-inputs-on-time-values", "cohort-aggregate",
-                "cohort-final", "cohort-closed", "cohort-results", "cohort-comparison-view", "mitigation-sink",
+                "cohort-results", "cohort-comparison-view", "mitigation-sink",
                 "compute-parity-results", "cohort-parity-view", "compute-parity-sink",
                 // 4.7 in-stream regression detection
                 "toll-observations", "toll-baselines-repartition-filter", "toll-baselines-repartition-sink",
@@ -56,7 +56,7 @@ class TopologyNamingTest {
         assertThat(stores).containsExactlyInAnyOrder(StoreNames.STREAM_TAILS, StoreNames.HOST_TAILS,
                 StoreNames.BRIDGE_COST_WINDOWS, StoreNames.CONCURRENCY_WINDOWS, StoreNames.KERNEL_WINDOWS,
                 StoreNames.NODE_BRIDGE_FIT, StoreNames.PHASE_OCCURRENCES, StoreNames.NODE_INFO,
-                StoreNames.COHORT_WINDOWS, "cohort-final-store", StoreNames.TOLL_BASELINES,
+                StoreNames.COHORT_WINDOWS, StoreNames.TOLL_BASELINES,
                 StoreNames.NODE_COST_VIEW, StoreNames.NODE_CONCURRENCY_VIEW, StoreNames.NODE_PHASE_VIEW,
                 StoreNames.COHORT_COMPARISON_VIEW, StoreNames.COHORT_PARITY_VIEW);
         assertThat(description.subtopologies())

@@ -5,7 +5,7 @@ import io.bridgewatch.schema.CostForm;
 import io.bridgewatch.streams.internal.IntervalSample;
 import io.bridgewatch.streams.interval.Interval;
 import io.bridgewatch.streams.interval.IntervalSets;
-import io.bridgewatch.streams.window.NodeWindowAggregation;
+import io.bridgewatch.streams.window.WindowAggregation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,7 +19,7 @@ import java.util.List;
  * sums (sealed). An interval that arrives after its time was sealed is counted as not overlapping and reported.
  */
 public final class ConcurrencyAggregator
-        implements NodeWindowAggregation<IntervalSample, ConcurrencyState, ConcurrencyWindow> {
+        implements WindowAggregation<IntervalSample, ConcurrencyState, ConcurrencyWindow> {
     private static final double NS = 1e-9;
 
     private final long reorderSlackNs;

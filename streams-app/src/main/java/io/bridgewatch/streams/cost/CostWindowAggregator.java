@@ -14,7 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import io.bridgewatch.streams.stats.LogHistogram;
-import io.bridgewatch.streams.window.NodeWindowAggregation;
+import io.bridgewatch.streams.window.WindowAggregation;
 
 /** Folds crossing costs into a node's window state, and turns a closed window into BridgeCostWindow results. */
 public final class CostWindowAggregator {
@@ -22,9 +22,9 @@ public final class CostWindowAggregator {
     static final long DMA_MIN_BYTES = 1024 * 1024;
     private static final double NS = 1e-9;
 
-    /** The aggregation for {@link io.bridgewatch.streams.window.NodeWindowProcessor}. */
-    public static final NodeWindowAggregation<CostSample, CostWindowState, BridgeCostWindow> AGGREGATION =
-            NodeWindowAggregation.of(CostWindowAggregator::empty, CostWindowAggregator::add,
+    /** The aggregation for {@link io.bridgewatch.streams.window.NodeTimeWindowProcessor}. */
+    public static final WindowAggregation<CostSample, CostWindowState, BridgeCostWindow> AGGREGATION =
+            WindowAggregation.of(CostWindowAggregator::empty, CostWindowAggregator::add,
                     CostWindowAggregator::results);
 
     private CostWindowAggregator() {

@@ -6,6 +6,7 @@ import io.bridgewatch.streams.window.WindowClose;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.function.Function;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
@@ -15,38 +16,39 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
  * Finds records whose window has already closed, before the window aggregation would drop them silently, by the
- * aggregation's own rule ({@link WindowClose}): per node for node windows (the node's latest event time on this
- * input, or the task's a silence later), per partition for Kafka Streams' cohort windows. Late records are counted
- * in the {@code late-records} sensor (rate and total, tagged with the input) and passed on with a dead letter that
- * says why, for the dead-letter topic.
+ * aggregation's own rule ({@link WindowClose}): a record is late once the node it comes from has passed its window's
+ * close in its own event time on this input, or the task a silence later. Late records are counted in the
+ * {@code late-records} sensor (rate and total, tagged with the input) and passed on with a dead letter that says
+ * why, for the dead-letter topic.
  */
 public final class LateRecordGate<V> implements FixedKeyProcessor<String, V, Gated<V>> {
     private final String input;
     private final Serializer<V> serializer;
     private final WindowClose close;
-    private final boolean perNode;
+    private final Function<V, String> nodeOf;
     private final EventClocks clocks = new EventClocks();
     private FixedKeyProcessorContext<String, Gated<V>> context;
     private Sensor lateRecords;
 
-    private LateRecordGate(String input, Serializer<V> serializer, WindowClose close, boolean perNode) {
+    private LateRecordGate(String input, Serializer<V> serializer, WindowClose close, Function<V, String> nodeOf) {
         this.input = input;
         this.serializer = serializer;
         this.close = close;
-        this.perNode = perNode;
+        this.nodeOf = nodeOf;
     }
 
     /**
-     * For node windows, keyed by node. @param input the input topic (also the sensor's entity), @param serializer to
-     * keep the original bytes
+     * For records keyed by node. @param input the input topic (also the sensor's entity), @param serializer to keep
+     * the original bytes
      */
     public static <V> LateRecordGate<V> perNode(String input, Serializer<V> serializer, WindowClose close) {
-        return new LateRecordGate<>(input, serializer, close, true);
+        return new LateRecordGate<>(input, serializer, close, null);
     }
 
-    /** For windows closed by the partition's stream time (Kafka Streams' windowed aggregations). */
-    public static <V> LateRecordGate<V> perPartition(String input, Serializer<V> serializer, WindowClose close) {
-        return new LateRecordGate<>(input, serializer, close, false);
+    /** For records keyed otherwise (by cohort), that name their node. */
+    public static <V> LateRecordGate<V> perNode(String input, Serializer<V> serializer, WindowClose close,
+            Function<V, String> nodeOf) {
+        return new LateRecordGate<>(input, serializer, close, nodeOf);
     }
 
     @Override
@@ -61,25 +63,30 @@ public final class LateRecordGate<V> implements FixedKeyProcessor<String, V, Gat
     @Override
     public void process(FixedKeyRecord<String, V> record) {
         long timestamp = record.timestamp();
-        String key = perNode && record.key() != null ? record.key() : "";
+        String node = nodeOf(record);
         long windowStart = close.startOf(timestamp);
-        boolean late = perNode ? close.isClosed(windowStart, clocks.of(key), clocks.task())
-                : clocks.task() != Long.MIN_VALUE && close.isClosed(windowStart, clocks.task());
+        boolean late = close.isClosed(windowStart, clocks.of(node), clocks.task());
         if (late) {
             long windowEnd = windowStart + close.windowMs();
             lateRecords.record();
             String reason = String.format(
                     "late: event time %s is in the window ending %s, closed at %s (grace %d ms); %s",
                     Instant.ofEpochMilli(timestamp), Instant.ofEpochMilli(windowEnd),
-                    Instant.ofEpochMilli(windowEnd + close.graceMs()), close.graceMs(), perNode
-                            ? String.format("the node's event time is %s, the partition's %s (silence %d ms)",
-                                    instant(clocks.of(key)), instant(clocks.task()), close.silenceMs())
-                            : "stream time is " + instant(clocks.task()));
+                    Instant.ofEpochMilli(windowEnd + close.graceMs()), close.graceMs(),
+                    String.format("node %s's event time is %s, the partition's %s (silence %d ms)", node,
+                            instant(clocks.of(node)), instant(clocks.task()), close.silenceMs()));
             context.forward(record.withValue(new Gated<>(record.value(), deadLetter(record, reason))));
             return;
         }
-        clocks.advance(key, timestamp);
+        clocks.advance(node, timestamp);
         context.forward(record.withValue(new Gated<>(record.value(), null)));
+    }
+
+    private String nodeOf(FixedKeyRecord<String, V> record) {
+        if (nodeOf != null) {
+            return nodeOf.apply(record.value());
+        }
+        return record.key() == null ? "" : record.key();
     }
 
     private static String instant(long timeMs) {

@@ -5,7 +5,7 @@ import io.bridgewatch.streams.internal.CohortSample;
 import io.bridgewatch.streams.internal.KernelDurations;
 import io.bridgewatch.streams.internal.KernelWindowState;
 import io.bridgewatch.streams.stats.LogHistogram;
-import io.bridgewatch.streams.window.NodeWindowAggregation;
+import io.bridgewatch.streams.window.WindowAggregation;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
 /** GPU durations of a node's kernels per match key (DESIGN 4.6), and the merge of such maps. */
 public final class KernelDurationAggregator {
     /** Per node window: kernel durations, reported as one cohort sample (compute parity is cohort-level). */
-    public static final NodeWindowAggregation<KernelExec, KernelWindowState, CohortSample> AGGREGATION =
-            NodeWindowAggregation.of(KernelDurationAggregator::empty, KernelDurationAggregator::add,
+    public static final WindowAggregation<KernelExec, KernelWindowState, CohortSample> AGGREGATION =
+            WindowAggregation.of(KernelDurationAggregator::empty, KernelDurationAggregator::add,
                     (node, startNs, endNs, state) -> state.getKernels().isEmpty() ? List.of()
                             : List.of(CohortSample.newBuilder().setNodeId(node).setKernels(state.getKernels())
                                     .build()));

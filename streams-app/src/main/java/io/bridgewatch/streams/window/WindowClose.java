@@ -3,13 +3,12 @@ package io.bridgewatch.streams.window;
 import java.time.Duration;
 
 /**
- * The one rule for when a tumbling event-time window closes. Per partition (cohort windows, Kafka Streams' own): once
- * stream time (the latest record time a task has seen) reaches its end plus the grace. Per node (node windows): once
- * the node's own latest event time reaches it, or, for a node gone silent, once the task's stream time has gone
- * {@code silence} further. Nodes that share a partition need not keep pace with each other: after an outage each
- * collector resends its spool at its own speed, and a node minutes behind another loses nothing. A record whose
- * window has closed is late. Used by the late-record gate, the node-window aggregations, phase occurrences and the
- * end-of-input watermark of offline runs.
+ * The one rule for when a tumbling event-time window closes: per node, once the node's own latest event time reaches
+ * its end plus the grace, or, for a node gone silent, once the task's stream time (the latest event time it has seen)
+ * has gone {@code silence} further. Nodes that share a partition or a cohort need not keep pace with each other:
+ * after an outage each collector resends its spool at its own speed, and a node minutes behind another loses
+ * nothing. A record whose window has closed is late. Used by the late-record gate, the node and cohort window
+ * aggregations ({@link NodeTimeWindowProcessor}), phase occurrences and the end-of-input watermark of offline runs.
  */
 public record WindowClose(long windowMs, long graceMs, long silenceMs) {
     public WindowClose {
@@ -17,15 +16,6 @@ public record WindowClose(long windowMs, long graceMs, long silenceMs) {
             throw new IllegalArgumentException("window must be positive, grace and silence not negative, got "
                     + windowMs + " ms, " + graceMs + " ms and " + silenceMs + " ms");
         }
-    }
-
-    /** Windows closed by the partition's stream time alone. */
-    public WindowClose(long windowMs, long graceMs) {
-        this(windowMs, graceMs, 0);
-    }
-
-    public static WindowClose of(Duration window, Duration grace) {
-        return new WindowClose(window.toMillis(), grace.toMillis());
     }
 
     public static WindowClose perNode(Duration window, Duration grace, Duration silence) {
@@ -42,20 +32,19 @@ public record WindowClose(long windowMs, long graceMs, long silenceMs) {
         return windowStartMs + windowMs + graceMs;
     }
 
-    /** Per partition: whether stream time has closed the window. */
-    public boolean isClosed(long windowStartMs, long streamTimeMs) {
-        return closesAt(windowStartMs) <= streamTimeMs;
-    }
-
-    /** Per node: whether the node's own time, or the task's stream time {@code silence} later, has closed it. */
+    /** Whether the node's own time, or the task's stream time {@code silence} later, has closed the window. */
     public boolean isClosed(long windowStartMs, long nodeTimeMs, long taskTimeMs) {
         long closesAt = closesAt(windowStartMs);
         return closesAt <= nodeTimeMs || (taskTimeMs != Long.MIN_VALUE && closesAt + silenceMs <= taskTimeMs);
     }
 
-    /** Whether an event at {@code timestampMs} comes after its window closed (per partition). */
-    public boolean isLate(long timestampMs, long streamTimeMs) {
-        return isClosed(startOf(timestampMs), streamTimeMs);
+    /**
+     * Whether a node has gone silent: the task's stream time is a silence past the close of the window of the node's
+     * latest event. A silent node holds no window open.
+     */
+    public boolean isSilent(long nodeTimeMs, long taskTimeMs) {
+        return nodeTimeMs != Long.MIN_VALUE && taskTimeMs != Long.MIN_VALUE
+                && closesAt(startOf(nodeTimeMs)) + silenceMs <= taskTimeMs;
     }
 
     /** How far past an event stream time must move to close its window, at most: window plus grace. */

@@ -5,7 +5,7 @@ import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /** How one metric folds a node's events into a window's state, and what a closed window reports. */
-public interface NodeWindowAggregation<V, S, R> {
+public interface WindowAggregation<V, S, R> {
     S empty();
 
     /** Folds the event into the state (which it may change in place) and returns the state. */
@@ -20,9 +20,9 @@ public interface NodeWindowAggregation<V, S, R> {
     }
 
     /** An aggregation from its three functions. */
-    static <V, S, R> NodeWindowAggregation<V, S, R> of(Supplier<S> empty, BiFunction<V, S, S> add,
+    static <V, S, R> WindowAggregation<V, S, R> of(Supplier<S> empty, BiFunction<V, S, S> add,
             Results<S, R> results) {
-        return new NodeWindowAggregation<>() {
+        return new WindowAggregation<>() {
             @Override
             public S empty() {
                 return empty.get();

@@ -1,0 +1,38 @@
+package io.bridgewatch.streams.cohort;
+
+import io.bridgewatch.streams.internal.CohortSample;
+import io.bridgewatch.streams.internal.CohortWindowState;
+import io.bridgewatch.streams.internal.VariantState;
+import io.bridgewatch.streams.window.WindowAggregation;
+import io.bridgewatch.streams.window.WindowNodes;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A cohort's closed window, to be compared per variant ({@link CohortAggregator#results}) and for compute parity
+ * ({@link CohortAggregator#parity}). Its samples are folded by {@link #AGGREGATION}; the window is fed by the
+ * cohort's nodes ({@link #NODES}), so it closes once each of them has passed it.
+ */
+public record ClosedCohortWindow(String cohort, long startNs, long endNs, CohortWindowState state) {
+    public static final WindowAggregation<CohortSample, CohortWindowState, ClosedCohortWindow> AGGREGATION =
+            WindowAggregation.of(CohortAggregator::empty, CohortAggregator::add,
+                    (cohort, startNs, endNs, state) -> List.of(new ClosedCohortWindow(cohort, startNs, endNs, state)));
+
+    public static final WindowNodes<CohortSample, CohortWindowState> NODES = new WindowNodes<>() {
+        @Override
+        public String ofRecord(String cohort, CohortSample sample) {
+            return sample.getNodeId();
+        }
+
+        @Override
+        public Collection<String> ofState(String cohort, CohortWindowState state) {
+            Set<String> nodes = new TreeSet<>();
+            for (VariantState variant : state.getVariants().values()) {
+                nodes.addAll(variant.getNodes());
+            }
+            return nodes;
+        }
+    };
+}
