@@ -26,25 +26,43 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Reads a PyTorch profiler (Kineto) Chrome-trace JSON file, plain or gzipped, into Crossing and KernelExec events
- * (FORMATS.md section 2). The file is streamed event by event, so memory holds only the events still waiting for
- * their other side: a host {@code cuda_runtime}/{@code cuda_driver} call and its GPU {@code gpu_memcpy},
- * {@code gpu_memset} or {@code kernel} activity are joined by {@code args.correlation} (Kineto writes the two next
- * to each other). Times are {@code ts}/{@code dur} (microseconds with nanosecond decimals) after
- * {@code baseTimeNanoseconds}. Phases come from {@code user_annotation} ranges whose names name one
- * ({@link PhaseNames}); Kineto writes the CPU-side events, annotations included, before the activity records.
- * A memset is GPU work that crosses no bridge: it becomes a KernelExec named after it ({@code Memset (Device)}).
+ * (FORMATS.md section 2). The file is streamed event by event: a host {@code cuda_runtime}/{@code cuda_driver} call
+ * and every GPU {@code gpu_memcpy}, {@code gpu_memset} or {@code kernel} activity of it (a graph launch has many)
+ * are joined by {@code args.correlation}, in whichever order they come; memory holds the launching host calls (a
+ * few fields each) and the activities still waiting for theirs. Times are {@code ts}/{@code dur} (microseconds,
+ * integer or with nanosecond decimals) after {@code baseTimeNanoseconds} (zero in traces older than it). Phases come
+ * from {@code user_annotation} ranges whose names name one ({@link PhaseNames}); Kineto writes the CPU-side events,
+ * annotations included, before the activity records. A memset is GPU work that crosses no bridge: it becomes a
+ * KernelExec named after it ({@code Memset (Device)}).
+ *
+ * <p>Traces of every PyTorch version since 2020 are read: the whole file may be a bare array of events (2020); the
+ * 2021 category names ({@code Operator}, {@code Runtime}, {@code Kernel}, {@code Memcpy}, {@code Memset}) are the
+ * current ones under other names; complete events ({@code "ph": "X"}) are the only ones used, and every other
+ * event (flows, instants, counters, metadata) or category a later version adds is skipped and counted in the
+ * summary, never fatal. So is a GPU activity that cannot become an event (a copy without {@code args.bytes}, as
+ * some ROCm traces have, or with a name of an unknown form).
  */
 public final class KinetoTraceReader implements TraceReader {
     private static final Pattern MEMCPY = Pattern.compile("Memcpy (\\w+) \\((.+) -> (.+)\\)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PROGRESS_EVERY = 8192;
-    /** The categories Kineto writes (FORMATS.md section 2); anything else is not a Kineto trace we understand. */
-    private static final Set<String> KNOWN_CATEGORIES = Set.of("cpu_op", "user_annotation", "gpu_user_annotation",
+    /** What the Chrome trace format's other event phases are, for the count of skipped events. */
+    private static final Map<String, String> PHASE_KINDS = Map.ofEntries(Map.entry("M", "metadata"),
+            Map.entry("i", "instant events"), Map.entry("I", "instant events"), Map.entry("C", "counters"),
+            Map.entry("s", "flow starts"), Map.entry("t", "flow steps"), Map.entry("f", "flow ends"),
+            Map.entry("B", "duration begins"), Map.entry("E", "duration ends"), Map.entry("b", "async begins"),
+            Map.entry("e", "async ends"), Map.entry("n", "async instants"));
+    /** The 2021 names of the categories read. */
+    private static final Map<String, String> LEGACY_CATEGORIES = Map.of("Operator", "cpu_op", "Runtime",
+            "cuda_runtime", "Kernel", "kernel", "Memcpy", "gpu_memcpy", "Memset", "gpu_memset");
+    /** The categories Kineto writes (FORMATS.md section 2) that carry nothing the bridge needs: ignored, uncounted. */
+    private static final Set<String> IGNORED_CATEGORIES = Set.of("cpu_op", "user_annotation", "gpu_user_annotation",
             "gpu_memcpy", "gpu_memset", "kernel", "external_correlation", "cuda_runtime", "cuda_driver",
             "cpu_instant_event", "python_function", "overhead", "mtia_runtime", "mtia_ccp_events", "mtia_insight",
             "cuda_sync", "cuda_event", "mtia_counters", "glow_runtime", "cuda_profiler_range", "hpu_op",
@@ -52,8 +70,11 @@ public final class KinetoTraceReader implements TraceReader {
             "xpu_scope_profiler", "xpu_sync", "hardware_counters", "ac2g", "fwdbwd", "Trace");
 
     private final String nodeId;
-    private final Map<Long, JsonNode> hostCalls = new HashMap<>();
-    private final Map<Long, JsonNode> gpuActivities = new HashMap<>();
+    /** Host calls that launch GPU work, by correlation id: kept for every activity of theirs, however many. */
+    private final Map<Long, HostCall> hostCalls = new HashMap<>();
+    /** GPU activities read before their host call, by correlation id. */
+    private final Map<Long, List<JsonNode>> waitingActivities = new HashMap<>();
+    private final Map<String, Long> skipped = new TreeMap<>();
     private final PhaseRanges phases = new PhaseRanges();
     private Path file;
     private long baseNs;
@@ -80,9 +101,14 @@ public final class KinetoTraceReader implements TraceReader {
         try (TraceInput input = TraceInput.open(file);
                 JsonParser parser = new JsonFactory().createParser(input.stream())) {
             parser.setCodec(JSON);
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new TraceFormatException(file + ": not a Kineto trace (expected a JSON object, found "
-                        + parser.currentToken() + " at " + position(parser.currentTokenLocation()) + ")");
+            JsonToken root = parser.nextToken();
+            if (root == JsonToken.START_ARRAY) {
+                readEvents(parser, sink, progress, input); // a bare array of events (2020)
+                return summary(progress, input);
+            }
+            if (root != JsonToken.START_OBJECT) {
+                throw new TraceFormatException(file + ": not a Kineto trace (expected a JSON object or an array of"
+                        + " events, found " + root + " at " + position(parser.currentTokenLocation()) + ")");
             }
             boolean sawEvents = false;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -102,7 +128,7 @@ public final class KinetoTraceReader implements TraceReader {
             if (!sawEvents) {
                 throw new TraceFormatException(file + ": not a Kineto trace (no traceEvents array)");
             }
-            progress.update(input.bytesRead(), crossings + kernels + memsets);
+            return summary(progress, input);
         } catch (JsonProcessingException e) {
             throw new TraceFormatException(file + ": cannot read the trace: " + e.getOriginalMessage() + " at "
                     + position(e.getLocation()) + afterEvent(), e);
@@ -112,8 +138,14 @@ public final class KinetoTraceReader implements TraceReader {
         } catch (IOException e) {
             throw new TraceFormatException(file + ": cannot read the trace (" + e.getMessage() + ")", e);
         }
-        return new TraceSummary(crossings, kernels, memsets, gpuActivities.size(), hostCalls.size(), phases.size(),
-                new TraceFacts(gpuSku, "", cudaVersion, ""));
+    }
+
+    private TraceSummary summary(TraceProgress progress, TraceInput input) {
+        progress.update(input.bytesRead(), crossings + kernels + memsets);
+        long unmatchedActivities = waitingActivities.values().stream().mapToLong(List::size).sum();
+        long unmatchedCalls = hostCalls.values().stream().filter(call -> !call.joined).count();
+        return new TraceSummary(crossings, kernels, memsets, unmatchedActivities, unmatchedCalls, phases.size(),
+                new TraceFacts(gpuSku, "", cudaVersion, ""), null, skipped);
     }
 
     private void readEvents(JsonParser parser, EventSink sink, TraceProgress progress, TraceInput input)
@@ -124,6 +156,9 @@ public final class KinetoTraceReader implements TraceReader {
         }
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+            if (token == null) {
+                throw new EOFException("no end to the array of events");
+            }
             if (token != JsonToken.START_OBJECT) {
                 throw new TraceFormatException(file + ": traceEvents entry " + eventIndex + " at "
                         + position(parser.currentTokenLocation()) + " is not an object (" + token + ")");
@@ -138,83 +173,116 @@ public final class KinetoTraceReader implements TraceReader {
     }
 
     private void handle(JsonNode event, EventSink sink) {
+        String ph = event.path("ph").asText("X");
+        if (!"X".equals(ph)) {
+            skip("'" + ph + "' events (" + PHASE_KINDS.getOrDefault(ph, "not complete events") + ")");
+            return;
+        }
         JsonNode category = event.get("cat");
         if (category == null) {
-            return; // metadata ("ph": "M"): process and thread names
+            skip("complete events without a category");
+            return;
         }
-        String cat = category.asText();
+        String cat = LEGACY_CATEGORIES.getOrDefault(category.asText(), category.asText());
         switch (cat) {
             case "user_annotation" -> PhaseNames.of(text(event, "name")).ifPresent(
                     phase -> phases.add(startNs(event), endNs(event), phase));
-            case "cuda_runtime", "cuda_driver" -> pair(event, hostCalls, gpuActivities, sink, true);
-            case "gpu_memcpy", "gpu_memset", "kernel" -> pair(event, gpuActivities, hostCalls, sink, false);
+            case "cuda_runtime", "cuda_driver" -> hostCall(event, sink);
+            case "gpu_memcpy", "gpu_memset", "kernel" -> gpuActivity(event, cat, sink);
             default -> {
-                if (!KNOWN_CATEGORIES.contains(cat)) {
-                    throw invalid("unknown event category '" + cat + "'");
+                if (!IGNORED_CATEGORIES.contains(cat)) {
+                    skip("category '" + cat + "'");
                 }
             }
         }
     }
 
-    private void pair(JsonNode event, Map<Long, JsonNode> mine, Map<Long, JsonNode> theirs, EventSink sink,
-            boolean host) {
+    private void hostCall(JsonNode event, EventSink sink) {
         JsonNode correlation = event.path("args").path("correlation");
-        if (!correlation.canConvertToLong()) {
-            if (!host) {
-                throw invalid(event.path("cat").asText() + " '" + event.path("name").asText()
-                        + "' without args.correlation");
-            }
+        if (!correlation.canConvertToLong() || !isGpuWorkCall(event)) {
             return; // a host call with no GPU side (e.g. cudaStreamSynchronize)
         }
         long id = correlation.asLong();
-        JsonNode other = theirs.remove(id);
-        if (other == null) {
-            if (!host || isGpuWorkCall(event)) {
-                mine.put(id, validated(event, host));
-            }
+        HostCall call = HostCall.of(validatedHostCall(event), this);
+        hostCalls.put(id, call);
+        List<JsonNode> waiting = waitingActivities.remove(id);
+        if (waiting != null) {
+            waiting.forEach(activity -> emit(call, activity, id, sink));
+        }
+    }
+
+    private void gpuActivity(JsonNode event, String cat, EventSink sink) {
+        JsonNode correlation = event.path("args").path("correlation");
+        if (!correlation.canConvertToLong()) {
+            throw invalid(cat + " '" + event.path("name").asText() + "' without args.correlation");
+        }
+        String unusable = unusable(event, cat);
+        if (unusable != null) {
+            skip(unusable);
             return;
         }
-        JsonNode hostCall = host ? validated(event, true) : other;
-        JsonNode gpu = host ? other : validated(event, false);
-        switch (gpu.path("cat").asText()) {
+        long id = correlation.asLong();
+        HostCall call = hostCalls.get(id);
+        if (call == null) {
+            waitingActivities.computeIfAbsent(id, k -> new ArrayList<>()).add(event);
+        } else {
+            emit(call, event, id, sink);
+        }
+    }
+
+    private void emit(HostCall call, JsonNode gpu, long correlation, EventSink sink) {
+        call.joined = true;
+        switch (LEGACY_CATEGORIES.getOrDefault(gpu.path("cat").asText(), gpu.path("cat").asText())) {
             case "gpu_memcpy" -> {
-                sink.crossing(crossing(hostCall, gpu, id));
+                sink.crossing(crossing(call, gpu, correlation));
                 crossings++;
             }
             case "gpu_memset" -> {
-                sink.kernel(kernel(hostCall, gpu, id));
+                sink.kernel(kernel(call, gpu, correlation));
                 memsets++;
             }
             default -> {
-                sink.kernel(kernel(hostCall, gpu, id));
+                sink.kernel(kernel(call, gpu, correlation));
                 kernels++;
             }
         }
     }
 
     /** Checks the fields the conversion needs while the event's position is still known. */
-    private JsonNode validated(JsonNode event, boolean host) {
+    private JsonNode validatedHostCall(JsonNode event) {
         String cat = event.path("cat").asText();
+        for (String field : new String[] {"name", "ts", "dur", "pid", "tid"}) {
+            require(event, cat, field);
+        }
+        return event;
+    }
+
+    /**
+     * Why a GPU activity cannot become an event (counted, the rest of the trace read), or null. Its times and
+     * place are required: without them the trace is damaged, and that is an error.
+     */
+    private String unusable(JsonNode event, String cat) {
         require(event, cat, "name");
         require(event, cat, "ts");
         require(event, cat, "dur");
-        if (host) {
-            require(event, cat, "pid");
-            require(event, cat, "tid");
-        } else {
-            for (String field : new String[] {"device", "stream"}) {
-                if (!event.path("args").path(field).canConvertToLong()) {
-                    throw invalid(cat + " '" + event.path("name").asText() + "' without args." + field);
-                }
-            }
-            if (!"kernel".equals(cat) && !event.path("args").path("bytes").canConvertToLong()) {
-                throw invalid(cat + " '" + event.path("name").asText() + "' without args.bytes");
-            }
-            if ("gpu_memcpy".equals(cat) && !MEMCPY.matcher(event.path("name").asText()).matches()) {
-                throw invalid("gpu_memcpy with an unknown name '" + event.path("name").asText() + "'");
+        for (String field : new String[] {"device", "stream"}) {
+            if (!event.path("args").path(field).canConvertToLong()) {
+                throw invalid(cat + " '" + event.path("name").asText() + "' without args." + field);
             }
         }
-        return event;
+        if ("gpu_memcpy".equals(cat)) {
+            if (!event.path("args").path("bytes").canConvertToLong()) {
+                return "gpu_memcpy without args.bytes (its size unknown)";
+            }
+            if (!MEMCPY.matcher(event.path("name").asText()).matches()) {
+                return "gpu_memcpy named otherwise than 'Memcpy <kind> (<source> -> <destination>)'";
+            }
+        }
+        return null;
+    }
+
+    private void skip(String why) {
+        skipped.merge(why, 1L, Long::sum);
     }
 
     private void require(JsonNode event, String cat, String field) {
@@ -228,7 +296,7 @@ public final class KinetoTraceReader implements TraceReader {
         return name.contains("emcpy") || name.contains("emset") || name.contains("aunch");
     }
 
-    private Crossing crossing(JsonNode host, JsonNode gpu, long correlation) {
+    private Crossing crossing(HostCall host, JsonNode gpu, long correlation) {
         String name = gpu.path("name").asText();
         Matcher m = MEMCPY.matcher(name);
         if (!m.matches()) {
@@ -243,31 +311,53 @@ public final class KinetoTraceReader implements TraceReader {
         };
         String hostSide = direction == Direction.D2H ? m.group(3) : m.group(2);
         JsonNode args = gpu.path("args");
-        long apiStart = startNs(host);
         return Crossing.newBuilder().setNodeId(nodeId).setGpuIndex(args.path("device").asInt())
-                .setPid(host.path("pid").asInt()).setTid(host.path("tid").asLong())
+                .setPid(host.pid).setTid(host.tid)
                 .setContextId(args.path("context").asLong()).setStreamId(args.path("stream").asLong())
-                .setCorrelationId(correlation).setApi(host.path("name").asText())
+                .setCorrelationId(correlation).setApi(host.name)
                 .setDirection(direction).setHostMemory(hostMemory(hostSide)).setBytes(args.path("bytes").asLong())
-                .setAsyncRequested(host.path("name").asText().contains("Async"))
-                .setApiStartNs(apiStart).setApiEndNs(endNs(host))
-                .setGpuStartNs(startNs(gpu)).setGpuEndNs(endNs(gpu)).setPhase(phases.at(apiStart)).build();
+                .setAsyncRequested(host.name.contains("Async"))
+                .setApiStartNs(host.startNs).setApiEndNs(host.endNs)
+                .setGpuStartNs(startNs(gpu)).setGpuEndNs(endNs(gpu)).setPhase(phases.at(host.startNs)).build();
     }
 
-    private KernelExec kernel(JsonNode host, JsonNode gpu, long correlation) {
+    private KernelExec kernel(HostCall host, JsonNode gpu, long correlation) {
         JsonNode args = gpu.path("args");
-        long apiStart = startNs(host);
+        long apiStart = host.startNs;
         KernelExec.Builder k = KernelExec.newBuilder().setNodeId(nodeId).setGpuIndex(args.path("device").asInt())
-                .setPid(host.path("pid").asInt()).setTid(host.path("tid").asLong())
+                .setPid(host.pid).setTid(host.tid)
                 .setContextId(args.path("context").asLong()).setStreamId(args.path("stream").asLong())
                 .setCorrelationId(correlation).setKernelName(gpu.path("name").asText())
                 .setGrid(ints(args.path("grid"))).setBlock(ints(args.path("block")))
-                .setApiStartNs(apiStart).setApiEndNs(endNs(host))
+                .setApiStartNs(apiStart).setApiEndNs(host.endNs)
                 .setGpuStartNs(startNs(gpu)).setGpuEndNs(endNs(gpu)).setPhase(phases.at(apiStart));
         if (args.path("graph id").canConvertToLong() && args.path("graph id").asLong() > 0) {
             k.setGraphId(args.path("graph id").asLong());
         }
         return k.build();
+    }
+
+    /** What a GPU activity needs of its host call: a few fields, kept for every activity of the call. */
+    private static final class HostCall {
+        final String name;
+        final int pid;
+        final long tid;
+        final long startNs;
+        final long endNs;
+        boolean joined;
+
+        private HostCall(String name, int pid, long tid, long startNs, long endNs) {
+            this.name = name;
+            this.pid = pid;
+            this.tid = tid;
+            this.startNs = startNs;
+            this.endNs = endNs;
+        }
+
+        static HostCall of(JsonNode event, KinetoTraceReader reader) {
+            return new HostCall(event.path("name").asText(), event.path("pid").asInt(), event.path("tid").asLong(),
+                    reader.startNs(event), reader.endNs(event));
+        }
     }
 
     static HostMemoryKind hostMemory(String side) {

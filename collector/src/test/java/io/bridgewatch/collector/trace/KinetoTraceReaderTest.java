@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bridgewatch.schema.Crossing;
+import io.bridgewatch.schema.Direction;
+import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.Phase;
 import java.io.ByteArrayOutputStream;
@@ -79,7 +81,13 @@ class KinetoTraceReaderTest {
         Path notATrace = dir.resolve("list.json");
         Files.writeString(notATrace, "[1, 2, 3]");
         assertThatThrownBy(() -> new KinetoTraceReader("n").read(notATrace, new CapturingSink()))
-                .isInstanceOf(TraceFormatException.class).hasMessageContaining("expected a JSON object");
+                .isInstanceOf(TraceFormatException.class).hasMessageContaining("entry 0")
+                .hasMessageContaining("is not an object");
+        Path number = dir.resolve("number.json");
+        Files.writeString(number, "42");
+        assertThatThrownBy(() -> new KinetoTraceReader("n").read(number, new CapturingSink()))
+                .isInstanceOf(TraceFormatException.class)
+                .hasMessageContaining("expected a JSON object or an array of events");
         Path noEvents = dir.resolve("empty.json");
         Files.writeString(noEvents, "{\"schemaVersion\": 1}");
         assertThatThrownBy(() -> new KinetoTraceReader("n").read(noEvents, new CapturingSink()))
@@ -123,25 +131,145 @@ class KinetoTraceReaderTest {
     }
 
     @Test
+    void shouldSkipAndCountEventKindsAndCategoriesItDoesNotUse(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("2022.json");
+        Files.writeString(trace, """
+                {"baseTimeNanoseconds": 0, "traceEvents": [
+                  {"ph": "M", "name": "process_name", "pid": 1, "args": {"name": "python"}},
+                  {"ph": "X", "cat": "cpu_op", "name": "aten::add", "pid": 1, "tid": 1, "ts": 0, "dur": 1},
+                  {"ph": "X", "cat": "quantum_op", "name": "x", "ts": 0, "dur": 1},
+                  {"ph": "s", "cat": "async_cpu_to_gpu", "id": 3, "pid": 1, "tid": 1, "ts": 2},
+                  {"ph": "f", "cat": "async_cpu_to_gpu", "id": 3, "pid": 0, "tid": 7, "ts": 4, "bp": "e"},
+                  {"ph": "i", "cat": "cpu_instant_event", "name": "mark", "pid": 1, "tid": 1, "ts": 3, "s": "t"},
+                  {"ph": "C", "name": "memory", "pid": 1, "ts": 3, "args": {"bytes": 8}},
+                  {"ph": "X", "cat": "cuda_runtime", "name": "cudaMemcpyAsync", "pid": 1, "tid": 1, "ts": 2,
+                   "dur": 1, "args": {"correlation": 3}},
+                  {"ph": "X", "cat": "gpu_memcpy", "name": "Memcpy HtoD (Pinned -> Device)", "pid": 0, "tid": 7,
+                   "ts": 4, "dur": 1, "args": {"device": 0, "stream": 7, "correlation": 3, "bytes": 64}}
+                ]}""");
+        CapturingSink capture = new CapturingSink();
+        TraceSummary summary = new KinetoTraceReader("n").read(trace, capture);
+
+        assertThat(capture.crossings).hasSize(1);
+        assertThat(summary.skipped()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "'M' events (metadata)", 1L, "category 'quantum_op'", 1L, "'s' events (flow starts)", 1L,
+                "'f' events (flow ends)", 1L, "'i' events (instant events)", 1L, "'C' events (counters)", 1L));
+    }
+
+    @Test
+    void shouldReadA2020TraceThatIsABareArrayOfEventsWithThe2021CategoryNames(@TempDir Path dir) throws Exception {
+        // No baseTimeNanoseconds (times are absolute microseconds), float and integer times, the GPU side first.
+        Path trace = dir.resolve("2020.json");
+        Files.writeString(trace, """
+                [
+                  {"ph": "X", "cat": "Operator", "name": "aten::copy_", "pid": 9, "tid": 9, "ts": 1000, "dur": 9},
+                  {"ph": "X", "cat": "Memcpy", "name": "Memcpy DtoH (Device -> Pageable)", "pid": 0, "tid": 3,
+                   "ts": 1004.5, "dur": 2.25, "args": {"device": 1, "context": 1, "stream": 3, "correlation": 11,
+                   "bytes": 4096}},
+                  {"ph": "X", "cat": "Runtime", "name": "cudaMemcpyAsync", "pid": 9, "tid": 9, "ts": 1002,
+                   "dur": 6, "args": {"correlation": 11}},
+                  {"ph": "X", "cat": "Runtime", "name": "cudaLaunchKernel", "pid": 9, "tid": 9, "ts": 1010,
+                   "dur": 3, "args": {"correlation": 12}},
+                  {"ph": "X", "cat": "Kernel", "name": "add_kernel", "pid": 0, "tid": 3, "ts": 1014, "dur": 5,
+                   "args": {"device": 1, "context": 1, "stream": 3, "correlation": 12}},
+                  {"ph": "X", "cat": "Runtime", "name": "cudaMemsetAsync", "pid": 9, "tid": 9, "ts": 1020,
+                   "dur": 1, "args": {"correlation": 13}},
+                  {"ph": "X", "cat": "Memset", "name": "Memset (Device)", "pid": 0, "tid": 3, "ts": 1022,
+                   "dur": 1, "args": {"device": 1, "context": 1, "stream": 3, "correlation": 13, "bytes": 16}}
+                ]""");
+        CapturingSink capture = new CapturingSink();
+        TraceSummary summary = new KinetoTraceReader("n").read(trace, capture);
+
+        assertThat(summary.crossings()).isEqualTo(1);
+        assertThat(summary.kernels()).isEqualTo(1);
+        assertThat(summary.memsets()).isEqualTo(1);
+        assertThat(summary.unmatchedGpuActivities()).isZero();
+        assertThat(summary.skipped()).isEmpty();
+        Crossing copy = capture.crossings.get(0);
+        assertThat(copy.getDirection()).isEqualTo(Direction.D2H);
+        assertThat(copy.getHostMemory()).isEqualTo(HostMemoryKind.PAGEABLE);
+        assertThat(copy.getBytes()).isEqualTo(4096);
+        assertThat(copy.getGpuIndex()).isEqualTo(1);
+        assertThat(copy.getApiStartNs()).isEqualTo(1_002_000L);
+        assertThat(copy.getGpuStartNs()).isEqualTo(1_004_500L);
+        assertThat(copy.getGpuEndNs()).isEqualTo(1_006_750L);
+        assertThat(capture.kernels).extracting(KernelExec::getKernelName)
+                .containsExactly("add_kernel", "Memset (Device)");
+    }
+
+    @Test
+    void shouldKeepEveryGpuActivityOfAGraphLaunchEachJoinedToTheOneHostCall(@TempDir Path dir) throws Exception {
+        StringBuilder events = new StringBuilder("""
+                {"ph": "X", "cat": "cuda_runtime", "name": "cudaGraphLaunch", "pid": 1, "tid": 1, "ts": 10,
+                 "dur": 4, "args": {"correlation": 40}},
+                {"ph": "X", "cat": "gpu_memset", "name": "Memset (Device)", "pid": 0, "tid": 7, "ts": 15, "dur": 1,
+                 "args": {"device": 0, "context": 1, "stream": 7, "correlation": 40, "bytes": 256}},
+                {"ph": "X", "cat": "gpu_memcpy", "name": "Memcpy DtoD (Device -> Device)", "pid": 0, "tid": 7,
+                 "ts": 16, "dur": 1, "args": {"device": 0, "context": 1, "stream": 7, "correlation": 40,
+                 "bytes": 1024}}""");
+        for (int k = 0; k < 10; k++) {
+            events.append(String.format(", {\"ph\": \"X\", \"cat\": \"kernel\", \"name\": \"layer_%d\","
+                    + " \"pid\": 0, \"tid\": 7, \"ts\": %d, \"dur\": 1, \"args\": {\"device\": 0,"
+                    + " \"context\": 1, \"stream\": 7, \"correlation\": 40, \"graph id\": 5}}", k, 17 + k));
+        }
+        Path trace = dir.resolve("graph.json");
+        Files.writeString(trace, "{\"traceEvents\": [" + events + "]}");
+        CapturingSink capture = new CapturingSink();
+        TraceSummary summary = new KinetoTraceReader("n").read(trace, capture);
+
+        assertThat(summary.kernels()).isEqualTo(10);
+        assertThat(summary.memsets()).isEqualTo(1);
+        assertThat(summary.crossings()).isEqualTo(1);
+        assertThat(capture.kernels).allSatisfy(k -> {
+            assertThat(k.getCorrelationId()).isEqualTo(40);
+            assertThat(k.getApiStartNs()).isEqualTo(10_000L);
+        });
+        assertThat(capture.crossings.get(0).getDirection()).isEqualTo(Direction.D2D);
+    }
+
+    @Test
+    void shouldReadARocmTraceCountingACopyWithoutBytes(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("rocm.json");
+        Files.writeString(trace, """
+                {"traceEvents": [
+                  {"ph": "X", "cat": "cuda_runtime", "name": "hipMemcpyAsync", "pid": 1, "tid": 1, "ts": 1,
+                   "dur": 2, "args": {"correlation": 1}},
+                  {"ph": "X", "cat": "gpu_memcpy", "name": "Memcpy HtoD (Host -> Device)", "pid": 2, "tid": 0,
+                   "ts": 2, "dur": 1, "args": {"device": 0, "stream": 0, "correlation": 1, "bytes": 512}},
+                  {"ph": "X", "cat": "cuda_runtime", "name": "hipMemcpyAsync", "pid": 1, "tid": 1, "ts": 5,
+                   "dur": 2, "args": {"correlation": 2}},
+                  {"ph": "X", "cat": "gpu_memcpy", "name": "Memcpy DtoH (Device -> Host)", "pid": 2, "tid": 0,
+                   "ts": 6, "dur": 1, "args": {"device": 0, "stream": 0, "correlation": 2}},
+                  {"ph": "X", "cat": "cuda_runtime", "name": "hipMemsetAsync", "pid": 1, "tid": 1, "ts": 8,
+                   "dur": 1, "args": {"correlation": 3}},
+                  {"ph": "X", "cat": "gpu_memset", "name": "Memset (Device)", "pid": 2, "tid": 0, "ts": 9,
+                   "dur": 1, "args": {"device": 0, "stream": 0, "correlation": 3}}
+                ]}""");
+        CapturingSink capture = new CapturingSink();
+        TraceSummary summary = new KinetoTraceReader("n").read(trace, capture);
+
+        assertThat(capture.crossings).singleElement().satisfies(c -> {
+            assertThat(c.getHostMemory()).as("'Host': host memory of unknown kind").isEqualTo(HostMemoryKind.UNKNOWN);
+            assertThat(c.getBytes()).isEqualTo(512);
+        });
+        assertThat(summary.memsets()).as("a memset needs no bytes").isEqualTo(1);
+        assertThat(summary.skipped()).containsExactlyEntriesOf(
+                Map.of("gpu_memcpy without args.bytes (its size unknown)", 1L));
+    }
+
+    @Test
     void shouldNameThePositionAndTheReasonOfABadEvent(@TempDir Path dir) throws Exception {
-        Path unknownCategory = dir.resolve("unknown.json");
-        Files.writeString(unknownCategory, """
+        Path missingStream = dir.resolve("missing.json");
+        Files.writeString(missingStream, """
                 {"traceEvents": [
                   {"ph": "X", "cat": "cpu_op", "name": "aten::add", "pid": 1, "tid": 1, "ts": 0, "dur": 1},
-                  {"ph": "X", "cat": "quantum_op", "name": "x", "ts": 0, "dur": 1}
+                  {"ph": "X", "cat": "gpu_memcpy", "name": "Memcpy HtoD (Pinned -> Device)", "ts": 1, "dur": 1,
+                   "args": {"device": 0, "bytes": 8, "correlation": 3}}
                 ]}""");
-        assertThatThrownBy(() -> new KinetoTraceReader("n").read(unknownCategory, new CapturingSink()))
+        assertThatThrownBy(() -> new KinetoTraceReader("n").read(missingStream, new CapturingSink()))
                 .isInstanceOf(TraceFormatException.class)
                 .hasMessageContaining("traceEvents entry 1 at line 3, column 3")
-                .hasMessageContaining("unknown event category 'quantum_op'");
-        Path missingBytes = dir.resolve("missing.json");
-        Files.writeString(missingBytes, """
-                {"traceEvents": [
-                  {"ph": "X", "cat": "gpu_memcpy", "name": "Memcpy HtoD (Pinned -> Device)", "ts": 1, "dur": 1,
-                   "args": {"device": 0, "stream": 7, "correlation": 3}}
-                ]}""");
-        assertThatThrownBy(() -> new KinetoTraceReader("n").read(missingBytes, new CapturingSink()))
-                .hasMessageContaining("entry 0 at line 2").hasMessageContaining("without args.bytes");
+                .hasMessageContaining("without args.stream");
         Path truncatedGzip = dir.resolve("truncated.json.gz");
         ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gzipped)) {

@@ -33,6 +33,8 @@ public final class TraceReportWriter {
         events.put("unmatched_gpu_activities", report.summary().unmatchedGpuActivities());
         events.put("unmatched_host_calls", report.summary().unmatchedHostCalls());
         events.put("late", report.lateEvents());
+        ObjectNode skipped = events.putObject("skipped");
+        report.summary().skipped().forEach(skipped::put);
         ArrayNode crossings = root.putArray("crossings");
         for (BridgeCostWindow c : report.crossings()) {
             ObjectNode row = crossings.addObject();
@@ -127,6 +129,7 @@ public final class TraceReportWriter {
         out.append(format("  %d crossings, %d kernels, %d memsets; %d GPU activities without their host call,"
                 + " %d late events%s%n", s.crossings(), s.kernels(), s.memsets(), s.unmatchedGpuActivities(),
                 report.lateEvents(), s.facts().gpuSku().isEmpty() ? "" : "; GPU " + s.facts().gpuSku()));
+        s.skipped().forEach((why, count) -> out.append(format("  skipped: %d %s%n", count, why)));
         out.append("\nCrossings (whole trace)\n");
         out.append(format("  %-3s %-4s %-9s %-8s %8s %12s %10s %10s %10s %11s %5s %6s%n", "gpu", "dir", "host mem",
                 "form", "count", "bytes", "p50", "p99", "toll", "bandwidth", "bins", "r2"));
