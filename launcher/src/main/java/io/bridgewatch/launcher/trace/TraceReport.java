@@ -5,6 +5,7 @@ import io.bridgewatch.schema.BridgeCostWindow;
 import io.bridgewatch.schema.CohortComparison;
 import io.bridgewatch.schema.ComputeParity;
 import io.bridgewatch.schema.ConcurrencyWindow;
+import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.PhaseOccurrence;
 import io.bridgewatch.streams.offline.OfflinePipeline;
 import java.nio.file.Path;
@@ -55,15 +56,27 @@ public record TraceReport(Path trace, TraceSummary summary, Path reference, Trac
                 comparison, parity, late);
     }
 
-    /** Async calls and how many blocked, over all crossing rows. */
+    /** Async calls and how many blocked, over the crossing rows of one host memory kind. */
     public record AsyncTotals(long calls, long blocked, Double blockedFraction, Double hostBlockedMeanS) {
     }
 
-    public AsyncTotals async() {
+    /**
+     * Async revocation's headline (DESIGN 4.2): async copies from pinned memory. Those from pageable memory are
+     * staged and synchronous by CUDA's rules, CC or not: {@link #async(HostMemoryKind)} with PAGEABLE, reported
+     * apart.
+     */
+    public AsyncTotals pinnedAsync() {
+        return async(HostMemoryKind.PINNED);
+    }
+
+    public AsyncTotals async(HostMemoryKind hostMemory) {
         long calls = 0;
         long blocked = 0;
         double blockedSeconds = 0;
         for (BridgeCostWindow c : crossings) {
+            if (c.getHostMemory() != hostMemory) {
+                continue;
+            }
             calls += c.getAsyncCalls();
             blocked += c.getAsyncBlocked();
             if (c.getAsyncHostBlockedMeanS() != null) {

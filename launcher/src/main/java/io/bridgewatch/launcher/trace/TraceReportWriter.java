@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bridgewatch.schema.BridgeCostWindow;
 import io.bridgewatch.schema.ComputeParity;
 import io.bridgewatch.schema.ConcurrencyWindow;
+import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.PhaseOccurrence;
 import java.time.Instant;
 import java.util.Locale;
@@ -57,12 +58,9 @@ public final class TraceReportWriter {
             row.put("async_calls", c.getAsyncCalls());
             row.put("async_blocked_fraction", c.getAsyncBlockedFraction());
         }
-        TraceReport.AsyncTotals async = report.async();
         ObjectNode asyncNode = root.putObject("async");
-        asyncNode.put("async_calls", async.calls());
-        asyncNode.put("async_blocked", async.blocked());
-        asyncNode.put("blocked_fraction", async.blockedFraction());
-        asyncNode.put("host_blocked_mean_s", async.hostBlockedMeanS());
+        asyncTotals(asyncNode, report.pinnedAsync());
+        asyncTotals(asyncNode.putObject("pageable"), report.async(HostMemoryKind.PAGEABLE));
         ArrayNode concurrency = root.putArray("concurrency");
         for (ConcurrencyWindow c : report.concurrency()) {
             ObjectNode row = concurrency.addObject();
@@ -122,6 +120,13 @@ public final class TraceReportWriter {
         }
     }
 
+    private static void asyncTotals(ObjectNode node, TraceReport.AsyncTotals async) {
+        node.put("async_calls", async.calls());
+        node.put("async_blocked", async.blocked());
+        node.put("blocked_fraction", async.blockedFraction());
+        node.put("host_blocked_mean_s", async.hostBlockedMeanS());
+    }
+
     public static String text(TraceReport report) {
         StringBuilder out = new StringBuilder();
         var s = report.summary();
@@ -139,9 +144,16 @@ public final class TraceReportWriter {
                     seconds(c.getCostP50S()), seconds(c.getCostP99S()), seconds(c.getTollS()),
                     bandwidth(c.getBandwidthBytesPerS()), c.getFitBins(), number(c.getFitRSquared(), "%.3f")));
         }
-        TraceReport.AsyncTotals async = report.async();
-        out.append(format("%nAsync copies: %d calls, %d blocked at the call (%s), mean host time blocked %s%n",
-                async.calls(), async.blocked(), percent(async.blockedFraction()), seconds(async.hostBlockedMeanS())));
+        TraceReport.AsyncTotals async = report.pinnedAsync();
+        out.append(format("%nAsync copies from pinned memory: %d calls, %d blocked at the call (%s), mean host time"
+                + " %s%n", async.calls(), async.blocked(), percent(async.blockedFraction()),
+                seconds(async.hostBlockedMeanS())));
+        TraceReport.AsyncTotals pageable = report.async(HostMemoryKind.PAGEABLE);
+        if (pageable.calls() > 0) {
+            out.append(format("  and from pageable memory (staged: synchronous by CUDA's rules, not revocation): %d"
+                    + " calls, %d held their thread until done (%s)%n", pageable.calls(), pageable.blocked(),
+                    percent(pageable.blockedFraction())));
+        }
         out.append(format("%nConcurrency (%s windows)%n", report.window().toString().substring(2).toLowerCase(Locale.ROOT)));
         out.append(format("  %-24s %-3s %-8s %7s %8s %10s %13s%n", "window start (UTC)", "gpu", "context", "copies",
                 "C", "occupancy", "copy-compute"));

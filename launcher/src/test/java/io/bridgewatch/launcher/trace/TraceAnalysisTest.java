@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -56,7 +57,9 @@ class TraceAnalysisTest {
         expected.forEach((key, totals) -> assertThat(actual.get(key)).as(key).containsExactly(totals));
         assertThat(report.at("/events/unmatched_gpu_activities").asLong()).isZero();
         assertThat(report.at("/events/late").asLong()).isZero();
-        assertThat(report.at("/async/async_calls").asLong()).isEqualTo(720);
+        assertThat(report.at("/async/async_calls").asLong()).as("pinned async calls").isEqualTo(180);
+        assertThat(report.at("/async/async_blocked").asLong()).as("no revocation on a non-CC H200").isZero();
+        assertThat(report.at("/async/pageable/async_calls").asLong()).as("reported apart").isEqualTo(540);
         assertThat(report.get("concurrency")).isNotEmpty();
         for (JsonNode row : report.get("concurrency")) {
             assertThat(row.has("window_start_ns") && row.has("context") && row.has("bridge_occupancy")).isTrue();
@@ -89,9 +92,11 @@ class TraceAnalysisTest {
             double cost = row.get("direction").asText().equals("H2D") ? ccCost : ccCost + 1;
             assertThat(row.get("cost_p50_s").asDouble()).isCloseTo(cost * 1e-6, within(0.01 * cost * 1e-6));
         }
-        assertThat(report.at("/async/async_calls").asLong()).isEqualTo(6000);
-        assertThat(report.at("/async/async_blocked").asLong()).as("the pageable D2H calls wait for their copy")
-                .isEqualTo(3000);
+        assertThat(report.at("/async/async_calls").asLong()).as("pinned H2D").isEqualTo(3000);
+        assertThat(report.at("/async/async_blocked").asLong()).isZero();
+        assertThat(report.at("/async/pageable/async_calls").asLong()).isEqualTo(3000);
+        assertThat(report.at("/async/pageable/async_blocked").asLong()).as("the pageable D2H calls wait for their"
+                + " copy, by CUDA's rules").isEqualTo(3000);
         // About 0.95 ms per step: 3000 steps span 2.8 s, so three or four 1 s windows, copies always serialized.
         Set<Long> windows = new HashSet<>();
         long copies = 0;
@@ -106,5 +111,35 @@ class TraceAnalysisTest {
         assertThat(copies).isEqualTo(6000);
         assertThat(TraceReportWriter.text(analysis)).contains("small-crossing slowdown H2D").contains(
                 "compute parity: 1.1");
+    }
+
+    @Test
+    void shouldFindEveryPinnedAsyncCallOfACcTraceThatWaitsForItsCopyBlocked(@TempDir Path dir) throws Exception {
+        // 100 pinned async H2D calls that each return only when their copy is done, 330 us of toll later (async
+        // revoked under CC); 100 that return at once (4 us) with a tiny copy finishing first, on a healthy node.
+        StringBuilder events = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            boolean revoked = i % 2 == 0;
+            double ts = i * 1000.0;
+            double hostMicros = revoked ? 340 : 4;
+            double gpuStart = ts + (revoked ? 5 : 1);
+            double gpuMicros = revoked ? 334 : 0.5;
+            events.append(String.format(Locale.ROOT, """
+                    %s{"ph": "X", "cat": "cuda_runtime", "name": "cudaMemcpyAsync", "pid": 1, "tid": 1, "ts": %.1f,
+                     "dur": %.1f, "args": {"correlation": %d}},
+                    {"ph": "X", "cat": "gpu_memcpy", "name": "Memcpy HtoD (Pinned -> Device)", "pid": 0, "tid": 7,
+                     "ts": %.1f, "dur": %.1f, "args": {"device": 0, "context": 1, "stream": 7, "correlation": %d,
+                     "bytes": 256}}
+                    """, i == 0 ? "" : ",", ts, hostMicros, i + 1, gpuStart, gpuMicros, i + 1));
+        }
+        Path trace = dir.resolve("cc.json");
+        Files.writeString(trace, "{\"baseTimeNanoseconds\": 1790000000000000000, \"traceEvents\": [" + events
+                + "]}");
+
+        JsonNode report = JSON.readTree(TraceReportWriter.json(
+                new TraceAnalysis(Duration.ofSeconds(10)).analyze(trace, null, TraceProgress.NONE)));
+
+        assertThat(report.at("/async/async_calls").asLong()).isEqualTo(200);
+        assertThat(report.at("/async/async_blocked").asLong()).as("the revoked half, no tiny copy").isEqualTo(100);
     }
 }
