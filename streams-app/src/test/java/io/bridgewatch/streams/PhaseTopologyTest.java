@@ -60,6 +60,28 @@ class PhaseTopologyTest {
         assertThat(restore.getMeanBytesPerCrossing()).isEqualTo(2.0 * MIB);
         assertThat(restore.getContextsUsed()).isEqualTo(1);
         assertThat(restore.getEffectiveBandwidthBytesPerS()).isCloseTo(6 * MIB / 0.023, within(1e-3));
+        assertThat(restore.getPredictedDurationS()).as("no fit yet: its own three 1 ms crossings on one context")
+                .isCloseTo(0.003, within(1e-9));
+    }
+
+    @Test
+    void shouldPredictAnOccurrenceFromTheNodesLatestBridgeFit() {
+        // A first window of pinned H2D copies with a 10 us toll at 10 GB/s, sizes 4 KiB to 16 MiB; it closes at 15 s.
+        long t = T0 + S;
+        for (int i = 0; i < 40; i++) {
+            long bytes = 4096L << (2 * (i % 6));
+            long cost = 10 * US + Math.round(bytes / 10.0);
+            harness.crossings.pipeInput("n1", copy(t, t + 5 * US, t, t + cost, bytes).build());
+            t += 5 * MS;
+        }
+        harness.advanceStreamTimeTo(T0 + 16 * S);
+        restore("n1", T0 + 20 * S, 1 * MS);
+        harness.advanceStreamTimeTo(T0 + 28 * S);
+
+        PhaseOccurrence restore = phases.readValuesToList().get(0);
+        double predicted = 3 * 10e-6 + 6 * MIB / 10e9;
+        assertThat(restore.getPredictedDurationS()).as("3 crossings x toll + 6 MiB / bandwidth")
+                .isCloseTo(predicted, within(0.02 * predicted));
     }
 
     @Test

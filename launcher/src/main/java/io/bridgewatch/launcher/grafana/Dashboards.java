@@ -71,8 +71,12 @@ public final class Dashboards {
                         target("bridgewatch_copy_concurrency_index{" + NODE + "}", "{{node}} context {{context}}")),
                 l.timeseries("Bridge occupancy", "percentunit",
                         target("bridgewatch_bridge_occupancy_ratio{" + NODE + "}", "{{node}} context {{context}}")),
-                l.timeseries("Async copies that blocked their thread", "percentunit",
-                        target("bridgewatch_async_blocked_ratio{" + NODE + "}", "{{node}} {{direction}} {{host_memory}}")),
+                l.timeseries("Async revocation: pinned async copies that blocked their thread", "percentunit",
+                        target("bridgewatch_async_blocked_ratio{" + NODE + ",host_memory=\"PINNED\"}",
+                                "{{node}} {{direction}}")),
+                l.timeseries("Pageable async copies held until done (synchronous by CUDA's rules)", "percentunit",
+                        target("bridgewatch_async_blocked_ratio{" + NODE + ",host_memory=\"PAGEABLE\"}",
+                                "{{node}} {{direction}}")),
                 l.timeseries("Phase durations (KV restore, model load)", "s",
                         target("bridgewatch_phase_duration_seconds{" + NODE + "}", "{{node}} {{phase}}")));
     }

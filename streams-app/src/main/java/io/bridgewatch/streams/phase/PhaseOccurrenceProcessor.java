@@ -95,7 +95,7 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
     private static PhaseOccurrenceState extend(PhaseOccurrenceState state, PhaseEvent event) {
         if (state == null) {
             state = new PhaseOccurrenceState(event.getGpuIndex(), event.getPhase(), event.getStartNs(),
-                    event.getEndNs(), 0L, 0L, 0L, new ArrayList<>(), new HashMap<>(), true);
+                    event.getEndNs(), 0L, 0L, 0L, new ArrayList<>(), new HashMap<>(), true, 0L);
         }
         state.setStartNs(Math.min(state.getStartNs(), event.getStartNs()));
         state.setEndNs(Math.max(state.getEndNs(), event.getEndNs()));
@@ -103,6 +103,7 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
         if (event.getCopy()) {
             state.setCrossings(state.getCrossings() + 1);
             state.setBytes(state.getBytes() + event.getBytes());
+            state.setCrossingCostNs(state.getCrossingCostNs() + (event.getEndNs() - event.getStartNs()));
             state.getBytesByRoute().merge(event.getRoute(), event.getBytes(), Long::sum);
             if (!state.getContexts().contains(event.getContextId())) {
                 TreeSet<Long> contexts = new TreeSet<>(state.getContexts());
@@ -137,13 +138,21 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
         context.forward(new Record<>(node, occurrence, s.getStartNs() / NS_PER_MS));
     }
 
-    /** The bridge model: crossings * toll / contexts + bytes / (bandwidth * contexts), on the main route's fit. */
+    /**
+     * The bridge model: crossings * toll / contexts + bytes / (bandwidth * contexts), on the node's latest fit of
+     * the occurrence's main route. Before any closed window has one (a model load right after start), the same model
+     * on the occurrence's own crossings: each costs toll + bytes / bandwidth, so their summed costs over the contexts.
+     * Null only for an occurrence without crossings.
+     */
     private Double predict(String node, PhaseOccurrenceState s, int contexts) {
-        String route = s.getBytesByRoute().entrySet().stream().max(Map.Entry.comparingByValue())
-                .map(e -> e.getKey().toString()).orElse(null);
-        RouteFit fit = route == null ? null : fits.get(BridgeFitProcessor.key(node, s.getGpuIndex(), route));
-        if (fit == null) {
+        if (s.getCrossings() == 0) {
             return null;
+        }
+        String route = s.getBytesByRoute().entrySet().stream().max(Map.Entry.comparingByValue())
+                .map(e -> e.getKey().toString()).orElseThrow();
+        RouteFit fit = fits.get(BridgeFitProcessor.key(node, s.getGpuIndex(), route));
+        if (fit == null) {
+            return s.getCrossingCostNs() * 1e-9 / contexts;
         }
         return s.getCrossings() * fit.getTollS() / contexts
                 + s.getBytes() / (fit.getBandwidthBytesPerS() * contexts);
