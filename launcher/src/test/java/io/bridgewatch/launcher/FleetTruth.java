@@ -8,10 +8,9 @@ import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.ServingSample;
-import io.bridgewatch.streams.interval.Interval;
-import io.bridgewatch.streams.interval.IntervalSets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,8 @@ import java.util.Map;
  */
 final class FleetTruth {
     private final long windowNs;
-    private final Map<String, Map<Long, List<Interval>>> copies = new HashMap<>();
+    /** GPU intervals {start, end} of context-1 copies, per node and node window of their start. */
+    private final Map<String, Map<Long, List<long[]>>> copies = new HashMap<>();
     private final Map<String, Map<Long, long[]>> tokens = new HashMap<>();
     private final Map<String, GroundTruth> mechanism;
 
@@ -43,12 +43,55 @@ final class FleetTruth {
 
     /** The true copy concurrency index of the node's context 1 in the node window starting at windowStartNs. */
     double concurrencyIndex(String node, long windowStartNs) {
-        long window = Math.floorDiv(windowStartNs, windowNs);
-        List<Interval> near = new ArrayList<>();
-        for (long w = window - 1; w <= window; w++) {
-            near.addAll(copies.get(node).getOrDefault(w, List.of()));
+        long[] timeAndUnion = copyTimeAndUnion(node, windowStartNs);
+        return (double) timeAndUnion[0] / timeAndUnion[1];
+    }
+
+    /**
+     * The node's context-1 concurrency index pooled over the node windows starting in [fromNs, toNs), as cohort
+     * windows pool it: summed copy time over summed copy union.
+     */
+    double pooledConcurrencyIndex(String node, long fromNs, long toNs) {
+        long time = 0;
+        long union = 0;
+        for (long start = fromNs; start < toNs; start += windowNs) {
+            long[] timeAndUnion = copyTimeAndUnion(node, start);
+            time += timeAndUnion[0];
+            union += timeAndUnion[1];
         }
-        return IntervalSets.concurrencyIndex(IntervalSets.clip(near, windowStartNs, windowStartNs + windowNs));
+        return (double) time / union;
+    }
+
+    /**
+     * Copy time (the sum of the copies' lengths) and copy union (the length of their union) within one node window,
+     * by a sweep over the copies clipped to it; written here, apart from the pipeline's interval code.
+     */
+    private long[] copyTimeAndUnion(String node, long windowStartNs) {
+        long windowEndNs = windowStartNs + windowNs;
+        long window = Math.floorDiv(windowStartNs, windowNs);
+        List<long[]> clipped = new ArrayList<>();
+        for (long w = window - 1; w <= window; w++) {
+            for (long[] copy : copies.get(node).getOrDefault(w, List.of())) {
+                long start = Math.max(copy[0], windowStartNs);
+                long end = Math.min(copy[1], windowEndNs);
+                if (end > start) {
+                    clipped.add(new long[] {start, end});
+                }
+            }
+        }
+        clipped.sort(Comparator.comparingLong(c -> c[0]));
+        long time = 0;
+        long union = 0;
+        long coveredTo = Long.MIN_VALUE;
+        for (long[] copy : clipped) {
+            time += copy[1] - copy[0];
+            long from = Math.max(copy[0], coveredTo);
+            if (copy[1] > from) {
+                union += copy[1] - from;
+                coveredTo = copy[1];
+            }
+        }
+        return new long[] {time, union};
     }
 
     /** Output tokens per second of the node over the serving intervals that start in the window. */
@@ -74,7 +117,7 @@ final class FleetTruth {
             if (c.getContextId() == 1) {
                 copies.computeIfAbsent(c.getNodeId(), n -> new HashMap<>())
                         .computeIfAbsent(Math.floorDiv(c.getGpuStartNs(), windowNs), w -> new ArrayList<>())
-                        .add(new Interval(c.getGpuStartNs(), c.getGpuEndNs()));
+                        .add(new long[] {c.getGpuStartNs(), c.getGpuEndNs()});
             }
         }
 

@@ -33,15 +33,18 @@ public record PhasePlan(ModelLoad modelLoad, KvRestore kvRestore) {
 
     /**
      * A request whose prefix KV cache was offloaded: its blocks come back H2D (one crossing per block, or one
-     * coalesced crossing with batched-kv-restore), then the rest of the prompt is prefilled.
+     * coalesced crossing with batched-kv-restore), then the rest of the prompt is prefilled. Meanwhile the request it
+     * displaces is offloaded: {@code offloadBlocks} blocks go D2H on a stream and thread of their own (a KV offload
+     * connector's), so that without CC the two directions' copy engines overlap the swap-out with the restore.
      */
     public record KvRestore(
             @JsonDeserialize(using = UnitDeserializers.DurationNanos.class) Long every,
             @JsonDeserialize(using = UnitDeserializers.DurationNanos.class) Long firstAfterLoad,
             Integer blocks,
             @JsonDeserialize(using = UnitDeserializers.Bytes.class) Long blockBytes,
-            @JsonDeserialize(using = UnitDeserializers.DurationNanos.class) Long prefillCompute) {
-        public static final KvRestore DEFAULTS = new KvRestore(null, null, null, null, null);
+            @JsonDeserialize(using = UnitDeserializers.DurationNanos.class) Long prefillCompute,
+            Integer offloadBlocks) {
+        public static final KvRestore DEFAULTS = new KvRestore(null, null, null, null, null, null);
 
         public KvRestore {
             every = every == null ? 15_000_000_000L : every;
@@ -49,8 +52,10 @@ public record PhasePlan(ModelLoad modelLoad, KvRestore kvRestore) {
             blocks = blocks == null ? 64 : blocks;
             blockBytes = blockBytes == null ? 2L << 20 : blockBytes;
             prefillCompute = prefillCompute == null ? 20_000_000L : prefillCompute;
-            if (every <= 0 || blocks < 1 || blockBytes <= 0 || prefillCompute < 0) {
-                throw new IllegalArgumentException("kv_restore needs every > 0, blocks >= 1, block_bytes > 0");
+            offloadBlocks = offloadBlocks == null ? blocks : offloadBlocks;
+            if (every <= 0 || blocks < 1 || blockBytes <= 0 || prefillCompute < 0 || offloadBlocks < 0) {
+                throw new IllegalArgumentException(
+                        "kv_restore needs every > 0, blocks >= 1, block_bytes > 0, offload_blocks >= 0");
             }
         }
     }

@@ -20,6 +20,7 @@ import io.bridgewatch.schema.Phase;
 final class ServingEngine {
     private static final long CONTEXT = 1;
     private static final long COMPUTE_STREAM = 7;
+    private static final long OFFLOAD_STREAM = 9;
     private static final long POOL_CONTEXT_BASE = 100;
     private static final double CPU_JITTER = 0.05;
 
@@ -31,6 +32,7 @@ final class ServingEngine {
     private final GroundTruth truth;
     private final long mainTid;
     private final long drainTid;
+    private final long offloadTid;
     private final boolean asyncScheduling;
     private final boolean drainThread;
 
@@ -50,6 +52,7 @@ final class ServingEngine {
         this.truth = truth;
         this.mainTid = pid;
         this.drainTid = pid + 1L;
+        this.offloadTid = pid + 2L;
         this.asyncScheduling = !node.has(Mitigations.NO_ASYNC_SCHEDULING);
         this.drainThread = asyncScheduling && node.has(Mitigations.DRAIN_THREAD);
         this.mainNs = startNs;
@@ -203,10 +206,26 @@ final class ServingEngine {
             t = device.copy(t, new DeviceTimeline.Copy(mainTid, CONTEXT, COMPUTE_STREAM, "cudaMemcpyAsync",
                     Direction.H2D, HostMemoryKind.PINNED, bytesPerCopy, true, 0, Phase.KV_RESTORE)).hostReturnNs();
         }
+        offloadDisplacedRequest(mainNs, ready, restore);
         long end = device.launchGraph(t, mainTid, CONTEXT, COMPUTE_STREAM, 1L, "prefill(restored prefix)",
                 restore.prefillCompute(), Phase.KV_RESTORE);
         truth.kvRestored(end - ready);
         mainNs = t + DeviceTimeline.LAUNCH_CALL_NS;
+    }
+
+    /**
+     * The displaced request's blocks, D2H into pinned memory on the offload stream, issued by the offload thread from
+     * {@code issueNs} once the step that wrote them is done ({@code readyNs}). Its copies go after the restore's in
+     * each lane's queue: under CC, one lane per context, so they wait for the restore; without CC, on the D2H copy
+     * engine, they run alongside it.
+     */
+    private void offloadDisplacedRequest(long issueNs, long readyNs, PhasePlan.KvRestore restore) {
+        long t = issueNs;
+        for (int i = 0; i < restore.offloadBlocks(); i++) {
+            t = device.copy(t, new DeviceTimeline.Copy(offloadTid, CONTEXT, OFFLOAD_STREAM, "cudaMemcpyAsync",
+                    Direction.D2H, HostMemoryKind.PINNED, restore.blockBytes(), true, readyNs, Phase.KV_OFFLOAD))
+                    .hostReturnNs();
+        }
     }
 
     private void deliver(long atNs, int sequences) {

@@ -1,11 +1,20 @@
 package io.bridgewatch.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.EventSink;
+import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.NodeInfo;
+import io.bridgewatch.schema.ServingSample;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -15,16 +24,19 @@ import org.junit.jupiter.api.Test;
  */
 class FleetMechanismTest {
     private static final long START_NS = 1_767_225_600_000_000_000L; // 2026-01-01T00:00:00Z
+    private static final long SECOND = 1_000_000_000L;
     private static Map<String, GroundTruth> truth;
+    /** GPU intervals of each node's context-1 copies: start and end, in nanoseconds. */
+    private static final Map<String, List<long[]>> copies = new ConcurrentHashMap<>();
 
     @BeforeAll
     static void simulateDefaultFleet() throws InterruptedException {
         FleetSimulator fleet = new FleetSimulator(ScenarioLoader.loadDefault(), START_NS);
-        fleet.run(Duration.ofSeconds(60), FleetSimulator.Pacing.VIRTUAL, id -> EventSink.discarding(), () -> true);
+        fleet.run(Duration.ofSeconds(60), FleetSimulator.Pacing.VIRTUAL, id -> new CopyIntervals(), () -> true);
         truth = fleet.groundTruth();
-        truth.values().forEach(t -> System.out.printf("%-22s %8.1f tok/s  step %.2f ms  load %.3f s  restores %s%n",
-                t.nodeId(), t.tokensPerSecond(), t.meanStepSeconds() * 1e3, t.modelLoadSeconds(),
-                t.kvRestoreSeconds()));
+        truth.values().forEach(t -> System.out.printf("%-22s %8.1f tok/s  step %.2f ms  load %.3f s  C %.3f"
+                + "  restores %s%n", t.nodeId(), t.tokensPerSecond(), t.meanStepSeconds() * 1e3,
+                t.modelLoadSeconds(), concurrencyIndex(t.nodeId()), t.kvRestoreSeconds()));
     }
 
     @Test
@@ -43,6 +55,16 @@ class FleetMechanismTest {
                     .isGreaterThan(tokens("h200-cc-noasync-c" + c));
             assertThat(tokens("h200-cc-noasync-c" + c)).as("c=%d no-async > none", c)
                     .isGreaterThan(tokens("h200-cc-c" + c));
+        }
+    }
+
+    @Test
+    void shouldOverlapCopiesOfDifferentStreamsWithoutCcAndSerializeThemWithinTheContextUnderCc() {
+        for (int c : new int[] {8, 32, 64}) {
+            // From 10 s on (after the model load): the offloads (D2H) run beside the restores (H2D), on the two
+            // copy engines.
+            assertThat(concurrencyIndex("h200-ref-c" + c)).as("reference C at c=%d", c).isGreaterThan(1.05);
+            assertThat(concurrencyIndex("h200-cc-c" + c)).as("CC C at c=%d", c).isCloseTo(1.0, within(1e-9));
         }
     }
 
@@ -69,5 +91,46 @@ class FleetMechanismTest {
         assertThat(values).isNotEmpty();
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return sorted[sorted.length / 2];
+    }
+
+    /** Copy concurrency index C = sum of lengths / length of the union (DESIGN 4.3), by a sweep over the intervals. */
+    private static double concurrencyIndex(String node) {
+        List<long[]> intervals = new ArrayList<>(copies.get(node));
+        intervals.sort(Comparator.comparingLong(i -> i[0]));
+        long sum = 0;
+        long union = 0;
+        long coveredTo = Long.MIN_VALUE;
+        for (long[] interval : intervals) {
+            sum += interval[1] - interval[0];
+            long from = Math.max(interval[0], coveredTo);
+            if (interval[1] > from) {
+                union += interval[1] - from;
+                coveredTo = interval[1];
+            }
+        }
+        return (double) sum / union;
+    }
+
+    /** Keeps the GPU intervals of context-1 copies. */
+    private static final class CopyIntervals implements EventSink {
+        @Override
+        public void nodeInfo(NodeInfo info) {
+        }
+
+        @Override
+        public void crossing(Crossing c) {
+            if (c.getContextId() == 1 && c.getGpuStartNs() != null && c.getApiStartNs() >= START_NS + 10 * SECOND) {
+                copies.computeIfAbsent(c.getNodeId(), n -> Collections.synchronizedList(new ArrayList<>()))
+                        .add(new long[] {c.getGpuStartNs(), c.getGpuEndNs()});
+            }
+        }
+
+        @Override
+        public void kernel(KernelExec kernel) {
+        }
+
+        @Override
+        public void serving(ServingSample sample) {
+        }
     }
 }
