@@ -15,8 +15,9 @@ import java.time.Duration;
  *     is generous
  * @param reorderSlack how far behind the latest record a record's intervals may still start: intervals older than
  *     that are sealed (concurrency); a bound on how out of order a node's events arrive
- * @param referenceAsyncP99 the reference p99 host duration of async copy calls; the CPU-only form counts an async
- *     call as blocked above max(50 us, 10x this) (DESIGN 4.2); zero when unknown
+ * @param referenceAsyncP99 the reference p99 host duration of pinned async copy calls (an ordinary enqueue): an
+ *     async call counts as blocked only above tau = max(20 us, 5x this), and in the CPU-only form above max(50 us,
+ *     10x this) (DESIGN 4.2); zero when unknown
  * @param phaseGap a phase occurrence ends when no event of its phase comes for this long (DESIGN 4.5)
  * @param baseline reference figures for cohorts without live cc_mode=OFF nodes
  * @param regressionThreshold a node whose toll exceeds its cohort's rolling baseline by this ratio is regressed

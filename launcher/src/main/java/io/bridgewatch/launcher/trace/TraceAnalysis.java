@@ -39,17 +39,24 @@ public final class TraceAnalysis {
 
     /** One window over the whole input, no grace needed: nothing closes before the end-of-input watermark. */
     static TopologyConfig wholeTraceConfig() {
+        return wholeTraceConfig(Duration.ZERO);
+    }
+
+    private static TopologyConfig wholeTraceConfig(Duration referenceAsyncP99) {
         return new TopologyConfig(WHOLE_TRACE, Duration.ZERO, WHOLE_TRACE, Duration.ZERO,
-                TopologyConfig.DEFAULT_REORDER_SLACK, Duration.ZERO, TopologyConfig.DEFAULT_PHASE_GAP,
+                TopologyConfig.DEFAULT_REORDER_SLACK, referenceAsyncP99, TopologyConfig.DEFAULT_PHASE_GAP,
                 ReferenceBaseline.NONE, TopologyConfig.DEFAULT_REGRESSION_THRESHOLD,
                 TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE, WHOLE_TRACE, TopologyConfig.DEFAULT_NODE_SILENCE);
     }
 
     public TraceReport analyze(Path trace, Path reference, TraceProgress progress) {
-        TopologyConfig wholeTrace = wholeTraceConfig();
+        // With a reference, async revocation's thresholds scale with its ordinary enqueue time: a first pass over
+        // the reference measures it.
+        Duration referenceAsyncP99 = reference == null ? Duration.ZERO : referenceAsyncP99(reference);
+        TopologyConfig wholeTrace = wholeTraceConfig(referenceAsyncP99);
         // Grace of one window: the readers emit in join order, which may lag event time by a little.
         TopologyConfig windowed = new TopologyConfig(window, window, window, window,
-                TopologyConfig.DEFAULT_REORDER_SLACK, Duration.ZERO, TopologyConfig.DEFAULT_PHASE_GAP,
+                TopologyConfig.DEFAULT_REORDER_SLACK, referenceAsyncP99, TopologyConfig.DEFAULT_PHASE_GAP,
                 ReferenceBaseline.NONE, TopologyConfig.DEFAULT_REGRESSION_THRESHOLD,
                 TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE, window, TopologyConfig.DEFAULT_NODE_SILENCE);
         try (OfflinePipeline whole = new OfflinePipeline(wholeTrace);
@@ -70,5 +77,11 @@ public final class TraceAnalysis {
             return TraceReport.of(trace, summary, reference, referenceSummary, window, whole.finish(),
                     overTime.finish());
         }
+    }
+
+    private static Duration referenceAsyncP99(Path reference) {
+        AsyncEnqueueLatency latency = new AsyncEnqueueLatency();
+        TraceFormat.of(reference).reader(REFERENCE_NODE).read(reference, latency, TraceProgress.NONE);
+        return latency.p99();
     }
 }

@@ -59,6 +59,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
     public static final String COHORT_GRACE = "window.cohort.grace.ms";
     public static final String RESULT_RETENTION = "results.retention.ms";
     public static final String BASELINE_FILE = "baseline.file";
+    public static final String ASYNC_REFERENCE_P99 = "async.reference.p99.us";
     public static final String STARTUP_TIMEOUT = "startup.timeout.ms";
     public static final String QUERY_MAX_ROWS = "query.max.rows";
     public static final String QUERY_MAX_SCANNED = "query.max.scanned.records";
@@ -115,6 +116,10 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                     Range.atLeast(1), Importance.MEDIUM, "How long (event time) closed windows stay queryable.")
             .define(BASELINE_FILE, Type.STRING, null, Importance.LOW,
                     "Reference figures (YAML) for cohorts without cc_mode=OFF nodes.")
+            .define(ASYNC_REFERENCE_P99, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
+                    "p99 host time (us) of pinned async copy calls on reference nodes, e.g. from `analyze` of a"
+                            + " reference trace: an async call blocked only past max(20 us, 5x this) (max(50 us, 10x)"
+                            + " without GPU times); 0: unknown.")
             .define(STARTUP_TIMEOUT, Type.LONG, Duration.ofSeconds(30).toMillis(), Range.atLeast(1),
                     Importance.LOW, "How long to wait for the Kafka cluster at start.")
             .define(QUERY_MAX_ROWS, Type.INT, SqlLimits.DEFAULT_MAX_ROWS, Range.atLeast(1), Importance.MEDIUM,
@@ -134,7 +139,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
         String baselineFile = (String) loaded.get(BASELINE_FILE);
         TopologyConfig topology = new TopologyConfig(millis(loaded, NODE_WINDOW), millis(loaded, NODE_GRACE),
                 millis(loaded, COHORT_WINDOW), millis(loaded, COHORT_GRACE), TopologyConfig.DEFAULT_REORDER_SLACK,
-                Duration.ZERO, TopologyConfig.DEFAULT_PHASE_GAP,
+                Duration.ofNanos(1_000L * (Long) loaded.get(ASYNC_REFERENCE_P99)), TopologyConfig.DEFAULT_PHASE_GAP,
                 baselineFile == null ? ReferenceBaseline.NONE : ReferenceBaseline.load(Path.of(baselineFile)),
                 TopologyConfig.DEFAULT_REGRESSION_THRESHOLD, TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE,
                 millis(loaded, RESULT_RETENTION), millis(loaded, NODE_SILENCE));
