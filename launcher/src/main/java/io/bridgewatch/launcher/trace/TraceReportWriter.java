@@ -151,7 +151,7 @@ public final class TraceReportWriter {
         TraceReport.AsyncTotals pageable = report.async(HostMemoryKind.PAGEABLE);
         if (pageable.calls() > 0) {
             out.append(format("  and from pageable memory (staged: synchronous by CUDA's rules, not revocation): %d"
-                    + " calls, %d held their thread until done (%s)%n", pageable.calls(), pageable.blocked(),
+                    + " calls, %d blocked by the same test (%s)%n", pageable.calls(), pageable.blocked(),
                     percent(pageable.blockedFraction())));
         }
         out.append(format("%nConcurrency (%s windows)%n", report.window().toString().substring(2).toLowerCase(Locale.ROOT)));
