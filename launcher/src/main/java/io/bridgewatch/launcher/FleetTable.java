@@ -12,7 +12,7 @@ import java.util.Optional;
 /** Renders the fleet view as fixed-width tables: one row per node, then one per (cohort, variant). */
 final class FleetTable {
     private static final String FORMAT = "%-22s %-4s %-22s %10s %10s %10s %10s %11s %9s %9s%n";
-    private static final String COHORT_FORMAT = "%-24s %-26s %9s %7s %10s %8s %10s %10s %8s%n";
+    private static final String COHORT_FORMAT = "%-24s %-26s %9s %7s %10s %8s %10s %11s %10s %8s%n";
 
     private FleetTable() {
     }
@@ -43,8 +43,9 @@ final class FleetTable {
         out.append('\n').append("Cohorts (latest closed 60 s window; concurrency bucket and variant against the cohort's"
                 + " reference)\n");
         out.append(String.format(Locale.ROOT, COHORT_FORMAT, "cohort", "variant", "tokens/s", "gap", "recovered",
-                "ITL x", "small H2D", "KV restore", "compute"));
-        out.append(String.format(Locale.ROOT, COHORT_FORMAT, "", "", "", "", "", "", "slowdown", "penalty", "parity"));
+                "ITL x", "small H2D", "concurrency", "KV restore", "compute"));
+        out.append(String.format(Locale.ROOT, COHORT_FORMAT, "", "", "", "", "", "", "slowdown", "loss", "penalty",
+                "parity"));
         if (cohorts.isEmpty()) {
             out.append("  (none yet: a cohort window closes 120 s of event time after it starts: 60 s plus 60 s grace)\n");
         }
@@ -54,6 +55,7 @@ final class FleetTable {
                     percent(Optional.ofNullable(c.getRecoveredFraction())),
                     number(c.getInterTokenLatencyRatio(), "%.2f"),
                     number(c.getSmallCrossingSlowdown().get("H2D"), "%.1fx"),
+                    percent(Optional.ofNullable(c.getConcurrencyLoss())),
                     percent(Optional.ofNullable(c.getPhasePenalty().get("KV_RESTORE"))),
                     number(c.getComputeParity(), "%.3f")));
         }
