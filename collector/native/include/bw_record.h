@@ -43,6 +43,7 @@ enum bw_api {
     BW_API_MEM_FREE = 34, BW_API_MEM_FREE_HOST = 35, BW_API_MEM_ALLOC_MANAGED = 36,
     BW_API_MEM_HOST_REGISTER = 40, BW_API_MEM_HOST_UNREGISTER = 41,
     BW_API_STREAM_SYNCHRONIZE = 50, BW_API_EVENT_SYNCHRONIZE = 51, BW_API_CTX_SYNCHRONIZE = 52,
+    BW_API_EVENT_RECORD = 53, /* cuEventRecord(WithFlags); it and cuEventSynchronize carry the CUevent in bytes */
     BW_API_LAUNCH_KERNEL = 60, BW_API_LAUNCH_KERNEL_EX = 61, BW_API_GRAPH_LAUNCH = 62,
     BW_GPU_MEMCPY = 100, BW_GPU_MEMSET = 101, BW_GPU_KERNEL = 102
 };
@@ -69,7 +70,7 @@ struct bw_event {
     uint64_t context;
     uint64_t stream;
     uint64_t correlation;
-    uint64_t bytes;
+    uint64_t bytes;        /* bytes copied or set; the CUevent handle of event records and synchronizations */
     uint64_t start_ns;     /* CLOCK_REALTIME ns: host enter, or GPU start */
     uint64_t end_ns;       /* host return, or GPU end */
     uint32_t grid[3];

@@ -275,7 +275,7 @@ enum watched {
     W_MEMSET_D8, W_MEMSET_D8_ASYNC, W_MEMSET_D16, W_MEMSET_D16_ASYNC, W_MEMSET_D32, W_MEMSET_D32_ASYNC,
     W_ALLOC, W_ALLOC_HOST, W_HOST_ALLOC, W_ALLOC_ASYNC, W_FREE, W_FREE_HOST, W_ALLOC_MANAGED,
     W_HOST_REGISTER, W_HOST_UNREGISTER,
-    W_STREAM_SYNC, W_EVENT_SYNC, W_CTX_SYNC,
+    W_STREAM_SYNC, W_EVENT_SYNC, W_CTX_SYNC, W_EVENT_RECORD, W_EVENT_RECORD_FLAGS,
     W_LAUNCH, W_LAUNCH_EX, W_GRAPH_LAUNCH,
     W_COUNT
 };
@@ -571,14 +571,35 @@ static CUresult impl_stream_sync(int slot, CUstream stream) {
 }
 TWO_VARIANTS(stream_sync, (CUstream stream), stream)
 
+/* An event synchronization and the event records it waits for carry the event's handle (in the bytes field): the
+ * collector dates the copies recorded before an event by the return of its synchronization. */
 typedef CUresult (*event_sync_t)(CUevent);
 static CUresult impl_event_sync(int slot, CUevent event) {
     struct call c = enter();
     CUresult status = REAL(W_EVENT_SYNC, slot, event_sync_t)(event);
-    leave(c, BW_API_EVENT_SYNCHRONIZE, status, BW_DIR_UNKNOWN, BW_MEM_UNKNOWN, 0, NULL, 0);
+    leave(c, BW_API_EVENT_SYNCHRONIZE, status, BW_DIR_UNKNOWN, BW_MEM_UNKNOWN, (uint64_t) (uintptr_t) event, NULL,
+          0);
     return status;
 }
 TWO_VARIANTS(event_sync, (CUevent event), event)
+
+typedef CUresult (*event_record_t)(CUevent, CUstream);
+static CUresult impl_event_record(int slot, CUevent event, CUstream stream) {
+    struct call c = enter();
+    CUresult status = REAL(W_EVENT_RECORD, slot, event_record_t)(event, stream);
+    leave(c, BW_API_EVENT_RECORD, status, BW_DIR_UNKNOWN, BW_MEM_UNKNOWN, (uint64_t) (uintptr_t) event, stream, 0);
+    return status;
+}
+TWO_VARIANTS(event_record, (CUevent event, CUstream stream), event, stream)
+
+typedef CUresult (*event_record_flags_t)(CUevent, CUstream, unsigned int);
+static CUresult impl_event_record_flags(int slot, CUevent event, CUstream stream, unsigned int flags) {
+    struct call c = enter();
+    CUresult status = REAL(W_EVENT_RECORD_FLAGS, slot, event_record_flags_t)(event, stream, flags);
+    leave(c, BW_API_EVENT_RECORD, status, BW_DIR_UNKNOWN, BW_MEM_UNKNOWN, (uint64_t) (uintptr_t) event, stream, 0);
+    return status;
+}
+TWO_VARIANTS(event_record_flags, (CUevent event, CUstream stream, unsigned int flags), event, stream, flags)
 
 typedef CUresult (*ctx_sync_t)(void);
 static CUresult impl_ctx_sync(int slot) {
@@ -652,6 +673,8 @@ static struct entry entries[W_COUNT] = {
     ENTRY(W_HOST_UNREGISTER, "cuMemHostUnregister", host_unregister),
     ENTRY(W_STREAM_SYNC, "cuStreamSynchronize", stream_sync), ENTRY(W_EVENT_SYNC, "cuEventSynchronize", event_sync),
     ENTRY(W_CTX_SYNC, "cuCtxSynchronize", ctx_sync),
+    ENTRY(W_EVENT_RECORD, "cuEventRecord", event_record),
+    ENTRY(W_EVENT_RECORD_FLAGS, "cuEventRecordWithFlags", event_record_flags),
     ENTRY(W_LAUNCH, "cuLaunchKernel", launch), ENTRY(W_LAUNCH_EX, "cuLaunchKernelEx", launch_ex),
     ENTRY(W_GRAPH_LAUNCH, "cuGraphLaunch", graph_launch),
 };

@@ -30,6 +30,8 @@ public enum AgentApi {
     STREAM_SYNCHRONIZE(50, "cuStreamSynchronize", Category.SYNCHRONIZATION),
     EVENT_SYNCHRONIZE(51, "cuEventSynchronize", Category.SYNCHRONIZATION),
     CTX_SYNCHRONIZE(52, "cuCtxSynchronize", Category.SYNCHRONIZATION),
+    /** Not a wait, but what an event synchronization waits for: the stream's work so far. */
+    EVENT_RECORD(53, "cuEventRecord", Category.SYNCHRONIZATION),
     LAUNCH_KERNEL(60, "cuLaunchKernel", Category.LAUNCH), LAUNCH_KERNEL_EX(61, "cuLaunchKernelEx", Category.LAUNCH),
     GRAPH_LAUNCH(62, "cuGraphLaunch", Category.LAUNCH), CUDA_LAUNCH_KERNEL(63, "cudaLaunchKernel", Category.LAUNCH),
     GPU_MEMCPY(100, "gpu memcpy", Category.GPU_COPY), GPU_MEMSET(101, "gpu memset", Category.GPU_MEMSET),

@@ -6,7 +6,6 @@ import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.KernelExec;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,10 +15,10 @@ import java.util.function.Consumer;
 
 /**
  * Turns the agent's records into Crossing and KernelExec events. With interposition alone, events carry host times
- * only (the CPU-only form, DESIGN 4.1): an async copy waits for what follows it on its stream, and when that is a
- * synchronization of the stream (or of the context) it gets that synchronization's return as
- * {@code host_sync_end_ns}, the moment the host learned it was done; when other work is enqueued first, it goes
- * out without. Memsets and launches go out at once. With CUPTI on, a call waits for its GPU
+ * only (the CPU-only form, DESIGN 4.1): an async copy waits for what follows it on its stream, and when a
+ * synchronization waited for it and nothing else ({@link SyncDating}) it gets that synchronization's return as
+ * {@code host_sync_end_ns}, the moment the host learned it was done; else it goes out without. Memsets and launches
+ * go out at once. With CUPTI on, a call waits for its GPU
  * activity, joined through the external-correlation records (CUPTI id to the agent's id), and the event carries
  * both host and GPU times; calls whose activity does not come within {@link #JOIN_WINDOW_NS} of event time (or
  * beyond {@link #MAX_PENDING} waiting) are emitted with host times only, and activities that never meet their call
@@ -35,9 +34,8 @@ public final class AgentEventAssembler implements Consumer<AgentRecord> {
     private final LinkedHashMap<Long, AgentRecord.Event> pendingCalls = new LinkedHashMap<>();
     private final LinkedHashMap<Long, AgentRecord.Event> pendingActivities = new LinkedHashMap<>();
     private final LinkedHashMap<Long, Long> cuptiToAgent = new LinkedHashMap<>();
-    /** Interposition only: async copies per stream, waiting to see whether a synchronization follows. */
-    private final Map<Long, List<AgentRecord.Event>> awaitingSync = new LinkedHashMap<>();
-    private int awaitingSyncCount;
+    /** Interposition only: async copies waiting to see whether a synchronization dates them. */
+    private final SyncDating syncDating = new SyncDating(MAX_PENDING, this::emitDated);
     private boolean cupti;
     private long latestNs;
     private long crossings;
@@ -82,20 +80,23 @@ public final class AgentEventAssembler implements Consumer<AgentRecord> {
                 if (cupti) {
                     pendingCalls.put(call.correlation(), call);
                 } else if (call.api().category() == AgentApi.Category.COPY && call.async()) {
-                    awaitingSync.computeIfAbsent(call.stream(), s -> new ArrayList<>()).add(call);
-                    if (++awaitingSyncCount > MAX_PENDING) {
-                        releaseAll(null);
-                    }
+                    syncDating.asyncCopy(call);
                 } else {
-                    release(call.stream(), null); // other work came first: no synchronization will date them
+                    syncDating.otherWork(call.stream());
                     emit(call, null);
                 }
             }
             case SYNCHRONIZATION -> {
-                if (call.status() == 0 && call.api() == AgentApi.STREAM_SYNCHRONIZE) {
-                    release(call.stream(), call.endNs());
-                } else if (call.status() == 0 && call.api() == AgentApi.CTX_SYNCHRONIZE) {
-                    releaseAll(call.endNs());
+                if (call.status() != 0 || cupti) {
+                    return;
+                }
+                switch (call.api()) {
+                    case STREAM_SYNCHRONIZE -> syncDating.streamSynchronized(call);
+                    case EVENT_RECORD -> syncDating.eventRecorded(call);
+                    case EVENT_SYNCHRONIZE -> syncDating.eventSynchronized(call);
+                    case CTX_SYNCHRONIZE -> syncDating.contextSynchronized(call);
+                    default -> {
+                    }
                 }
             }
             case HOST_REGISTRATION -> {
@@ -109,27 +110,14 @@ public final class AgentEventAssembler implements Consumer<AgentRecord> {
         }
     }
 
-    /** Emits the async copies waiting on a stream, dated by a synchronization's return (or not, when null). */
-    private void release(long stream, Long syncEndNs) {
-        List<AgentRecord.Event> copies = awaitingSync.remove(stream);
-        if (copies == null) {
-            return;
+    /** Emits an async copy, dated by a synchronization's return (or not, when null). */
+    private void emitDated(AgentRecord.Event copy, Long syncEndNs) {
+        Crossing crossing = crossing(copy, null);
+        if (syncEndNs != null) {
+            crossing.setHostSyncEndNs(syncEndNs);
         }
-        awaitingSyncCount -= copies.size();
-        for (AgentRecord.Event copy : copies) {
-            Crossing crossing = crossing(copy, null);
-            if (syncEndNs != null) {
-                crossing.setHostSyncEndNs(syncEndNs);
-            }
-            sink.crossing(crossing);
-            crossings++;
-        }
-    }
-
-    private void releaseAll(Long syncEndNs) {
-        for (Long stream : List.copyOf(awaitingSync.keySet())) {
-            release(stream, syncEndNs);
-        }
+        sink.crossing(crossing);
+        crossings++;
     }
 
     private void activity(AgentRecord.Event activity) {
@@ -180,7 +168,7 @@ public final class AgentEventAssembler implements Consumer<AgentRecord> {
 
     /** Ends the stream: calls still waiting go out with host times only. */
     public void finish() {
-        releaseAll(null);
+        syncDating.releaseAll();
         for (AgentRecord.Event call : pendingCalls.values()) {
             if (cupti) {
                 callsWithoutActivity++;
