@@ -27,7 +27,8 @@ import java.util.TreeSet;
  * KernelExec events. Copies, memsets and kernels are joined to their runtime or driver API call by correlation id
  * within the process (the upper bits of {@code globalPid}/{@code globalTid}) and read in GPU start order through
  * one cursor, so memory stays bounded whatever the database's size. Enum columns are resolved through the export's
- * own enum tables by name (their numbering is not CUPTI's). Times are {@code TARGET_INFO_SESSION_START_TIME.utcEpochNs}
+ * own enum tables by name (their numbering is not CUPTI's) in exports of schema 3.x, and by CUPTI's numbering in
+ * those of schema 2.x, which have no enum tables ({@link NsightLegacyEnums}). Times are {@code TARGET_INFO_SESSION_START_TIME.utcEpochNs}
  * plus each row's {@code start}/{@code end}. Phases come from NVTX ranges whose names name one ({@link PhaseNames}).
  */
 public final class NsightTraceReader implements TraceReader {
@@ -63,10 +64,14 @@ public final class NsightTraceReader implements TraceReader {
                 throw new TraceFormatException(file + ": the export has no " + RUNTIME + " table, so copies and"
                         + " kernels cannot be joined to their API calls");
             }
-            for (String required : List.of("StringIds", "ENUM_CUDA_MEMCPY_OPER", "ENUM_CUDA_MEM_KIND")) {
-                if (!tables.contains(required)) {
-                    throw new TraceFormatException(file + ": the export has no " + required + " table");
-                }
+            if (!tables.contains("StringIds")) {
+                throw new TraceFormatException(file + ": the export has no StringIds table");
+            }
+            if (!tables.contains(NsightLegacyEnums.MEMCPY_OPER) && !tables.contains(NsightLegacyEnums.MEM_KIND)) {
+                NsightLegacyEnums.install(db); // schema 2.x: CUPTI's numbering
+            } else if (!tables.contains(NsightLegacyEnums.MEMCPY_OPER) || !tables.contains(NsightLegacyEnums.MEM_KIND)) {
+                throw new TraceFormatException(file + ": the export has one of " + NsightLegacyEnums.MEMCPY_OPER
+                        + " and " + NsightLegacyEnums.MEM_KIND + " but not the other");
             }
             long baseNs = sessionStart(db, tables);
             PhaseRanges phases = phases(db, tables, baseNs);

@@ -5,6 +5,7 @@ import io.bridgewatch.collector.input.TraceProgress;
 import io.bridgewatch.collector.input.TraceSummary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.Direction;
@@ -79,6 +80,50 @@ class NsightTraceReaderTest {
         assertThat(kernel.getKernelName()).isEqualTo("void gemv<float>(int)");
         assertThat(kernel.getGrid()).containsExactly(132, 1, 1);
         assertThat(kernel.getBlock()).containsExactly(256, 1, 1);
+    }
+
+    @Test
+    void shouldReadAnExportOfSchema2WithoutEnumTablesByCuptisNumbering(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("schema2.sqlite");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            for (String sql : List.of(
+                    "CREATE TABLE StringIds (id INTEGER PRIMARY KEY, value TEXT NOT NULL)",
+                    "CREATE TABLE CUPTI_ACTIVITY_KIND_RUNTIME (start INTEGER NOT NULL, end INTEGER NOT NULL,"
+                            + " eventClass INTEGER, globalTid INTEGER, correlationId INTEGER, nameId INTEGER,"
+                            + " returnValue INTEGER)",
+                    "CREATE TABLE CUPTI_ACTIVITY_KIND_MEMCPY (start INTEGER NOT NULL, end INTEGER NOT NULL,"
+                            + " deviceId INTEGER, contextId INTEGER, streamId INTEGER, correlationId INTEGER,"
+                            + " globalPid INTEGER, bytes INTEGER, copyKind INTEGER, deprecatedSrcId INTEGER,"
+                            + " srcKind INTEGER, dstKind INTEGER, flags INTEGER)",
+                    "CREATE TABLE CUPTI_ACTIVITY_KIND_MEMSET (start INTEGER NOT NULL, end INTEGER NOT NULL,"
+                            + " deviceId INTEGER, contextId INTEGER, streamId INTEGER, correlationId INTEGER,"
+                            + " globalPid INTEGER, value INTEGER, bytes INTEGER, memKind INTEGER, flags INTEGER)",
+                    "INSERT INTO StringIds VALUES (1, 'cudaMemcpyAsync_v3020'), (2, 'cudaMemsetAsync_v3020')",
+                    "INSERT INTO CUPTI_ACTIVITY_KIND_RUNTIME (start, end, globalTid, correlationId, nameId,"
+                            + " returnValue) VALUES (1000, 3000, " + (PROCESS_A + 5) + ", 1, 1, 0), (10000, 12000, "
+                            + (PROCESS_A + 5) + ", 2, 1, 0), (20000, 21000, " + (PROCESS_A + 5) + ", 3, 2, 0)",
+                    // CUPTI's numbering: srcKind 2 is PINNED, dstKind 1 PAGEABLE, memKind 3 DEVICE.
+                    "INSERT INTO CUPTI_ACTIVITY_KIND_MEMCPY (start, end, deviceId, contextId, streamId,"
+                            + " correlationId, globalPid, bytes, copyKind, srcKind, dstKind) VALUES"
+                            + " (4000, 6000, 0, 1, 7, 1, " + PROCESS_A + ", 4096, 1, 2, 3),"
+                            + " (13000, 15000, 0, 1, 7, 2, " + PROCESS_A + ", 8192, 2, 3, 1)",
+                    "INSERT INTO CUPTI_ACTIVITY_KIND_MEMSET (start, end, deviceId, contextId, streamId,"
+                            + " correlationId, globalPid, value, bytes, memKind) VALUES (22000, 23000, 0, 1, 7, 3, "
+                            + PROCESS_A + ", 0, 256, 3)")) {
+                s.execute(sql);
+            }
+        }
+        CapturingSink capture = new CapturingSink();
+        TraceSummary summary = new NsightTraceReader("old").read(db, capture, TraceProgress.NONE);
+
+        assertThat(summary.crossings()).isEqualTo(2);
+        assertThat(capture.crossings).extracting(Crossing::getDirection, Crossing::getHostMemory).containsExactly(
+                tuple(Direction.H2D, HostMemoryKind.PINNED),
+                tuple(Direction.D2H, HostMemoryKind.PAGEABLE));
+        assertThat(capture.kernels).singleElement().satisfies(memset ->
+                assertThat(memset.getKernelName()).isEqualTo("Memset (Device)"));
+        assertThat(capture.crossings.get(0).getApiStartNs()).as("no session start table: times as exported")
+                .isEqualTo(1000);
     }
 
     @Test
