@@ -91,6 +91,25 @@ class BridgeTopologyTest {
     }
 
     @Test
+    void shouldCountACopySeenOnlyOnTheGpuWithoutChargingItAndLetItOccupyItsStream() {
+        // A graph-launched copy (no host call) from 1000 us to 1400 us on stream 7; then a copy called at 1100 us on
+        // the same stream, which could start only once the first was done (1400 us) and ends at 1415 us.
+        crossings.pipeInput("n1", copy(T0 + 1000 * US, T0 + 1000 * US, T0 + 1000 * US, T0 + 1400 * US, 4096)
+                .setHostCall(false).setApi("").setAsyncRequested(false).build());
+        crossings.pipeInput("n1", copy(T0 + 1100 * US, T0 + 1105 * US, T0 + 1400 * US, T0 + 1415 * US, 64).build());
+        closeFirstWindow();
+
+        BridgeCostWindow h2d = single(costs.readValuesToList());
+        assertThat(h2d.getCrossings()).as("charged").isEqualTo(1);
+        assertThat(h2d.getBytes()).isEqualTo(64);
+        assertThat(h2d.getGpuOnlyCrossings()).isEqualTo(1);
+        assertThat(h2d.getGpuOnlyBytes()).isEqualTo(4096);
+        assertThat(h2d.getAsyncCalls()).as("the GPU-only copy is no async call").isEqualTo(1);
+        assertThat(h2d.getCostP50S()).as("ready when the GPU-only copy was done").isCloseTo(15e-6,
+                within(15e-6 * 0.02));
+    }
+
+    @Test
     void shouldFitBandwidthWhenOnlyLargeCrossingsArrive() {
         // 4 MiB and 64 MiB copies at 330 us + n / 11 GB/s: no small crossings in the group at all.
         long a = T0 + S;

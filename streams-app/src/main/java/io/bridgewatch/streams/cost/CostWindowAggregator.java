@@ -38,8 +38,13 @@ public final class CostWindowAggregator {
         String key = sample.getGpuIndex() + "|" + sample.getDirection() + "|" + sample.getHostMemory() + "|"
                 + sample.getForm();
         CostGroupState group = state.getGroups().computeIfAbsent(key, k -> new CostGroupState(sample.getGpuIndex(),
-                sample.getDirection(), sample.getHostMemory(), sample.getForm(), 0L, 0L, 0L, 0L, 0L, 0L,
+                sample.getDirection(), sample.getHostMemory(), sample.getForm(), 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
                 new HashMap<>(), new HashMap<>(), 0L, 0L, new HashMap<>()));
+        if (!sample.getHostCall()) {
+            group.setGpuOnlyCrossings(group.getGpuOnlyCrossings() + 1);
+            group.setGpuOnlyBytes(group.getGpuOnlyBytes() + sample.getBytes());
+            return state;
+        }
         if (sample.getAsyncRequested()) {
             group.setAsyncCalls(group.getAsyncCalls() + 1);
             group.setAsyncHostNs(group.getAsyncHostNs() + sample.getHostLatencyNs());
@@ -114,6 +119,8 @@ public final class CostWindowAggregator {
                         ? (double) group.getAsyncBlocked() / group.getAsyncCalls() : null)
                 .setAsyncHostBlockedMeanS(group.getAsyncCalls() > 0
                         ? group.getAsyncHostNs() * NS / group.getAsyncCalls() : null)
+                .setGpuOnlyCrossings(group.getGpuOnlyCrossings())
+                .setGpuOnlyBytes(group.getGpuOnlyBytes())
                 .build();
     }
 

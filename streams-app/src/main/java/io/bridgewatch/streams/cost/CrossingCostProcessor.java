@@ -11,7 +11,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
  * Charges each crossing its cost (DESIGN 4.1), using and advancing the per-stream tails, and tells whether an async
- * call blocked (DESIGN 4.2).
+ * call blocked (DESIGN 4.2). Copies seen only on the GPU advance the tails and are passed on uncharged, to be counted.
  */
 public final class CrossingCostProcessor implements FixedKeyProcessor<String, Crossing, CostSample> {
     private final AsyncBlocking asyncBlocking;
@@ -34,6 +34,10 @@ public final class CrossingCostProcessor implements FixedKeyProcessor<String, Cr
         if (c == null) {
             return;
         }
+        if (!c.getHostCall()) {
+            forwardGpuOnly(record, c);
+            return;
+        }
         CostForm form = CrossingCost.formOf(c);
         OptionalLong prior = form == CostForm.GPU
                 ? tails.get(c.getNodeId(), c.getGpuIndex(), c.getContextId(), c.getStreamId())
@@ -48,6 +52,21 @@ public final class CrossingCostProcessor implements FixedKeyProcessor<String, Cr
                 c.getHostMemory().name(), form.name(), c.getBytes(), cost.isPresent() ? cost.getAsLong() : null,
                 gpuDuration, c.getAsyncRequested(), c.getApiEndNs() - c.getApiStartNs(), asyncBlocked,
                 c.getContextId(), c.getPhase() == null ? null : c.getPhase().name(), CrossingCost.readyNs(c, prior),
-                CrossingCost.doneNs(c))));
+                CrossingCost.doneNs(c), true)));
+    }
+
+    /**
+     * A copy seen only on the GPU: it occupied its stream (the tail advances) and is counted with its bytes, but no
+     * cost is charged, since when it could have started is unknown.
+     */
+    private void forwardGpuOnly(FixedKeyRecord<String, Crossing> record, Crossing c) {
+        if (CrossingCost.formOf(c) != CostForm.GPU) {
+            return; // no times at all: nothing a reader emits
+        }
+        tails.advance(c.getNodeId(), c.getGpuIndex(), c.getContextId(), c.getStreamId(), c.getGpuEndNs());
+        context.forward(record.withValue(new CostSample(c.getGpuIndex(), c.getDirection().name(),
+                c.getHostMemory().name(), CostForm.GPU.name(), c.getBytes(), null,
+                c.getGpuEndNs() - c.getGpuStartNs(), false, 0L, null, c.getContextId(),
+                c.getPhase() == null ? null : c.getPhase().name(), c.getGpuStartNs(), c.getGpuEndNs(), false)));
     }
 }
