@@ -18,11 +18,11 @@ import java.util.function.Consumer;
  * only (the CPU-only form, DESIGN 4.1): an async copy waits for what follows it on its stream, and when a
  * synchronization waited for it and nothing else ({@link SyncDating}) it gets that synchronization's return as
  * {@code host_sync_end_ns}, the moment the host learned it was done; else it goes out without. Memsets and launches
- * go out at once. With CUPTI on, a call waits for its GPU
- * activity, joined through the external-correlation records (CUPTI id to the agent's id), and the event carries
- * both host and GPU times; calls whose activity does not come within {@link #JOIN_WINDOW_NS} of event time (or
+ * go out at once. With CUPTI on, a call waits for its GPU activity, joined through the external-correlation records
+ * (CUPTI id to the agent's id), and the event carries both host and GPU times; calls whose activity does not come within {@link #JOIN_WINDOW_NS} of event time (or
  * beyond {@link #MAX_PENDING} waiting) are emitted with host times only, and activities that never meet their call
- * are counted. Memsets are GPU work that crosses no bridge: KernelExec named after them ({@code Memset (Device)}).
+ * are counted and emitted as seen only on the GPU. Memsets are GPU work that crosses no bridge: KernelExec named
+ * after them ({@code Memset (Device)}).
  */
 public final class AgentEventAssembler implements Consumer<AgentRecord> {
     static final long JOIN_WINDOW_NS = 30_000_000_000L;
@@ -146,7 +146,7 @@ public final class AgentEventAssembler implements Consumer<AgentRecord> {
     /** Gives up on joins older than the join window (or beyond the bound): calls go out with host times only. */
     private void expire() {
         expire(pendingCalls, e -> emit(e, null));
-        expire(pendingActivities, e -> activitiesWithoutCall++);
+        expire(pendingActivities, this::emitWithoutCall);
         while (cuptiToAgent.size() > MAX_PENDING) {
             Iterator<Long> oldest = cuptiToAgent.keySet().iterator();
             oldest.next();
@@ -176,8 +176,46 @@ public final class AgentEventAssembler implements Consumer<AgentRecord> {
             emit(call, null);
         }
         pendingCalls.clear();
-        activitiesWithoutCall += pendingActivities.size();
+        List.copyOf(pendingActivities.values()).forEach(this::emitWithoutCall);
         pendingActivities.clear();
+    }
+
+    /**
+     * A GPU activity whose call never came (made before the agent started, or its record dropped): counted, and
+     * emitted as seen only on the GPU (host_call false, host times at the GPU start).
+     */
+    private void emitWithoutCall(AgentRecord.Event activity) {
+        activitiesWithoutCall++;
+        switch (activity.api().category()) {
+            case GPU_COPY -> {
+                sink.crossing(Crossing.newBuilder().setNodeId(nodeId).setGpuIndex(Math.max(0, activity.device()))
+                        .setPid(activity.pid()).setTid(0).setContextId(activity.context())
+                        .setStreamId(activity.stream()).setCorrelationId(activity.correlation()).setApi("")
+                        .setDirection(activity.direction()).setHostMemory(activity.memory())
+                        .setBytes(activity.bytes()).setAsyncRequested(false).setApiStartNs(activity.startNs())
+                        .setApiEndNs(activity.startNs()).setHostCall(false).setGpuStartNs(activity.startNs())
+                        .setGpuEndNs(activity.endNs()).build());
+                crossings++;
+            }
+            case GPU_MEMSET -> {
+                sink.kernel(kernelWithoutCall(activity, "Memset (" + memoryName(activity.memory()) + ")"));
+                memsets++;
+            }
+            default -> {
+                sink.kernel(kernelWithoutCall(activity, activity.name().isEmpty() ? "unknown kernel"
+                        : activity.name()));
+                kernels++;
+            }
+        }
+    }
+
+    private KernelExec kernelWithoutCall(AgentRecord.Event activity, String name) {
+        return KernelExec.newBuilder().setNodeId(nodeId).setGpuIndex(Math.max(0, activity.device()))
+                .setPid(activity.pid()).setTid(0).setContextId(activity.context()).setStreamId(activity.stream())
+                .setCorrelationId(activity.correlation()).setKernelName(name).setGrid(nonZero(activity.grid()))
+                .setBlock(nonZero(activity.block())).setApiStartNs(activity.startNs())
+                .setApiEndNs(activity.startNs()).setHostCall(false).setGpuStartNs(activity.startNs())
+                .setGpuEndNs(activity.endNs()).build();
     }
 
     private void emit(AgentRecord.Event call, AgentRecord.Event activity) {

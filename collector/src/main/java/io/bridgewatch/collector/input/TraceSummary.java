@@ -13,18 +13,22 @@ import java.util.TreeMap;
  *     stream), everything valid before that point having been emitted
  * @param skipped events read but not used, counted by why (an event kind or category the reader does not use, a
  *     GPU activity it cannot convert), so that nothing in a trace disappears without a count
+ * @param withoutHostCall of the GPU activities without their host call (emitted as seen only on the GPU, and
+ *     counted in unmatchedGpuActivities), how many for each reason the reader could tell
  */
 public record TraceSummary(long crossings, long kernels, long memsets, long unmatchedGpuActivities,
-        long unmatchedHostCalls, long phaseRanges, TraceFacts facts, String damage, Map<String, Long> skipped) {
+        long unmatchedHostCalls, long phaseRanges, TraceFacts facts, String damage, Map<String, Long> skipped,
+        Map<String, Long> withoutHostCall) {
 
     public TraceSummary {
         skipped = Collections.unmodifiableSortedMap(new TreeMap<>(skipped));
+        withoutHostCall = Collections.unmodifiableSortedMap(new TreeMap<>(withoutHostCall));
     }
 
     public TraceSummary(long crossings, long kernels, long memsets, long unmatchedGpuActivities,
             long unmatchedHostCalls, long phaseRanges, TraceFacts facts, String damage) {
         this(crossings, kernels, memsets, unmatchedGpuActivities, unmatchedHostCalls, phaseRanges, facts, damage,
-                Map.of());
+                Map.of(), Map.of());
     }
 
     public TraceSummary(long crossings, long kernels, long memsets, long unmatchedGpuActivities,

@@ -22,6 +22,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,11 @@ public final class KinetoTraceReader implements TraceReader {
     private static final Pattern MEMCPY = Pattern.compile("Memcpy (\\w+) \\((.+) -> (.+)\\)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PROGRESS_EVERY = 8192;
+    /**
+     * A GPU activity whose call is missing once the host side of the trace has gone this far past its start will not
+     * find it: Kineto writes the host calls first, and a call precedes its work.
+     */
+    private static final long HOST_CALL_LOOKAHEAD_NS = 1_000_000_000L;
     /** What the Chrome trace format's other event phases are, for the count of skipped events. */
     private static final Map<String, String> PHASE_KINDS = Map.ofEntries(Map.entry("M", "metadata"),
             Map.entry("i", "instant events"), Map.entry("I", "instant events"), Map.entry("C", "counters"),
@@ -75,6 +81,10 @@ public final class KinetoTraceReader implements TraceReader {
     /** GPU activities read before their host call, by correlation id. */
     private final Map<Long, List<JsonNode>> waitingActivities = new HashMap<>();
     private final Map<String, Long> skipped = new TreeMap<>();
+    /** GPU activities emitted without a host call, by why it is missing. */
+    private final Map<String, Long> withoutHostCall = new TreeMap<>();
+    private long firstHostCallNs = Long.MAX_VALUE;
+    private long latestHostCallNs = Long.MIN_VALUE;
     private final PhaseRanges phases = new PhaseRanges();
     private Path file;
     private long baseNs;
@@ -142,10 +152,10 @@ public final class KinetoTraceReader implements TraceReader {
 
     private TraceSummary summary(TraceProgress progress, TraceInput input) {
         progress.update(input.bytesRead(), crossings + kernels + memsets);
-        long unmatchedActivities = waitingActivities.values().stream().mapToLong(List::size).sum();
         long unmatchedCalls = hostCalls.values().stream().filter(call -> !call.joined).count();
-        return new TraceSummary(crossings, kernels, memsets, unmatchedActivities, unmatchedCalls, phases.size(),
-                new TraceFacts(gpuSku, "", cudaVersion, ""), null, skipped);
+        return new TraceSummary(crossings, kernels, memsets,
+                withoutHostCall.values().stream().mapToLong(Long::longValue).sum(), unmatchedCalls, phases.size(),
+                new TraceFacts(gpuSku, "", cudaVersion, ""), null, skipped, withoutHostCall);
     }
 
     private void readEvents(JsonParser parser, EventSink sink, TraceProgress progress, TraceInput input)
@@ -170,6 +180,7 @@ public final class KinetoTraceReader implements TraceReader {
                 progress.update(input.bytesRead(), crossings + kernels + memsets);
             }
         }
+        emitWaitingWithoutHostCall(sink);
     }
 
     private void handle(JsonNode event, EventSink sink) {
@@ -205,6 +216,8 @@ public final class KinetoTraceReader implements TraceReader {
         long id = correlation.asLong();
         HostCall call = HostCall.of(validatedHostCall(event), this);
         hostCalls.put(id, call);
+        firstHostCallNs = Math.min(firstHostCallNs, call.startNs);
+        latestHostCallNs = Math.max(latestHostCallNs, call.startNs);
         List<JsonNode> waiting = waitingActivities.remove(id);
         if (waiting != null) {
             waiting.forEach(activity -> emit(call, activity, id, sink));
@@ -223,11 +236,37 @@ public final class KinetoTraceReader implements TraceReader {
         }
         long id = correlation.asLong();
         HostCall call = hostCalls.get(id);
-        if (call == null) {
-            waitingActivities.computeIfAbsent(id, k -> new ArrayList<>()).add(event);
-        } else {
+        if (call != null) {
             emit(call, event, id, sink);
+        } else if (latestHostCallNs > startNs(event) + HOST_CALL_LOOKAHEAD_NS) {
+            emitWithoutHostCall(event, id, sink); // the host side is written past it: its call is not in the trace
+        } else {
+            waitingActivities.computeIfAbsent(id, k -> new ArrayList<>()).add(event);
         }
+    }
+
+    /** At the end of the events: what still waits has no host call in the trace; emitted in GPU start order. */
+    private void emitWaitingWithoutHostCall(EventSink sink) {
+        List<Map.Entry<Long, JsonNode>> waiting = new ArrayList<>();
+        waitingActivities.forEach((id, activities) -> activities.forEach(a -> waiting.add(Map.entry(id, a))));
+        waitingActivities.clear();
+        waiting.sort(Comparator.comparingLong(entry -> startNs(entry.getValue())));
+        waiting.forEach(entry -> emitWithoutHostCall(entry.getValue(), entry.getKey(), sink));
+    }
+
+    /** A GPU activity whose host call is not in the trace: counted by why, and emitted as seen only on the GPU. */
+    private void emitWithoutHostCall(JsonNode gpu, long correlation, EventSink sink) {
+        JsonNode args = gpu.path("args");
+        String why;
+        if (args.path("graph id").asLong(0) > 0 || args.path("graph node id").asLong(0) > 0) {
+            why = "launched by a CUDA graph";
+        } else if (startNs(gpu) < firstHostCallNs) {
+            why = "started before the trace's first host call";
+        } else {
+            why = "host call not in the trace";
+        }
+        withoutHostCall.merge(why, 1L, Long::sum);
+        emit(HostCall.missing(startNs(gpu)), gpu, correlation, sink);
     }
 
     private void emit(HostCall call, JsonNode gpu, long correlation, EventSink sink) {
@@ -316,7 +355,7 @@ public final class KinetoTraceReader implements TraceReader {
                 .setContextId(args.path("context").asLong()).setStreamId(args.path("stream").asLong())
                 .setCorrelationId(correlation).setApi(host.name)
                 .setDirection(direction).setHostMemory(hostMemory(hostSide)).setBytes(args.path("bytes").asLong())
-                .setAsyncRequested(host.name.contains("Async"))
+                .setAsyncRequested(host.recorded && host.name.contains("Async")).setHostCall(host.recorded)
                 .setApiStartNs(host.startNs).setApiEndNs(host.endNs)
                 .setGpuStartNs(startNs(gpu)).setGpuEndNs(endNs(gpu)).setPhase(phases.at(host.startNs)).build();
     }
@@ -329,7 +368,7 @@ public final class KinetoTraceReader implements TraceReader {
                 .setContextId(args.path("context").asLong()).setStreamId(args.path("stream").asLong())
                 .setCorrelationId(correlation).setKernelName(gpu.path("name").asText())
                 .setGrid(ints(args.path("grid"))).setBlock(ints(args.path("block")))
-                .setApiStartNs(apiStart).setApiEndNs(host.endNs)
+                .setApiStartNs(apiStart).setApiEndNs(host.endNs).setHostCall(host.recorded)
                 .setGpuStartNs(startNs(gpu)).setGpuEndNs(endNs(gpu)).setPhase(phases.at(apiStart));
         if (args.path("graph id").canConvertToLong() && args.path("graph id").asLong() > 0) {
             k.setGraphId(args.path("graph id").asLong());
@@ -344,19 +383,27 @@ public final class KinetoTraceReader implements TraceReader {
         final long tid;
         final long startNs;
         final long endNs;
+        /** False for the stand-in of a call the trace does not have. */
+        final boolean recorded;
         boolean joined;
 
-        private HostCall(String name, int pid, long tid, long startNs, long endNs) {
+        private HostCall(String name, int pid, long tid, long startNs, long endNs, boolean recorded) {
             this.name = name;
             this.pid = pid;
             this.tid = tid;
             this.startNs = startNs;
             this.endNs = endNs;
+            this.recorded = recorded;
         }
 
         static HostCall of(JsonNode event, KinetoTraceReader reader) {
             return new HostCall(event.path("name").asText(), event.path("pid").asInt(), event.path("tid").asLong(),
-                    reader.startNs(event), reader.endNs(event));
+                    reader.startNs(event), reader.endNs(event), true);
+        }
+
+        /** No call recorded: the host times stand at the GPU start (the schema's host_call false). */
+        static HostCall missing(long gpuStartNs) {
+            return new HostCall("", 0, 0, gpuStartNs, gpuStartNs, false);
         }
     }
 

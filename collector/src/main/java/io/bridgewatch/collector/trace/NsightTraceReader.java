@@ -19,7 +19,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -91,20 +93,21 @@ public final class NsightTraceReader implements TraceReader {
             activities.add("SELECT 'memcpy' AS type, a.start, a.end, a.deviceId, a.contextId, a.streamId,"
                     + " a.correlationId, a.globalPid, a.bytes, ck.name AS copyKind, sk.name AS srcKind,"
                     + " dk.name AS dstKind, NULL AS nameId, NULL AS gx, NULL AS gy, NULL AS gz, NULL AS bx,"
-                    + " NULL AS by_, NULL AS bz FROM " + MEMCPY + " a"
+                    + " NULL AS by_, NULL AS bz, " + graphNode(db, MEMCPY) + " AS graphNode FROM " + MEMCPY + " a"
                     + " LEFT JOIN ENUM_CUDA_MEMCPY_OPER ck ON ck.id = a.copyKind"
                     + " LEFT JOIN ENUM_CUDA_MEM_KIND sk ON sk.id = a.srcKind"
                     + " LEFT JOIN ENUM_CUDA_MEM_KIND dk ON dk.id = a.dstKind");
         }
         if (tables.contains(MEMSET)) {
             activities.add("SELECT 'memset', a.start, a.end, a.deviceId, a.contextId, a.streamId, a.correlationId,"
-                    + " a.globalPid, a.bytes, NULL, mk.label, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM "
-                    + MEMSET + " a LEFT JOIN ENUM_CUDA_MEM_KIND mk ON mk.id = a.memKind");
+                    + " a.globalPid, a.bytes, NULL, mk.label, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+                    + graphNode(db, MEMSET) + " FROM " + MEMSET + " a LEFT JOIN ENUM_CUDA_MEM_KIND mk"
+                    + " ON mk.id = a.memKind");
         }
         if (tables.contains(KERNEL)) {
             activities.add("SELECT 'kernel', a.start, a.end, a.deviceId, a.contextId, a.streamId, a.correlationId,"
                     + " a.globalPid, NULL, NULL, NULL, NULL, a.demangledName, a.gridX, a.gridY, a.gridZ, a.blockX,"
-                    + " a.blockY, a.blockZ FROM " + KERNEL + " a");
+                    + " a.blockY, a.blockZ, " + graphNode(db, KERNEL) + " FROM " + KERNEL + " a");
         }
         String sql = "SELECT g.*, h.start AS apiStart, h.end AS apiEnd, h.globalTid, n.value AS apiName,"
                 + " h.returnValue, kn.value AS kernelName FROM (" + String.join(" UNION ALL ", activities) + ") g"
@@ -115,7 +118,8 @@ public final class NsightTraceReader implements TraceReader {
         long crossings = 0;
         long kernels = 0;
         long memsets = 0;
-        long unmatched = 0;
+        Map<String, Long> withoutApiCall = new TreeMap<>();
+        long firstApiCall = firstApiCallStart(db, api);
         long row = 0;
         try (Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             while (rs.next()) {
@@ -123,9 +127,11 @@ public final class NsightTraceReader implements TraceReader {
                 if (row % PROGRESS_EVERY == 0) {
                     progress.update(0, crossings + kernels + memsets);
                 }
-                if (rs.getObject("apiStart") == null) {
-                    unmatched++;
-                    continue;
+                boolean apiCall = rs.getObject("apiStart") != null;
+                if (!apiCall) {
+                    withoutApiCall.merge(rs.getLong("graphNode") > 0 ? "launched by a CUDA graph"
+                            : rs.getLong("start") < firstApiCall ? "started before the export's first API call"
+                            : "API call not in the export", 1L, Long::sum);
                 }
                 String type = rs.getString("type");
                 switch (type) {
@@ -148,7 +154,28 @@ public final class NsightTraceReader implements TraceReader {
             }
         }
         progress.update(file.toFile().length(), crossings + kernels + memsets);
-        return new TraceSummary(crossings, kernels, memsets, unmatched, 0, phases.size(), facts(db, tables));
+        return new TraceSummary(crossings, kernels, memsets,
+                withoutApiCall.values().stream().mapToLong(Long::longValue).sum(), 0, phases.size(),
+                facts(db, tables), null, Map.of(), withoutApiCall);
+    }
+
+    /** The activity table's graph node column where the export has one (schema 3.x), else NULL. */
+    private static String graphNode(Connection db, String table) throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (rs.next()) {
+                if ("graphNodeId".equals(rs.getString("name"))) {
+                    return "a.graphNodeId";
+                }
+            }
+        }
+        return "NULL";
+    }
+
+    private static long firstApiCallStart(Connection db, String apiCalls) throws SQLException {
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery("SELECT MIN(start) FROM (" + apiCalls + ")")) {
+            return rs.next() && rs.getObject(1) != null ? rs.getLong(1) : Long.MAX_VALUE;
+        }
     }
 
     private Crossing crossing(Path file, ResultSet rs, long baseNs, PhaseRanges phases) throws SQLException {
@@ -162,31 +189,46 @@ public final class NsightTraceReader implements TraceReader {
             return null; // host-to-host: crosses nothing
         }
         String hostSide = direction == Direction.D2H ? rs.getString("dstKind") : rs.getString("srcKind");
-        long apiStart = baseNs + rs.getLong("apiStart");
-        long globalTid = rs.getLong("globalTid");
-        String api = text(rs, "apiName", "unknown");
+        HostSide call = HostSide.of(rs, baseNs);
+        String api = text(rs, "apiName", "");
         return Crossing.newBuilder().setNodeId(nodeId).setGpuIndex(rs.getInt("deviceId"))
-                .setPid((int) (globalTid / 0x1000000L % 0x1000000L)).setTid(globalTid % 0x1000000L)
+                .setPid(call.pid()).setTid(call.tid())
                 .setContextId(rs.getLong("contextId")).setStreamId(rs.getLong("streamId"))
                 .setCorrelationId(rs.getLong("correlationId")).setApi(baseApiName(api)).setDirection(direction)
                 .setHostMemory(copyKind.contains("UVM") ? HostMemoryKind.MANAGED : hostMemory(hostSide))
                 .setBytes(rs.getLong("bytes")).setAsyncRequested(api.contains("Async"))
-                .setApiStartNs(apiStart).setApiEndNs(baseNs + rs.getLong("apiEnd"))
+                .setApiStartNs(call.startNs()).setApiEndNs(call.endNs()).setHostCall(call.recorded())
                 .setGpuStartNs(baseNs + rs.getLong("start")).setGpuEndNs(baseNs + rs.getLong("end"))
-                .setPhase(phases.at(apiStart)).setStatusCode(rs.getInt("returnValue")).build();
+                .setPhase(phases.at(call.startNs())).setStatusCode(rs.getInt("returnValue")).build();
     }
 
     private KernelExec kernel(ResultSet rs, long baseNs, PhaseRanges phases, String name) throws SQLException {
-        long apiStart = baseNs + rs.getLong("apiStart");
-        long globalTid = rs.getLong("globalTid");
+        HostSide call = HostSide.of(rs, baseNs);
         return KernelExec.newBuilder().setNodeId(nodeId).setGpuIndex(rs.getInt("deviceId"))
-                .setPid((int) (globalTid / 0x1000000L % 0x1000000L)).setTid(globalTid % 0x1000000L)
+                .setPid(call.pid()).setTid(call.tid())
                 .setContextId(rs.getLong("contextId")).setStreamId(rs.getLong("streamId"))
                 .setCorrelationId(rs.getLong("correlationId")).setKernelName(name)
                 .setGrid(dims(rs, "gx", "gy", "gz")).setBlock(dims(rs, "bx", "by_", "bz"))
-                .setApiStartNs(apiStart).setApiEndNs(baseNs + rs.getLong("apiEnd"))
+                .setApiStartNs(call.startNs()).setApiEndNs(call.endNs()).setHostCall(call.recorded())
                 .setGpuStartNs(baseNs + rs.getLong("start")).setGpuEndNs(baseNs + rs.getLong("end"))
-                .setPhase(phases.at(apiStart)).build();
+                .setPhase(phases.at(call.startNs())).build();
+    }
+
+    /**
+     * The API call of an activity row: its thread and times; for a row without one (host_call false), the process
+     * from the activity and the GPU start as the times.
+     */
+    private record HostSide(int pid, long tid, long startNs, long endNs, boolean recorded) {
+        static HostSide of(ResultSet rs, long baseNs) throws SQLException {
+            if (rs.getObject("apiStart") == null) {
+                long gpuStart = baseNs + rs.getLong("start");
+                return new HostSide((int) (rs.getLong("globalPid") / 0x1000000L % 0x1000000L), 0, gpuStart, gpuStart,
+                        false);
+            }
+            long globalTid = rs.getLong("globalTid");
+            return new HostSide((int) (globalTid / 0x1000000L % 0x1000000L), globalTid % 0x1000000L,
+                    baseNs + rs.getLong("apiStart"), baseNs + rs.getLong("apiEnd"), true);
+        }
     }
 
     /** ENUM_CUDA_MEMCPY_OPER name to direction; null for host-to-host. */

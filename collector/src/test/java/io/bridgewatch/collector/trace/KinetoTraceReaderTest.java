@@ -228,6 +228,49 @@ class KinetoTraceReaderTest {
     }
 
     @Test
+    void shouldEmitGpuActivitiesWithoutTheirHostCallAsSeenOnlyOnTheGpuSayingWhy(@TempDir Path dir) throws Exception {
+        // A time-windowed export: the GPU ran behind, so a copy launched before the window has no call; a graph's
+        // kernel has none either (its launch was not traced); and a memset's call was dropped. Host side first, as
+        // Kineto writes it.
+        Path trace = dir.resolve("windowed.json");
+        Files.writeString(trace, """
+                {"traceEvents": [
+                  {"ph": "X", "cat": "cuda_runtime", "name": "cudaMemcpyAsync", "pid": 1, "tid": 1, "ts": 1000,
+                   "dur": 5, "args": {"correlation": 10}},
+                  {"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": 1, "tid": 1, "ts": 3000000,
+                   "dur": 5, "args": {"correlation": 11}},
+                  {"ph": "X", "cat": "gpu_memcpy", "name": "Memcpy DtoD (Device -> Device)", "pid": 0, "tid": 7,
+                   "ts": 600, "dur": 50, "args": {"device": 0, "stream": 7, "correlation": 3, "bytes": 1048576}},
+                  {"ph": "X", "cat": "gpu_memcpy", "name": "Memcpy HtoD (Pinned -> Device)", "pid": 0, "tid": 7,
+                   "ts": 1010, "dur": 5, "args": {"device": 0, "stream": 7, "correlation": 10, "bytes": 4096}},
+                  {"ph": "X", "cat": "kernel", "name": "graph_kernel", "pid": 0, "tid": 7, "ts": 2000, "dur": 10,
+                   "args": {"device": 0, "stream": 7, "correlation": 5, "graph id": 2}},
+                  {"ph": "X", "cat": "gpu_memset", "name": "Memset (Device)", "pid": 0, "tid": 7, "ts": 2100,
+                   "dur": 1, "args": {"device": 0, "stream": 7, "correlation": 6, "bytes": 64}},
+                  {"ph": "X", "cat": "kernel", "name": "k", "pid": 0, "tid": 7, "ts": 3000010, "dur": 10,
+                   "args": {"device": 0, "stream": 7, "correlation": 11}}
+                ]}""");
+        CapturingSink capture = new CapturingSink();
+        TraceSummary summary = new KinetoTraceReader("n").read(trace, capture);
+
+        assertThat(summary.crossings()).as("every gpu_memcpy of the trace").isEqualTo(2);
+        assertThat(summary.kernels()).isEqualTo(2);
+        assertThat(summary.memsets()).isEqualTo(1);
+        assertThat(summary.unmatchedGpuActivities()).isEqualTo(3);
+        assertThat(summary.withoutHostCall()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "started before the trace's first host call", 1L, "launched by a CUDA graph", 1L,
+                "host call not in the trace", 1L));
+        assertThat(capture.crossings).filteredOn(c -> !c.getHostCall()).singleElement().satisfies(c -> {
+            assertThat(c.getDirection()).isEqualTo(Direction.D2D);
+            assertThat(c.getBytes()).isEqualTo(1048576);
+            assertThat(c.getApiStartNs()).isEqualTo(c.getGpuStartNs());
+            assertThat(c.getAsyncRequested()).isFalse();
+        });
+        assertThat(capture.kernels).filteredOn(k -> !k.getHostCall()).extracting(KernelExec::getKernelName)
+                .containsExactlyInAnyOrder("graph_kernel", "Memset (Device)");
+    }
+
+    @Test
     void shouldReadARocmTraceCountingACopyWithoutBytes(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("rocm.json");
         Files.writeString(trace, """

@@ -39,10 +39,17 @@ class NsightTraceReaderTest {
         CapturingSink capture = new CapturingSink();
         TraceSummary summary = new NsightTraceReader("nsys-node").read(db, capture, TraceProgress.NONE);
 
-        assertThat(summary.crossings()).isEqualTo(3);
+        assertThat(summary.crossings()).as("three joined, one seen only on the GPU").isEqualTo(4);
         assertThat(summary.kernels()).isEqualTo(1);
         assertThat(summary.memsets()).isEqualTo(1);
         assertThat(summary.unmatchedGpuActivities()).as("the copy whose API call is not in the export").isEqualTo(1);
+        assertThat(summary.withoutHostCall()).containsExactly(java.util.Map.entry("API call not in the export", 1L));
+        Crossing gpuOnly = capture.crossings.get(3);
+        assertThat(gpuOnly.getHostCall()).isFalse();
+        assertThat(gpuOnly.getBytes()).isEqualTo(64);
+        assertThat(gpuOnly.getPid()).isEqualTo(4242);
+        assertThat(gpuOnly.getApiStartNs()).as("host times stand at the GPU start").isEqualTo(SESSION_START_NS + 90_000);
+        assertThat(gpuOnly.getAsyncRequested()).isFalse();
         assertThat(summary.facts().gpuSku()).isEqualTo("NVIDIA H200");
         assertThat(summary.facts().gpuUuid()).isEqualTo("GPU-1234");
         assertThat(summary.facts().host()).isEqualTo("cvm-7");

@@ -32,6 +32,8 @@ public final class TraceReportWriter {
         events.put("kernels", report.summary().kernels());
         events.put("memsets", report.summary().memsets());
         events.put("unmatched_gpu_activities", report.summary().unmatchedGpuActivities());
+        ObjectNode withoutHostCall = events.putObject("without_host_call");
+        report.summary().withoutHostCall().forEach(withoutHostCall::put);
         events.put("unmatched_host_calls", report.summary().unmatchedHostCalls());
         events.put("late", report.lateEvents());
         ObjectNode skipped = events.putObject("skipped");
@@ -57,6 +59,8 @@ public final class TraceReportWriter {
             row.put("small_cost_p50_s", c.getSmallCostP50S());
             row.put("async_calls", c.getAsyncCalls());
             row.put("async_blocked_fraction", c.getAsyncBlockedFraction());
+            row.put("gpu_only_count", c.getGpuOnlyCrossings());
+            row.put("gpu_only_bytes", c.getGpuOnlyBytes());
         }
         ObjectNode asyncNode = root.putObject("async");
         asyncTotals(asyncNode, report.pinnedAsync());
@@ -134,6 +138,8 @@ public final class TraceReportWriter {
         out.append(format("  %d crossings, %d kernels, %d memsets; %d GPU activities without their host call,"
                 + " %d late events%s%n", s.crossings(), s.kernels(), s.memsets(), s.unmatchedGpuActivities(),
                 report.lateEvents(), s.facts().gpuSku().isEmpty() ? "" : "; GPU " + s.facts().gpuSku()));
+        s.withoutHostCall().forEach((why, count) -> out.append(format(
+                "  without host call (counted as seen only on the GPU): %d %s%n", count, why)));
         s.skipped().forEach((why, count) -> out.append(format("  skipped: %d %s%n", count, why)));
         out.append("\nCrossings (whole trace)\n");
         out.append(format("  %-3s %-4s %-9s %-8s %8s %12s %10s %10s %10s %11s %5s %6s%n", "gpu", "dir", "host mem",
@@ -143,6 +149,12 @@ public final class TraceReportWriter {
                     c.getDirection(), c.getHostMemory(), c.getForm(), c.getCrossings(), bytes(c.getBytes()),
                     seconds(c.getCostP50S()), seconds(c.getCostP99S()), seconds(c.getTollS()),
                     bandwidth(c.getBandwidthBytesPerS()), c.getFitBins(), number(c.getFitRSquared(), "%.3f")));
+        }
+        for (BridgeCostWindow c : report.crossings()) {
+            if (c.getGpuOnlyCrossings() > 0) {
+                out.append(format("  and seen only on the GPU (counted, not charged): %d %s %s copies, %s%n",
+                        c.getGpuOnlyCrossings(), c.getDirection(), c.getHostMemory(), bytes(c.getGpuOnlyBytes())));
+            }
         }
         TraceReport.AsyncTotals async = report.pinnedAsync();
         out.append(format("%nAsync copies from pinned memory: %d calls, %d blocked at the call (%s), mean host time"
