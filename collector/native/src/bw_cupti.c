@@ -44,6 +44,22 @@ static struct {
 
 static int active;
 static int64_t clock_offset_ns; /* CLOCK_REALTIME minus CUPTI's clock */
+static uint64_t aligned_at_ns;  /* when the offset was last measured (CLOCK_REALTIME) */
+
+/* CUPTI's GPU-derived clock and CLOCK_REALTIME drift apart (NTP slews the latter), and async revocation compares host
+ * and GPU times to a microsecond: the offset is measured again, bracketed by two host reads, at most once a second
+ * as activity buffers complete. */
+#define REALIGN_EVERY_NS 1000000000ull
+
+static void align_clocks(void) {
+    uint64_t before = bw_now_ns();
+    uint64_t cupti_now = 0;
+    cupti.timestamp(&cupti_now);
+    uint64_t after = bw_now_ns();
+    __atomic_store_n(&clock_offset_ns, (int64_t) (before + (after - before) / 2) - (int64_t) cupti_now,
+                     __ATOMIC_RELAXED);
+    __atomic_store_n(&aligned_at_ns, after, __ATOMIC_RELAXED);
+}
 
 int bw_cupti_active(void) {
     return __atomic_load_n(&active, __ATOMIC_RELAXED);
@@ -109,8 +125,9 @@ static void gpu_event(struct bw_event *e, uint16_t api, uint64_t start, uint64_t
     e->context = context;
     e->stream = stream;
     e->correlation = correlation;
-    e->start_ns = (uint64_t) ((int64_t) start + clock_offset_ns);
-    e->end_ns = (uint64_t) ((int64_t) end + clock_offset_ns);
+    int64_t offset = __atomic_load_n(&clock_offset_ns, __ATOMIC_RELAXED);
+    e->start_ns = (uint64_t) ((int64_t) start + offset);
+    e->end_ns = (uint64_t) ((int64_t) end + offset);
 }
 
 static void emit(CUpti_Activity *record) {
@@ -174,6 +191,9 @@ static void CUPTIAPI buffer_requested(uint8_t **buffer, size_t *size, size_t *ma
 static void CUPTIAPI buffer_completed(CUcontext context, uint32_t stream, uint8_t *buffer, size_t size,
                                       size_t valid) {
     CUpti_Activity *record = NULL;
+    if (bw_now_ns() - __atomic_load_n(&aligned_at_ns, __ATOMIC_RELAXED) >= REALIGN_EVERY_NS) {
+        align_clocks();
+    }
     while (cupti.next_record(buffer, valid, &record) == CUPTI_SUCCESS) {
         emit(record);
     }
@@ -237,9 +257,7 @@ BW_EXPORT int InitializeInjection(void) {
         refuse(describe(result_string, result));
         return 1;
     }
-    uint64_t cupti_now = 0;
-    cupti.timestamp(&cupti_now);
-    clock_offset_ns = (int64_t) bw_now_ns() - (int64_t) cupti_now;
+    align_clocks();
     result = register_callbacks(buffer_requested, buffer_completed);
     /* External correlation records come only for API calls CUPTI traces (verified on the H200): DRIVER covers
      * driver calls made by libraries (cuBLAS launches), RUNTIME the runtime's calls, whose inner driver calls
