@@ -54,7 +54,7 @@ final class FleetTable {
                     number(c.getTokensPerS(), "%.0f"), percent(Optional.ofNullable(c.getThroughputGap())),
                     percent(Optional.ofNullable(c.getRecoveredFraction())),
                     number(c.getInterTokenLatencyRatio(), "%.2f"),
-                    number(c.getSmallCrossingSlowdown().get("H2D"), "%.1fx"),
+                    number(c.getSmallCrossingSlowdown().get("H2D|PINNED"), "%.1fx"),
                     percent(Optional.ofNullable(c.getConcurrencyLoss())),
                     percent(Optional.ofNullable(c.getPhasePenalty().get("KV_RESTORE"))),
                     number(c.getComputeParity(), "%.3f")));

@@ -2,6 +2,7 @@ package io.bridgewatch.streams;
 
 import static io.bridgewatch.streams.TestEvents.S;
 import static io.bridgewatch.streams.TestEvents.T0;
+import static io.bridgewatch.streams.TestEvents.US;
 import static io.bridgewatch.streams.TestEvents.kernel;
 import static io.bridgewatch.streams.TestEvents.node;
 import static io.bridgewatch.streams.TestEvents.serving;
@@ -180,6 +181,31 @@ class CohortTopologyTest {
             assertThat(letter.getStage()).isEqualTo("enrichment");
             assertThat(letter.getReason()).contains("no NodeInfo for node 'stranger'");
         });
+    }
+
+    @Test
+    void shouldTakeTheSmallCrossingSlowdownFromTheMedianOfAllSmallCrossingsNotOfWindowMedians() {
+        harness.nodes.pipeInput("ref", node("ref", CcMode.OFF));
+        harness.nodes.pipeInput("cc", node("cc", CcMode.ON));
+        // cc: three 300 us copies in its first node window, one 900 us copy in its second; the reference: 10 us.
+        // The median of its four small crossings is 300 us (30x); a median of the two window medians would be 600.
+        long[][] ccCopies = {{S, 300}, {2 * S, 300}, {3 * S, 300}, {11 * S, 900}};
+        for (long[] copy : ccCopies) {
+            harness.crossings.pipeInput("cc", smallCopy("cc", T0 + copy[0], copy[1] * US));
+        }
+        harness.crossings.pipeInput("ref", smallCopy("ref", T0 + S, 10 * US));
+        harness.advanceStreamTimeTo(T0 + 30 * S); // closes the node windows (another node's copy)
+        closeFirstCohortWindow("cc");
+
+        CohortComparison cc = results.readValuesToList().stream().filter(r -> r.getVariant().equals("cc"))
+                .findFirst().orElseThrow();
+        assertThat(cc.getSmallCrossingCostP50S()).containsOnlyKeys("H2D|PINNED");
+        assertThat(cc.getSmallCrossingSlowdown().get("H2D|PINNED")).isCloseTo(30, within(30 * 0.02));
+    }
+
+    /** A pinned async H2D copy of 4 KiB whose GPU part takes {@code costNs} from its call. */
+    private static io.bridgewatch.schema.Crossing smallCopy(String node, long atNs, long costNs) {
+        return TestEvents.copy(atNs, atNs + 5 * US, atNs, atNs + costNs, 4096).setNodeId(node).build();
     }
 
     @Test

@@ -53,7 +53,7 @@ public final class Dashboards {
                                 + ",direction=\"H2D\",host_memory=\"PINNED\"})", "{{node}}")),
                 l.timeseries("Small-crossing slowdown against the reference", "x",
                         target("bridgewatch_small_crossing_slowdown_ratio{" + COHORT + "}",
-                                "{{cohort}} {{variant}} {{direction}}")));
+                                "{{cohort}} {{variant}} {{direction}} {{host_memory}}")));
     }
 
     static ObjectNode nodeDrillDown() {

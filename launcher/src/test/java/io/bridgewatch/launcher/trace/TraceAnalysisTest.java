@@ -81,9 +81,9 @@ class TraceAnalysisTest {
         // launch, the toll, 0.41 us of transfer); the synchronous D2H's return, 1 us after its GPU end.
         double ccCost = 2 + 300 + 0.4096;
         double referenceCost = 2 + 10 + 0.4096;
-        assertThat(report.at("/comparison/small_crossing_slowdown/H2D").asDouble())
+        assertThat(report.at("/comparison/small_crossing_slowdown/H2D|PINNED").asDouble())
                 .isCloseTo(ccCost / referenceCost, within(0.02 * ccCost / referenceCost));
-        assertThat(report.at("/comparison/small_crossing_slowdown/D2H").asDouble())
+        assertThat(report.at("/comparison/small_crossing_slowdown/D2H|PAGEABLE").asDouble())
                 .isCloseTo((ccCost + 1) / (referenceCost + 1), within(0.02 * ccCost / referenceCost));
         assertThat(report.at("/comparison/compute_parity").asDouble()).isCloseTo(1.1, within(0.02));
         assertThat(report.at("/comparison/compute_parity_kernels").asInt()).isEqualTo(4);

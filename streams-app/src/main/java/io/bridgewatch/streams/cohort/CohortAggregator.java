@@ -5,6 +5,7 @@ import io.bridgewatch.schema.CohortComparison;
 import io.bridgewatch.schema.ComputeParity;
 import io.bridgewatch.streams.parity.ComputeParityCalculator;
 import io.bridgewatch.streams.parity.KernelDurationAggregator;
+import io.bridgewatch.streams.stats.LogHistogram;
 import io.bridgewatch.streams.internal.CohortSample;
 import io.bridgewatch.streams.internal.CohortWindowState;
 import io.bridgewatch.streams.internal.VariantState;
@@ -46,11 +47,10 @@ public final class CohortAggregator {
         v.setIntervalS(v.getIntervalS() + sample.getIntervalS());
         v.setItlSumS(v.getItlSumS() + sample.getItlSumS());
         v.setItlCount(v.getItlCount() + sample.getItlCount());
-        if (sample.getSmallCostP50S() != null) {
-            List<Double> medians = new ArrayList<>(v.getSmallCostP50S().getOrDefault(sample.getDirection(),
-                    List.of()));
-            medians.add(sample.getSmallCostP50S());
-            v.getSmallCostP50S().put(sample.getDirection(), medians);
+        if (!sample.getSmallCostCounts().isEmpty()) {
+            LogHistogram.merge(v.getSmallCostCounts().computeIfAbsent(
+                    VariantFigures.route(sample.getDirection(), sample.getHostMemory()), r -> new HashMap<>()),
+                    sample.getSmallCostCounts());
         }
         if (sample.getPhaseDurationS() != null) {
             List<Double> durations = new ArrayList<>(v.getPhaseDurationsS().getOrDefault(sample.getPhase(),

@@ -24,13 +24,13 @@ public final class CohortSamples {
         return sample.build();
     }
 
-    /** The window's small-crossing median, if it had small crossings. */
+    /** The window's small-crossing costs (its sketch), if it had small crossings. */
     public static Optional<CohortSample> of(BridgeCostWindow w) {
-        if (w.getSmallCostP50S() == null) {
+        if (w.getSmallCostCounts().isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(CohortSample.newBuilder().setNodeId(w.getNodeId()).setDirection(w.getDirection().name())
-                .setSmallCostP50S(w.getSmallCostP50S()).build());
+                .setHostMemory(w.getHostMemory().name()).setSmallCostCounts(w.getSmallCostCounts()).build());
     }
 
     /** A (gpu, context) row's copy time and union; the across-contexts rows are not pooled (they would double). */

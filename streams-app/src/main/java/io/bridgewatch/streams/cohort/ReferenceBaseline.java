@@ -25,7 +25,7 @@ import java.util.Optional;
  *   - cohort: "NVIDIA H200|580|VLLM|0.14.1|Qwen3-27B-FP8|c32"
  *     tokens_per_s: 2150.0
  *     inter_token_latency_mean_s: 0.0149
- *     small_crossing_cost_p50_s: {H2D: 1.6e-5, D2H: 1.7e-5}
+ *     small_crossing_cost_p50_s: {"H2D|PINNED": 1.6e-5, "D2H|PINNED": 1.7e-5}
  *     copy_concurrency_index: 1.0
  *     phase_duration_median_s: {KV_RESTORE: 0.0234, MODEL_LOAD: 0.095}
  *     kernel_duration_p50_s: {"graph 1032": 0.0172}

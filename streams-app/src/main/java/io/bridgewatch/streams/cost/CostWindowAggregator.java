@@ -121,6 +121,7 @@ public final class CostWindowAggregator {
                         ? group.getAsyncHostNs() * NS / group.getAsyncCalls() : null)
                 .setGpuOnlyCrossings(group.getGpuOnlyCrossings())
                 .setGpuOnlyBytes(group.getGpuOnlyBytes())
+                .setSmallCostCounts(new HashMap<>(small))
                 .build();
     }
 

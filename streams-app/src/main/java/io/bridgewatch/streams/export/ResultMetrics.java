@@ -156,10 +156,17 @@ public final class ResultMetrics implements AutoCloseable {
         series.set(MetricNames.MITIGATION_RECOVERED, variant, c.getRecoveredFraction(), start);
         series.set(MetricNames.CONCURRENCY_LOSS, variant, c.getConcurrencyLoss(), start);
         series.set(MetricNames.COMPUTE_PARITY, variant, c.getComputeParity(), start);
-        c.getSmallCrossingSlowdown().forEach((direction, slowdown) -> series.set(MetricNames.SMALL_CROSSING_SLOWDOWN,
-                variant.toBuilder().put(DIRECTION, direction).build(), slowdown, start));
+        c.getSmallCrossingSlowdown().forEach((route, slowdown) -> series.set(MetricNames.SMALL_CROSSING_SLOWDOWN,
+                routeAttributes(variant, route), slowdown, start));
         c.getPhasePenalty().forEach((phase, penalty) -> series.set(MetricNames.PHASE_PENALTY,
                 variant.toBuilder().put(PHASE, phase).build(), penalty, start));
+    }
+
+    /** A variant's series of one route: {@code H2D|PINNED} is direction H2D, host memory PINNED. */
+    private static Attributes routeAttributes(Attributes variant, String route) {
+        int bar = route.indexOf('|');
+        AttributesBuilder attributes = variant.toBuilder().put(DIRECTION, bar < 0 ? route : route.substring(0, bar));
+        return bar < 0 ? attributes.build() : attributes.put(HOST_MEMORY, route.substring(bar + 1)).build();
     }
 
     private static AttributesBuilder nodeAttributes(Optional<ReadOnlyKeyValueStore<String, NodeInfo>> facts,
