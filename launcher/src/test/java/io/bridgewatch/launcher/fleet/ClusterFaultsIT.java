@@ -63,10 +63,6 @@ class ClusterFaultsIT {
     private static final List<String> FAULTS = new CopyOnWriteArrayList<>();
     /** Events the collectors held unacknowledged (spooled) at the end of the outage. */
     private static final AtomicLong SPOOLED_AT_OUTAGE_END = new AtomicLong(-1);
-    /** Figures a fault may move by processing order alone (see ResultRows and ScaleOutIT). */
-    private static final Set<String> ORDER_SENSITIVE = Set.of("cost_p50_s", "cost_p95_s", "cost_p99_s",
-            "small_cost_p50_s", "toll_s", "toll_share", "bandwidth_bytes_per_s", "fit_r_squared", "fit_bins",
-            "small_crossing_cost_p50_s", "small_crossing_slowdown", "predicted_duration_s");
 
     @BeforeAll
     static void requireAContainerEngine() {
@@ -127,7 +123,7 @@ class ClusterFaultsIT {
         Map<String, Set<String>> differences = ResultRows.differences(offline.rows, faulty.rows);
         Map<String, Set<String>> beyondOrder = new TreeMap<>();
         differences.forEach((identity, fields) -> {
-            if (!ORDER_SENSITIVE.containsAll(fields)) {
+            if (!ResultRows.ORDER_SENSITIVE.containsAll(fields)) {
                 beyondOrder.put(identity, fields);
             }
         });

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -127,6 +128,15 @@ final class ResultRows {
         ComputeParity p = (ComputeParity) record;
         return "parity|" + p.getCohort() + "|" + p.getVariant() + "|" + p.getKernel() + "|" + p.getWindowStartNs();
     }
+
+    /**
+     * Figures made of crossing costs (a phase's prediction uses the node's fit), which the processing order of copies
+     * and kernels can move beyond {@link #SUB_MS_ORDER}: a copy's ready time moves by a kernel's run time.
+     */
+    static final Set<String> ORDER_SENSITIVE = Set.of("cost_p50_s", "cost_p95_s", "cost_p99_s",
+            "small_cost_p50_s", "small_cost_counts", "toll_s", "toll_share", "bandwidth_bytes_per_s",
+            "fit_r_squared", "fit_bins", "small_crossing_cost_p50_s", "small_crossing_slowdown",
+            "predicted_duration_s");
 
     /**
      * Kafka Streams orders a task's records across its two event inputs (crossings, kernels) by their millisecond

@@ -28,11 +28,6 @@ class ScaleOutIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Long enough for cohort windows (60 s, 60 s grace) to close. */
     private static final Duration FLEET_DURATION = Duration.ofSeconds(150);
-    /** Figures made of crossing costs (a phase's prediction uses the node's fit), which the processing order of copies
-     * and kernels can move (ResultRows). */
-    private static final Set<String> ORDER_SENSITIVE = Set.of("cost_p50_s", "cost_p95_s", "cost_p99_s",
-            "small_cost_p50_s", "toll_s", "toll_share", "bandwidth_bytes_per_s", "fit_r_squared", "fit_bins",
-            "small_crossing_cost_p50_s", "small_crossing_slowdown", "predicted_duration_s");
     private static ResultRows single;
     private static ResultRows triple;
     private static final Map<String, List<JsonNode>> ANSWERS_BY_NODE = new java.util.TreeMap<>();
@@ -78,7 +73,7 @@ class ScaleOutIT {
         // ResultRows.SUB_MS_ORDER): cost figures, and the cohort figures made of them. Everything else (which windows
         // exist, concurrency, phases, throughput, compute parity) agrees to float precision.
         assertThat(differences).allSatisfy((identity, fields) -> assertThat(fields).as(identity)
-                .isSubsetOf(ORDER_SENSITIVE));
+                .isSubsetOf(ResultRows.ORDER_SENSITIVE));
         long costWindowsMoved = differences.keySet().stream().filter(k -> k.startsWith("cost|")).count();
         assertThat(costWindowsMoved).as("cost windows with a figure moved by processing order")
                 .isLessThanOrEqualTo(costRows / 4);
