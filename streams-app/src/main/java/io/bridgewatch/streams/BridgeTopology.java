@@ -49,9 +49,11 @@ import io.bridgewatch.streams.view.ResultViewWriter;
 import io.bridgewatch.streams.window.NodeTimeWindowProcessor;
 import io.bridgewatch.streams.window.ObjectCacheStoreBuilder;
 import io.bridgewatch.streams.window.WindowAggregation;
+import io.bridgewatch.streams.window.WindowNodes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -181,7 +183,9 @@ public final class BridgeTopology {
         KStream<String, IntervalSample> kernelIntervals = kernels.processValues(
                 () -> new IntervalSplitter<KernelExec>(Intervals::of, windowNs), Named.as("kernel-intervals"));
         KStream<String, ConcurrencyWindow> results = copyIntervals.merge(kernelIntervals, Named.as("intervals"))
-                .process(() -> nodeWindows(StoreNames.CONCURRENCY_WINDOWS, aggregator, config),
+                .process(() -> new NodeTimeWindowProcessor<>(StoreNames.CONCURRENCY_WINDOWS, aggregator,
+                                WindowNodes.keyAndInput(i -> i.getKernel() ? "kernels" : "copies",
+                                        List.of("copies", "kernels")), config.nodeClose()),
                         Named.as("concurrency-aggregate"), StoreNames.CONCURRENCY_WINDOWS)
                 .processValues(() -> new ResultViewWriter<>(StoreNames.NODE_CONCURRENCY_VIEW,
                         ConcurrencyWindow::getWindowStartNs), Named.as("node-concurrency-view"),
@@ -281,7 +285,7 @@ public final class BridgeTopology {
         // After the repartition, so that the gate sees the cohort windows' inputs in their order.
         KStream<String, ClosedCohortWindow> closed = onTime(byCohort, "cohort-inputs",
                         () -> LateRecordGate.perNode("cohort-inputs", sampleSerde.serializer(), config.cohortClose(),
-                                CohortSample::getNodeId))
+                                ClosedCohortWindow::feeder))
                 .process(() -> new NodeTimeWindowProcessor<>(StoreNames.COHORT_WINDOWS, ClosedCohortWindow.AGGREGATION,
                                 ClosedCohortWindow.NODES, config.cohortClose()),
                         Named.as("cohort-aggregate"), StoreNames.COHORT_WINDOWS);

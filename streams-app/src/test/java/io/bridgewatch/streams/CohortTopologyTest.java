@@ -203,6 +203,36 @@ class CohortTopologyTest {
         assertThat(cc.getSmallCrossingSlowdown().get("H2D|PINNED")).isCloseTo(30, within(30 * 0.02));
     }
 
+    @Test
+    void shouldWaitForANodesWindowResultsWhenItsServingSamplesRunAhead() {
+        harness.close();
+        harness = TopologyHarness.closingPerNode(new TopologyConfig(Duration.ofSeconds(10), Duration.ofSeconds(5))
+                .withNodeSilence(Duration.ofMinutes(5)));
+        results = harness.output(Topics.MITIGATION, CohortComparison.class);
+        TestOutputTopic<String, DeadLetter> deadLetters = harness.output(Topics.DLQ, DeadLetter.class);
+        harness.nodes.pipeInput("ref", node("ref", CcMode.OFF));
+        harness.nodes.pipeInput("cc", node("cc", CcMode.ON));
+        for (long at : new long[] {S, 16 * S}) { // closes each node's first node window
+            harness.crossings.pipeInput("cc", smallCopy("cc", T0 + at, 300 * US));
+            harness.crossings.pipeInput("ref", smallCopy("ref", T0 + at, 10 * US));
+        }
+        // Both nodes' serving samples run three minutes ahead of their crossings (after an outage, say).
+        for (int second = 1; second <= 180; second++) {
+            harness.serving.pipeInput("ref", serving("ref", T0 + second * S, 100, 0.010));
+            harness.serving.pipeInput("cc", serving("cc", T0 + second * S, 80, 0.0125));
+        }
+        assertThat(results.readValuesToList()).as("the first cohort window waits for the node windows").isEmpty();
+        for (long second = 26; second <= 146; second += 10) { // then their crossings come
+            harness.crossings.pipeInput("cc", smallCopy("cc", T0 + second * S, 300 * US));
+            harness.crossings.pipeInput("ref", smallCopy("ref", T0 + second * S, 10 * US));
+        }
+
+        CohortComparison cc = results.readValuesToList().stream()
+                .filter(r -> r.getWindowStartNs() == T0 && r.getVariant().equals("cc")).findFirst().orElseThrow();
+        assertThat(cc.getSmallCrossingSlowdown().get("H2D|PINNED")).isCloseTo(30, within(30 * 0.02));
+        assertThat(deadLetters.readValuesToList()).as("nothing late").noneMatch(d -> d.getStage().equals("late"));
+    }
+
     /** A pinned async H2D copy of 4 KiB whose GPU part takes {@code costNs} from its call. */
     private static io.bridgewatch.schema.Crossing smallCopy(String node, long atNs, long costNs) {
         return TestEvents.copy(atNs, atNs + 5 * US, atNs, atNs + costNs, 4096).setNodeId(node).build();

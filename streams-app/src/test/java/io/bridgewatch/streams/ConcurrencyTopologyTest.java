@@ -53,6 +53,26 @@ class ConcurrencyTopologyTest {
     }
 
     @Test
+    void shouldWaitForANodesCopiesWhenItsKernelsRunAhead() {
+        harness.close();
+        harness = TopologyHarness.closingPerNode(new TopologyConfig(Duration.ofSeconds(10), Duration.ofSeconds(5))
+                .withNodeSilence(Duration.ofSeconds(60)));
+        results = harness.output(Topics.CONCURRENCY, ConcurrencyWindow.class);
+        harness.crossings.pipeInput("n1", copy(T0 + S, T0 + S + 5 * US, T0 + S, T0 + S + MS, 4096).build());
+        // After an outage the node's kernels partition is back first: 30 s of its kernels before its next copies.
+        for (long t = 2; t <= 32; t++) {
+            harness.kernels.pipeInput("n1", kernel(T0 + t * S, T0 + t * S, T0 + t * S + MS).build());
+        }
+        assertThat(results.readValuesToList()).as("[0 s, 10 s) waits for n1's copies").isEmpty();
+        harness.crossings.pipeInput("n1", copy(T0 + 5 * S, T0 + 5 * S + 5 * US, T0 + 5 * S, T0 + 5 * S + MS, 4096)
+                .setStreamId(8).build());
+        harness.crossings.pipeInput("n1", copy(T0 + 16 * S, T0 + 16 * S + 5 * US, T0 + 16 * S, T0 + 16 * S + MS,
+                4096).build());
+
+        assertThat(row(results.readValuesToList(), 1L).getCopies()).as("both copies of [0 s, 10 s)").isEqualTo(2);
+    }
+
+    @Test
     void shouldGiveTwoForTwoFullyOverlappingCopies() {
         harness.crossings.pipeInput("n1", copy(T0 + S, T0 + S + 5 * US, T0 + S, T0 + S + MS, 4096).build());
         harness.crossings.pipeInput("n1", copy(T0 + S, T0 + S + 5 * US, T0 + S, T0 + S + MS, 4096)

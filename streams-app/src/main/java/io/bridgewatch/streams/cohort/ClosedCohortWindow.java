@@ -20,19 +20,28 @@ public record ClosedCohortWindow(String cohort, long startNs, long endNs, Cohort
             WindowAggregation.of(CohortAggregator::empty, CohortAggregator::add,
                     (cohort, startNs, endNs, state) -> List.of(new ClosedCohortWindow(cohort, startNs, endNs, state)));
 
+    /** Each node's two inputs, serving samples and node-window results, feed the cohort's windows apart. */
     public static final WindowNodes<CohortSample, CohortWindowState> NODES = new WindowNodes<>() {
         @Override
         public String ofRecord(String cohort, CohortSample sample) {
-            return sample.getNodeId();
+            return feeder(sample);
         }
 
         @Override
         public Collection<String> ofState(String cohort, CohortWindowState state) {
-            Set<String> nodes = new TreeSet<>();
+            Set<String> feeders = new TreeSet<>();
             for (VariantState variant : state.getVariants().values()) {
-                nodes.addAll(variant.getNodes());
+                for (String node : variant.getNodes()) {
+                    feeders.add(node + "|" + CohortSamples.SERVING);
+                    feeders.add(node + "|" + CohortSamples.NODE_WINDOWS);
+                }
             }
-            return nodes;
+            return feeders;
         }
     };
+
+    /** The feeder a sample comes from: its node and input. */
+    public static String feeder(CohortSample sample) {
+        return sample.getNodeId() + "|" + sample.getInput();
+    }
 }

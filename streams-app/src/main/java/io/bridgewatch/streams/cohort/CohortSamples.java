@@ -11,11 +11,15 @@ import java.util.Optional;
 
 /** A node's contributions to its cohort window, and their enrichment with the node's facts. */
 public final class CohortSamples {
+    /** The input of serving samples; the others ({@link #NODE_WINDOWS}) follow the node's crossings and kernels. */
+    public static final String SERVING = "serving";
+    public static final String NODE_WINDOWS = "node-windows";
+
     private CohortSamples() {
     }
 
     public static CohortSample of(ServingSample s) {
-        CohortSample.Builder sample = CohortSample.newBuilder().setNodeId(s.getNodeId())
+        CohortSample.Builder sample = CohortSample.newBuilder().setNodeId(s.getNodeId()).setInput(SERVING)
                 .setOutputTokens(s.getOutputTokens())
                 .setIntervalS((s.getIntervalEndNs() - s.getIntervalStartNs()) * 1e-9);
         if (s.getInterTokenLatency() != null) {

@@ -28,11 +28,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * occurrence is emitted when an event after the gap arrives, or when the node's event time passes its end plus the
  * gap plus the lateness allowed: one topic's events may be processed before the other's of the same moment, and
  * closing an occurrence without that allowance would split it depending on how the inputs happened to interleave
- * (and so on how many instances share the work). A node gone silent has its occurrences closed once the task's
- * stream time is a silence further (as node windows, {@link io.bridgewatch.streams.window.WindowClose}).
+ * (and so on how many instances share the work). The node's event time is that of the input behind, crossings or
+ * kernels. A node gone silent has its occurrences closed once the task's stream time is a silence further (as node
+ * windows, {@link io.bridgewatch.streams.window.WindowClose}).
  */
 public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEvent, String, PhaseOccurrence> {
     private static final long NS_PER_MS = 1_000_000;
+    private static final String COPIES = "|copies";
+    private static final String KERNELS = "|kernels";
     private final long gapNs;
     private final long latenessNs;
     private final long silenceNs;
@@ -64,7 +67,7 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
     public void process(Record<String, PhaseEvent> record) {
         PhaseEvent event = record.value();
         String node = record.key();
-        clocks.advance(node, record.timestamp());
+        clocks.advance(node + (event.getCopy() ? COPIES : KERNELS), record.timestamp());
         String key = node + "|" + event.getGpuIndex() + "|" + event.getPhase();
         PhaseOccurrenceState state = open.get(key);
         if (state != null && event.getStartNs() > state.getEndNs() + gapNs) {
@@ -79,7 +82,7 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
         try (KeyValueIterator<String, PhaseOccurrenceState> all = open.all()) {
             all.forEachRemaining(entry -> {
                 long closesAtNs = entry.value.getEndNs() + gapNs + latenessNs;
-                long nodeTimeMs = clocks.of(entry.key.substring(0, entry.key.indexOf('|')));
+                long nodeTimeMs = nodeTime(entry.key.substring(0, entry.key.indexOf('|')));
                 if ((nodeTimeMs != Long.MIN_VALUE && closesAtNs < nodeTimeMs * NS_PER_MS)
                         || closesAtNs + silenceNs < streamTimeMs * NS_PER_MS) {
                     quiet.add(KeyValue.pair(entry.key, entry.value));
@@ -90,6 +93,19 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
             open.delete(entry.key);
             emit(entry.key.substring(0, entry.key.indexOf('|')), entry.value);
         }
+    }
+
+    /**
+     * A node's event time as far as both its inputs have come: an occurrence has crossings and kernels, and one input
+     * may run ahead of the other (partitions back unevenly after an outage). An input not seen yet does not hold.
+     */
+    private long nodeTime(String node) {
+        long copies = clocks.of(node + COPIES);
+        long kernels = clocks.of(node + KERNELS);
+        if (copies == Long.MIN_VALUE || kernels == Long.MIN_VALUE) {
+            return Math.max(copies, kernels);
+        }
+        return Math.min(copies, kernels);
     }
 
     private static PhaseOccurrenceState extend(PhaseOccurrenceState state, PhaseEvent event) {

@@ -2,10 +2,13 @@ package io.bridgewatch.streams.window;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * Which nodes feed a window: their event time closes it. A node window is fed by its key, the node; a cohort window
- * by every node of the cohort, named in its records and in the states they were folded into.
+ * What feeds a window: the event time of each feeder closes it. A node window is fed by its key, the node, or by
+ * each of its node's inputs where it merges several (copies and kernels): one input may run ahead of the other when
+ * their partitions come back unevenly after an outage, and the window must wait for the one behind. A cohort window
+ * is fed by every input of every node of the cohort, named in its records and in the states they were folded into.
  */
 public interface WindowNodes<V, S> {
     /** The node a record for the window key {@code key} comes from. */
@@ -13,6 +16,21 @@ public interface WindowNodes<V, S> {
 
     /** The nodes whose records a window state holds (to know them again after a restart). */
     Collection<String> ofState(String key, S state);
+
+    /** Windows keyed by node that merge several inputs of it: one feeder per (node, input). */
+    static <V, S> WindowNodes<V, S> keyAndInput(Function<V, String> inputOf, List<String> inputs) {
+        return new WindowNodes<>() {
+            @Override
+            public String ofRecord(String key, V record) {
+                return key + "|" + inputOf.apply(record);
+            }
+
+            @Override
+            public Collection<String> ofState(String key, S state) {
+                return inputs.stream().map(input -> key + "|" + input).toList();
+            }
+        };
+    }
 
     /** Windows keyed by node. */
     static <V, S> WindowNodes<V, S> key() {
