@@ -55,6 +55,13 @@ class ClusterFaultsIT {
     private static final Duration BEFORE_OUTAGE = Duration.ofSeconds(80);
     private static final Duration AFTER_OUTAGE = Duration.ofSeconds(40);
     private static final Duration FLEET = BEFORE_OUTAGE.plusSeconds(OUTAGE_SECONDS).plus(AFTER_OUTAGE);
+    /**
+     * After an outage each node's collector resends its spool at its own pace, and nodes that share a partition fall
+     * behind each other by up to the outage: the node silence (how far behind a node's windows wait for it) is set
+     * above it, as an operator riding out outages that long would (window.node.silence.ms).
+     */
+    private static final TopologyConfig TOPOLOGY = TopologyConfig.DEFAULTS.withNodeSilence(Duration.ofSeconds(
+            Math.max(TopologyConfig.DEFAULT_NODE_SILENCE.toSeconds(), OUTAGE_SECONDS + 120)));
     /** The fleet starts at this minute. */
     private static final long START_NS = System.currentTimeMillis() / 60_000 * 60_000 * 1_000_000L;
     private static final long S = 1_000_000_000L;
@@ -85,7 +92,7 @@ class ClusterFaultsIT {
     void shouldLoseRepeatAndReorderNothingThroughABrokerKillACutOffAndAClusterOutage() throws Exception {
         FleetInput sent;
         ResultRows offline;
-        try (OfflinePipeline pipeline = new OfflinePipeline(TopologyConfig.DEFAULTS)) {
+        try (OfflinePipeline pipeline = new OfflinePipeline(TOPOLOGY)) {
             sent = FleetInput.seededFleet(START_NS, FLEET, pipeline);
             offline = ResultRows.of(pipeline.finish());
         }
@@ -146,6 +153,14 @@ class ClusterFaultsIT {
                 + first(twice) + "; beyond order " + first(beyondOrder.entrySet()) + "; drift " + first(drift));
         beyondOrder.keySet().stream().limit(3).forEach(k -> System.out.println("cluster faults: differs: offline "
                 + offline.rows.get(k) + " faulty " + faulty.rows.get(k)));
+        Map<String, Integer> driftFields = new TreeMap<>();
+        drift.stream().filter(differences::containsKey).forEach(identity -> differences.get(identity)
+                .forEach(field -> driftFields.merge(identity.substring(0, identity.indexOf('|')) + "." + field, 1,
+                        Integer::sum)));
+        System.out.printf("cluster faults: drift: %d missing, %d extra, %d twice; fields that differ: %s%n",
+                drift.stream().filter(k -> !faulty.rows.containsKey(k)).count(),
+                drift.stream().filter(k -> !offline.rows.containsKey(k)).count(),
+                drift.stream().filter(faulty.duplicates::contains).count(), driftFields);
         assertThat(deadLetters).as("no event late for its window").doesNotContainKey("late");
         assertThat(offline.rows).hasSizeGreaterThan(500);
         assertThat(twice).as("no result window twice").isEmpty();
@@ -180,7 +195,7 @@ class ClusterFaultsIT {
     private static void run(ContainerCluster cluster) throws Exception {
         String bootstrap = cluster.bootstrapServers();
         FleetRuns.createTopics(bootstrap, 3);
-        List<StreamsService> instances = FleetRuns.startInstances(bootstrap, APPLICATION, 2, 1);
+        List<StreamsService> instances = FleetRuns.startInstances(bootstrap, APPLICATION, 2, 1, TOPOLOGY);
         // The lockstep replay waits for Kafka's acknowledgements every simulated second (EventSink.flush): 2 s at most
         // here, so that a fault does not hold the fleet up for long.
         CollectorConfig collectors = new CollectorConfig(bootstrap, CollectorConfig.DEFAULT_QUEUE_CAPACITY,
@@ -220,7 +235,7 @@ class ClusterFaultsIT {
             // The watermark's first instant closes the nodes' windows; only once every task has processed it (their
             // last results are in the cohort stage) does the second close the cohort windows, or a fast task's
             // watermark results would make a slow task's last node results late for their cohort.
-            long[] watermark = EndOfInput.instantsMs(TopologyConfig.DEFAULTS, (START_NS + FLEET.toNanos()) / 1_000_000L);
+            long[] watermark = EndOfInput.instantsMs(TOPOLOGY, (START_NS + FLEET.toNanos()) / 1_000_000L);
             FleetRuns.awaitCaughtUp(bootstrap, APPLICATION, Duration.ofMinutes(10));
             EndOfInputWatermark.send(bootstrap, new long[] {watermark[0]});
             FleetRuns.awaitCaughtUp(bootstrap, APPLICATION, Duration.ofMinutes(10));

@@ -74,12 +74,17 @@ final class FleetRuns {
     /** Starts {@code count} instances of one application in this process, each on a free query port. */
     static List<StreamsService> startInstances(String bootstrapServers, String applicationId, int count,
             int standbys) {
+        return startInstances(bootstrapServers, applicationId, count, standbys, TopologyConfig.DEFAULTS);
+    }
+
+    static List<StreamsService> startInstances(String bootstrapServers, String applicationId, int count,
+            int standbys, TopologyConfig topology) {
         List<StreamsService> instances = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             StreamsAppConfig app;
             try {
                 app = new StreamsAppConfig(bootstrapServers, applicationId, Files.createTempDirectory("bw-it-"), 1,
-                        TopologyConfig.DEFAULTS);
+                        topology);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
