@@ -1,6 +1,7 @@
 package io.bridgewatch.launcher;
 
 import io.bridgewatch.schema.EventSink;
+import io.bridgewatch.simulator.CopyOverlap;
 import io.bridgewatch.simulator.FleetSimulator;
 import io.bridgewatch.simulator.GroundTruth;
 import io.bridgewatch.simulator.Scenario;
@@ -10,7 +11,6 @@ import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.ServingSample;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +64,7 @@ final class FleetTruth {
 
     /**
      * Copy time (the sum of the copies' lengths) and copy union (the length of their union) within one node window,
-     * by a sweep over the copies clipped to it; written here, apart from the pipeline's interval code.
+     * over the copies clipped to it (the simulator's own sweep, apart from the pipeline's interval code).
      */
     private long[] copyTimeAndUnion(String node, long windowStartNs) {
         long windowEndNs = windowStartNs + windowNs;
@@ -79,19 +79,7 @@ final class FleetTruth {
                 }
             }
         }
-        clipped.sort(Comparator.comparingLong(c -> c[0]));
-        long time = 0;
-        long union = 0;
-        long coveredTo = Long.MIN_VALUE;
-        for (long[] copy : clipped) {
-            time += copy[1] - copy[0];
-            long from = Math.max(copy[0], coveredTo);
-            if (copy[1] > from) {
-                union += copy[1] - from;
-                coveredTo = copy[1];
-            }
-        }
-        return new long[] {time, union};
+        return CopyOverlap.timeAndUnion(clipped);
     }
 
     /** Output tokens per second of the node over the serving intervals that start in the window. */

@@ -11,7 +11,6 @@ import io.bridgewatch.schema.ServingSample;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -93,22 +92,10 @@ class FleetMechanismTest {
         return sorted[sorted.length / 2];
     }
 
-    /** Copy concurrency index C = sum of lengths / length of the union (DESIGN 4.3), by a sweep over the intervals. */
+    /** Copy concurrency index C = sum of lengths / length of the union (DESIGN 4.3). */
     private static double concurrencyIndex(String node) {
-        List<long[]> intervals = new ArrayList<>(copies.get(node));
-        intervals.sort(Comparator.comparingLong(i -> i[0]));
-        long sum = 0;
-        long union = 0;
-        long coveredTo = Long.MIN_VALUE;
-        for (long[] interval : intervals) {
-            sum += interval[1] - interval[0];
-            long from = Math.max(interval[0], coveredTo);
-            if (interval[1] > from) {
-                union += interval[1] - from;
-                coveredTo = interval[1];
-            }
-        }
-        return (double) sum / union;
+        long[] timeAndUnion = CopyOverlap.timeAndUnion(copies.get(node));
+        return (double) timeAndUnion[0] / timeAndUnion[1];
     }
 
     /** Keeps the GPU intervals of context-1 copies. */

@@ -205,13 +205,7 @@ class CohortTopologyTest {
 
     @Test
     void shouldWaitForANodesWindowResultsWhenItsServingSamplesRunAhead() {
-        harness.close();
-        harness = TopologyHarness.closingPerNode(new TopologyConfig(Duration.ofSeconds(10), Duration.ofSeconds(5))
-                .withNodeSilence(Duration.ofMinutes(5)));
-        results = harness.output(Topics.MITIGATION, CohortComparison.class);
-        TestOutputTopic<String, DeadLetter> deadLetters = harness.output(Topics.DLQ, DeadLetter.class);
-        harness.nodes.pipeInput("ref", node("ref", CcMode.OFF));
-        harness.nodes.pipeInput("cc", node("cc", CcMode.ON));
+        TestOutputTopic<String, DeadLetter> deadLetters = closingPerNodeWithAReferenceAndACcNode();
         for (long at : new long[] {S, 16 * S}) { // closes each node's first node window
             harness.crossings.pipeInput("cc", smallCopy("cc", T0 + at, 300 * US));
             harness.crossings.pipeInput("ref", smallCopy("ref", T0 + at, 10 * US));
@@ -233,6 +227,20 @@ class CohortTopologyTest {
         assertThat(deadLetters.readValuesToList()).as("nothing late").noneMatch(d -> d.getStage().equals("late"));
     }
 
+    /**
+     * Restarts the harness closing windows per node (5 min silence), with the facts of a reference node 'ref' and a
+     * CC node 'cc'; returns the dead letters.
+     */
+    private TestOutputTopic<String, DeadLetter> closingPerNodeWithAReferenceAndACcNode() {
+        harness.close();
+        harness = TopologyHarness.closingPerNode(new TopologyConfig(Duration.ofSeconds(10), Duration.ofSeconds(5))
+                .withNodeSilence(Duration.ofMinutes(5)));
+        results = harness.output(Topics.MITIGATION, CohortComparison.class);
+        harness.nodes.pipeInput("ref", node("ref", CcMode.OFF));
+        harness.nodes.pipeInput("cc", node("cc", CcMode.ON));
+        return harness.output(Topics.DLQ, DeadLetter.class);
+    }
+
     /** A pinned async H2D copy of 4 KiB whose GPU part takes {@code costNs} from its call. */
     private static io.bridgewatch.schema.Crossing smallCopy(String node, long atNs, long costNs) {
         return TestEvents.copy(atNs, atNs + 5 * US, atNs, atNs + costNs, 4096).setNodeId(node).build();
@@ -240,13 +248,7 @@ class CohortTopologyTest {
 
     @Test
     void shouldLoseNothingOfACohortNodeThatFallsBehindAnotherOfItsCohort() {
-        harness.close();
-        harness = TopologyHarness.closingPerNode(new TopologyConfig(Duration.ofSeconds(10), Duration.ofSeconds(5))
-                .withNodeSilence(Duration.ofMinutes(5)));
-        results = harness.output(Topics.MITIGATION, CohortComparison.class);
-        TestOutputTopic<String, DeadLetter> deadLetters = harness.output(Topics.DLQ, DeadLetter.class);
-        harness.nodes.pipeInput("ref", node("ref", CcMode.OFF));
-        harness.nodes.pipeInput("cc", node("cc", CcMode.ON));
+        TestOutputTopic<String, DeadLetter> deadLetters = closingPerNodeWithAReferenceAndACcNode();
         harness.serving.pipeInput("cc", serving("cc", T0 + S, 80, 0.0125));
         // The reference node resends three minutes of its spool first (after an outage, say): two minutes past the
         // first cohort window's close, which waits for cc.
