@@ -106,8 +106,9 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
             .define(NODE_GRACE, Type.LONG, TopologyConfig.DEFAULT_GRACE.toMillis(), Range.atLeast(0),
                     Importance.MEDIUM, "How long after its end a node window still takes events.")
             .define(NODE_SILENCE, Type.LONG, TopologyConfig.DEFAULT_NODE_SILENCE.toMillis(), Range.atLeast(0),
-                    Importance.LOW, "How far (event time) a node may fall behind the others of its partition, e.g."
-                            + " resending its spool after an outage, before its windows close without it.")
+                    Importance.MEDIUM, "How far (event time) a node may fall behind the others of its partition or"
+                            + " cohort, e.g. resending its spool after an outage, before its windows close without"
+                            + " it: set it above the longest outage to ride out.")
             .define(COHORT_WINDOW, Type.LONG, TopologyConfig.DEFAULT_COHORT_WINDOW.toMillis(), Range.atLeast(1),
                     Importance.MEDIUM, "Cohort window size (a whole number of node windows).")
             .define(COHORT_GRACE, Type.LONG, TopologyConfig.DEFAULT_COHORT_GRACE.toMillis(), Range.atLeast(0),
