@@ -20,7 +20,7 @@ public record ClosedCohortWindow(String cohort, long startNs, long endNs, Cohort
             WindowAggregation.of(CohortAggregator::empty, CohortAggregator::add,
                     (cohort, startNs, endNs, state) -> List.of(new ClosedCohortWindow(cohort, startNs, endNs, state)));
 
-    /** Each node's two inputs, serving samples and node-window results, feed the cohort's windows apart. */
+    /** Each node's inputs (serving samples, and results of its crossings, its kernels, or both) feed apart. */
     public static final WindowNodes<CohortSample, CohortWindowState> NODES = new WindowNodes<>() {
         @Override
         public String ofRecord(String cohort, CohortSample sample) {
@@ -32,8 +32,7 @@ public record ClosedCohortWindow(String cohort, long startNs, long endNs, Cohort
             Set<String> feeders = new TreeSet<>();
             for (VariantState variant : state.getVariants().values()) {
                 for (String node : variant.getNodes()) {
-                    feeders.add(node + "|" + CohortSamples.SERVING);
-                    feeders.add(node + "|" + CohortSamples.NODE_WINDOWS);
+                    CohortSamples.INPUTS.forEach(input -> feeders.add(node + "|" + input));
                 }
             }
             return feeders;

@@ -11,9 +11,17 @@ import java.util.Optional;
 
 /** A node's contributions to its cohort window, and their enrichment with the node's facts. */
 public final class CohortSamples {
-    /** The input of serving samples; the others ({@link #NODE_WINDOWS}) follow the node's crossings and kernels. */
+    // Which of a node's inputs a sample follows: each closes cohort windows by its own event time, since after an
+    // outage a node's serving samples, crossings and kernels come back at their own pace.
+    /** Serving samples, as they come. */
     public static final String SERVING = "serving";
-    public static final String NODE_WINDOWS = "node-windows";
+    /** Cost windows, closed by the node's crossings. */
+    public static final String CROSSINGS = "crossings";
+    /** Kernel-duration windows, closed by the node's kernels. */
+    public static final String KERNELS = "kernels";
+    /** Concurrency windows and phase occurrences, closed by the slower of the two. */
+    public static final String CROSSINGS_AND_KERNELS = "crossings+kernels";
+    public static final List<String> INPUTS = List.of(SERVING, CROSSINGS, KERNELS, CROSSINGS_AND_KERNELS);
 
     private CohortSamples() {
     }
@@ -33,7 +41,8 @@ public final class CohortSamples {
         if (w.getSmallCostCounts().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(CohortSample.newBuilder().setNodeId(w.getNodeId()).setDirection(w.getDirection().name())
+        return Optional.of(CohortSample.newBuilder().setNodeId(w.getNodeId()).setInput(CROSSINGS)
+                .setDirection(w.getDirection().name())
                 .setHostMemory(w.getHostMemory().name()).setSmallCostCounts(w.getSmallCostCounts()).build());
     }
 
@@ -42,12 +51,14 @@ public final class CohortSamples {
         if (w.getContextId() == null || w.getCopyUnionS() <= 0) {
             return Optional.empty();
         }
-        return Optional.of(CohortSample.newBuilder().setNodeId(w.getNodeId()).setCopyTimeS(w.getCopyTimeS())
+        return Optional.of(CohortSample.newBuilder().setNodeId(w.getNodeId()).setInput(CROSSINGS_AND_KERNELS)
+                .setCopyTimeS(w.getCopyTimeS())
                 .setCopyUnionS(w.getCopyUnionS()).build());
     }
 
     public static CohortSample of(PhaseOccurrence p) {
-        return CohortSample.newBuilder().setNodeId(p.getNodeId()).setPhase(p.getPhase().name())
+        return CohortSample.newBuilder().setNodeId(p.getNodeId()).setInput(CROSSINGS_AND_KERNELS)
+                .setPhase(p.getPhase().name())
                 .setPhaseDurationS(p.getDurationS()).build();
     }
 

@@ -1,6 +1,7 @@
 package io.bridgewatch.streams.parity;
 
 import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.streams.cohort.CohortSamples;
 import io.bridgewatch.streams.internal.CohortSample;
 import io.bridgewatch.streams.internal.KernelDurations;
 import io.bridgewatch.streams.internal.KernelWindowState;
@@ -17,8 +18,8 @@ public final class KernelDurationAggregator {
     public static final WindowAggregation<KernelExec, KernelWindowState, CohortSample> AGGREGATION =
             WindowAggregation.of(KernelDurationAggregator::empty, KernelDurationAggregator::add,
                     (node, startNs, endNs, state) -> state.getKernels().isEmpty() ? List.of()
-                            : List.of(CohortSample.newBuilder().setNodeId(node).setKernels(state.getKernels())
-                                    .build()));
+                            : List.of(CohortSample.newBuilder().setNodeId(node).setInput(CohortSamples.KERNELS)
+                                    .setKernels(state.getKernels()).build()));
 
     private KernelDurationAggregator() {
     }
