@@ -47,7 +47,8 @@ final class FleetTable {
         out.append(String.format(Locale.ROOT, COHORT_FORMAT, "", "", "", "", "", "", "slowdown", "loss", "penalty",
                 "parity"));
         if (cohorts.isEmpty()) {
-            out.append("  (none yet: a cohort window closes 120 s of event time after it starts: 60 s plus 60 s grace)\n");
+            out.append("  (none yet: a cohort window closes about 135 s of event time after it starts: 60 s, 60 s grace,"
+                    + " and the 15 s a node's window results take)\n");
         }
         for (CohortComparison c : cohorts) {
             out.append(String.format(Locale.ROOT, COHORT_FORMAT, shortCohort(c.getCohort()), c.getVariant(),
