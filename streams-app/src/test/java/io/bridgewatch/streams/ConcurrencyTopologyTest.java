@@ -69,7 +69,11 @@ class ConcurrencyTopologyTest {
         harness.crossings.pipeInput("n1", copy(T0 + 16 * S, T0 + 16 * S + 5 * US, T0 + 16 * S, T0 + 16 * S + MS,
                 4096).build());
 
-        assertThat(row(results.readValuesToList(), 1L).getCopies()).as("both copies of [0 s, 10 s)").isEqualTo(2);
+        ConcurrencyWindow first = row(results.readValuesToList(), 1L);
+        assertThat(first.getCopies()).as("both copies of [0 s, 10 s)").isEqualTo(2);
+        assertThat(first.getReorderedIntervals()).as("not sealed before n1's copies came").isZero();
+        assertThat(first.getCopyComputeOverlapFraction()).as("the 5 s copy ran under the 5 s kernel")
+                .isCloseTo(0.5, within(1e-9));
     }
 
     @Test

@@ -16,7 +16,7 @@ import java.util.List;
  *
  * <p>The state stays small: intervals that start before {@code latest record time - reorder slack} can no longer
  * gain overlaps from later records (a record's intervals start after its host API entry), so they are folded into
- * sums (sealed). An interval that arrives after its time was sealed is counted as not overlapping and reported.
+ * sums (sealed); the latest record time is that of the input behind, copies or kernels. An interval that arrives after its time was sealed is counted as not overlapping and reported.
  */
 public final class ConcurrencyAggregator
         implements WindowAggregation<IntervalSample, ConcurrencyState, ConcurrencyWindow> {
@@ -38,11 +38,27 @@ public final class ConcurrencyAggregator
 
     @Override
     public ConcurrencyState add(IntervalSample sample, ConcurrencyState state) {
-        state.maxRecordTimeNs = Math.max(state.maxRecordTimeNs, sample.getRecordTimeNs());
-        long sealTo = state.maxRecordTimeNs - reorderSlackNs;
+        if (sample.getKernel()) {
+            state.maxKernelRecordTimeNs = Math.max(state.maxKernelRecordTimeNs, sample.getRecordTimeNs());
+        } else {
+            state.maxCopyRecordTimeNs = Math.max(state.maxCopyRecordTimeNs, sample.getRecordTimeNs());
+        }
+        long sealTo = bothInputsReachedNs(state) - reorderSlackNs;
         addTo(group(state, sample, false), sample, sealTo);
         addTo(group(state, sample, true), sample, sealTo);
         return state;
+    }
+
+    /**
+     * How far both inputs have come: one of a node's inputs may run ahead of the other (their partitions come back
+     * unevenly after an outage), and intervals of the one behind can still overlap anything after its latest record.
+     * An input not seen yet does not hold sealing back (a node without kernels).
+     */
+    private static long bothInputsReachedNs(ConcurrencyState state) {
+        if (state.maxCopyRecordTimeNs == Long.MIN_VALUE || state.maxKernelRecordTimeNs == Long.MIN_VALUE) {
+            return Math.max(state.maxCopyRecordTimeNs, state.maxKernelRecordTimeNs);
+        }
+        return Math.min(state.maxCopyRecordTimeNs, state.maxKernelRecordTimeNs);
     }
 
     private void addTo(ConcurrencyState.Group group, IntervalSample sample, long sealTo) {

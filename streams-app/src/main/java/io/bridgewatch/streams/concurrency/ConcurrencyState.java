@@ -18,7 +18,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * store; stored as {@link ConcurrencyWindowState} (Avro) when the store writes it.
  */
 public final class ConcurrencyState {
-    long maxRecordTimeNs = Long.MIN_VALUE;
+    /** Latest record times of each input: intervals are sealed only up to where both have come. */
+    long maxCopyRecordTimeNs = Long.MIN_VALUE;
+    long maxKernelRecordTimeNs = Long.MIN_VALUE;
     final Map<String, Group> groups = new HashMap<>();
 
     /** One (gpu, context or all contexts, form) group. */
@@ -58,12 +60,13 @@ public final class ConcurrencyState {
         state.groups.forEach((key, g) -> groups.put(key, new ConcurrencyGroupState(g.gpuIndex, g.contextId, g.form,
                 g.copies, g.copyNs, g.sealedToNs, g.sealedUnionNs, g.sealedCopyComputeNs, g.overlappedCopies,
                 g.reordered, g.openCopies.encode(), PackedSpans.encode(g.openKernels))));
-        return new ConcurrencyWindowState(state.maxRecordTimeNs, groups);
+        return new ConcurrencyWindowState(state.maxCopyRecordTimeNs, state.maxKernelRecordTimeNs, groups);
     }
 
     static ConcurrencyState fromAvro(ConcurrencyWindowState avro) {
         ConcurrencyState state = new ConcurrencyState();
-        state.maxRecordTimeNs = avro.getMaxRecordTimeNs();
+        state.maxCopyRecordTimeNs = avro.getMaxRecordTimeNs();
+        state.maxKernelRecordTimeNs = avro.getMaxKernelRecordTimeNs();
         avro.getGroups().forEach((key, a) -> {
             Group g = new Group(a.getGpuIndex(), a.getContextId(), a.getForm());
             g.copies = a.getCopies();
