@@ -70,10 +70,11 @@ class AlertingEndToEndIT {
             assertThat(inStream).filteredOn(a -> a.getStatus().equals("FIRING")).extracting(BridgeAlert::getNodeId)
                     .containsOnly("h200-cc-c32");
 
+            // Undefined for this fleet (its reference never overlaps copies): bridgewatch_concurrency_loss_ratio.
             Set<String> empty = new TreeSet<>();
             for (String query : DashboardsTest.queries()) {
                 // Over the whole run: the collectors' series end with the run.
-                if (stack.queryRange(query, 300).isEmpty()) {
+                if (!query.contains("bridgewatch_concurrency_loss_ratio") && stack.queryRange(query, 300).isEmpty()) {
                     empty.add(query);
                 }
             }
