@@ -70,13 +70,11 @@ class AlertingEndToEndIT {
             assertThat(inStream).filteredOn(a -> a.getStatus().equals("FIRING")).extracting(BridgeAlert::getNodeId)
                     .containsOnly("h200-cc-c32");
 
-            // Without data in this fleet: concurrency loss (its reference never overlaps copies) and the async
-            // figures of pageable memory (its async copies are all pinned; read-backs into pageable memory are
-            // synchronous calls).
+            // Without data in this fleet: the async figures of pageable memory (its async copies are all pinned;
+            // read-backs into pageable memory are synchronous calls).
             Set<String> empty = new TreeSet<>();
             for (String query : DashboardsTest.queries()) {
-                boolean noneInThisFleet = query.contains("bridgewatch_concurrency_loss_ratio")
-                        || query.contains("host_memory=\"PAGEABLE\"");
+                boolean noneInThisFleet = query.contains("host_memory=\"PAGEABLE\"");
                 // Over the whole run: the collectors' series end with the run.
                 if (!noneInThisFleet && stack.queryRange(query, 300).isEmpty()) {
                     empty.add(query);

@@ -124,6 +124,38 @@ abstract class AnalyticsAccuracyCheck {
         }
     }
 
+    /**
+     * Pooled concurrency index of every variant of the cohort window [60 s, 120 s), and each CC variant's concurrency
+     * loss (DESIGN 4.3), against the truth pooled from the timeline by the test's own code.
+     */
+    static void assertConcurrencyLoss(Run run, double tolerance) {
+        long end = COHORT_WINDOW_START_NS + TopologyConfig.DEFAULT_COHORT_WINDOW.toNanos();
+        Map<String, Map<String, CohortComparison>> cohorts = cohortWindow(run);
+        assertThat(cohorts).hasSize(3);
+        cohorts.forEach((cohort, variants) -> {
+            CohortComparison reference = variants.get("reference");
+            double referenceTruth = run.truth().pooledConcurrencyIndex(single(reference.getNodes()),
+                    COHORT_WINDOW_START_NS, end);
+            assertThat(referenceTruth).as("%s: the reference overlaps copies", cohort).isGreaterThan(1.05);
+            assertThat(reference.getCopyConcurrencyIndex()).as("%s reference C", cohort)
+                    .isCloseTo(referenceTruth, within(tolerance));
+            variants.values().stream().filter(row -> !row.getVariant().equals("reference")).forEach(row -> {
+                double truth = run.truth().pooledConcurrencyIndex(single(row.getNodes()), COHORT_WINDOW_START_NS,
+                        end);
+                double lossTruth = Math.max(0, Math.min(1, 1 - (truth - 1) / (referenceTruth - 1)));
+                assertThat(row.getCopyConcurrencyIndex()).as("%s %s C", cohort, row.getVariant())
+                        .isCloseTo(truth, within(tolerance));
+                assertThat(row.getConcurrencyLoss()).as("%s %s concurrency loss", cohort, row.getVariant())
+                        .isCloseTo(lossTruth, within(tolerance));
+            });
+        });
+    }
+
+    private static String single(List<String> nodes) {
+        assertThat(nodes).hasSize(1);
+        return nodes.get(0);
+    }
+
     /** The cohort window [60 s, 120 s): the variants' results, by variant name, per cohort. */
     static Map<String, Map<String, CohortComparison>> cohortWindow(Run run) {
         return cohortWindow(run, COHORT_WINDOW_START_NS);

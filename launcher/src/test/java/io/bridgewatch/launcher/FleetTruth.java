@@ -48,6 +48,21 @@ final class FleetTruth {
     }
 
     /**
+     * The node's context-1 concurrency index pooled over the node windows starting in [fromNs, toNs), as cohort
+     * windows pool it: summed copy time over summed copy union.
+     */
+    double pooledConcurrencyIndex(String node, long fromNs, long toNs) {
+        long time = 0;
+        long union = 0;
+        for (long start = fromNs; start < toNs; start += windowNs) {
+            long[] timeAndUnion = copyTimeAndUnion(node, start);
+            time += timeAndUnion[0];
+            union += timeAndUnion[1];
+        }
+        return (double) time / union;
+    }
+
+    /**
      * Copy time (the sum of the copies' lengths) and copy union (the length of their union) within one node window,
      * over the copies clipped to it (the simulator's own sweep, apart from the pipeline's interval code).
      */

@@ -33,10 +33,9 @@ public record PhasePlan(ModelLoad modelLoad, KvRestore kvRestore) {
 
     /**
      * A request whose prefix KV cache was offloaded: its blocks come back H2D (one crossing per block, or one
-     * coalesced crossing with batched-kv-restore), then the rest of the prompt is prefilled. With {@code offloadBlocks}
-     * (default 0: none) the request it displaces is offloaded meanwhile: that many blocks go D2H on a stream and
-     * thread of their own (a KV offload connector's), so that without CC the two directions' copy engines overlap the
-     * swap-out with the restore.
+     * coalesced crossing with batched-kv-restore), then the rest of the prompt is prefilled. Meanwhile the request it
+     * displaces is offloaded: {@code offloadBlocks} blocks go D2H on a stream and thread of their own (a KV offload
+     * connector's), so that without CC the two directions' copy engines overlap the swap-out with the restore.
      */
     public record KvRestore(
             @JsonDeserialize(using = UnitDeserializers.DurationNanos.class) Long every,
@@ -53,7 +52,7 @@ public record PhasePlan(ModelLoad modelLoad, KvRestore kvRestore) {
             blocks = blocks == null ? 64 : blocks;
             blockBytes = blockBytes == null ? 2L << 20 : blockBytes;
             prefillCompute = prefillCompute == null ? 20_000_000L : prefillCompute;
-            offloadBlocks = offloadBlocks == null ? 0 : offloadBlocks;
+            offloadBlocks = offloadBlocks == null ? blocks : offloadBlocks;
             if (every <= 0 || blocks < 1 || blockBytes <= 0 || prefillCompute < 0 || offloadBlocks < 0) {
                 throw new IllegalArgumentException(
                         "kv_restore needs every > 0, blocks >= 1, block_bytes > 0, offload_blocks >= 0");

@@ -1,6 +1,7 @@
 package io.bridgewatch.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.EventSink;
@@ -53,6 +54,16 @@ class FleetMechanismTest {
                     .isGreaterThan(tokens("h200-cc-noasync-c" + c));
             assertThat(tokens("h200-cc-noasync-c" + c)).as("c=%d no-async > none", c)
                     .isGreaterThan(tokens("h200-cc-c" + c));
+        }
+    }
+
+    @Test
+    void shouldOverlapCopiesOfDifferentStreamsWithoutCcAndSerializeThemWithinTheContextUnderCc() {
+        for (int c : new int[] {8, 32, 64}) {
+            // From 10 s on (after the model load): the offloads (D2H) run beside the restores (H2D), on the two
+            // copy engines.
+            assertThat(concurrencyIndex("h200-ref-c" + c)).as("reference C at c=%d", c).isGreaterThan(1.05);
+            assertThat(concurrencyIndex("h200-cc-c" + c)).as("CC C at c=%d", c).isCloseTo(1.0, within(1e-9));
         }
     }
 
