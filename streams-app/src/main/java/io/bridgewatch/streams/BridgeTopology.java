@@ -8,6 +8,7 @@ import io.bridgewatch.schema.ConcurrencyWindow;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.DeadLetter;
 import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.NodeEventBatch;
 import io.bridgewatch.schema.PhaseOccurrence;
 import io.bridgewatch.schema.ServingSample;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
@@ -27,6 +28,7 @@ import io.bridgewatch.streams.cost.AsyncBlocking;
 import io.bridgewatch.streams.cost.CostWindowAggregator;
 import io.bridgewatch.streams.cost.CrossingCostProcessor;
 import io.bridgewatch.streams.cost.KernelTailProcessor;
+import io.bridgewatch.streams.input.BatchUnpacker;
 import io.bridgewatch.streams.internal.CohortSample;
 import io.bridgewatch.streams.internal.CohortWindowState;
 import io.bridgewatch.streams.internal.CostSample;
@@ -55,6 +57,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -102,19 +105,23 @@ public final class BridgeTopology {
                 BridgewatchSerdes.of(PhaseOccurrenceState.class)));
         addResultViews(builder, config, durability);
 
+        KStream<String, SpecificRecord> batched = nodeEventBatches(builder);
         KStream<String, KernelExec> kernels = onTime(builder.stream(Topics.KERNELS,
-                Consumed.with(Serdes.String(), BridgewatchSerdes.kernelExec()).withName("kernels-source")),
+                Consumed.with(Serdes.String(), BridgewatchSerdes.kernelExec()).withName("kernels-source"))
+                        .merge(ofType(batched, KernelExec.class, "kernels"), Named.as("kernels-merge")),
                 "kernels", () -> LateRecordGate.perNode(Topics.KERNELS, BridgewatchSerdes.kernelExec().serializer(),
                         config.nodeClose()));
         KStream<String, Crossing> crossings = onTime(builder.stream(Topics.CROSSINGS,
-                Consumed.with(Serdes.String(), BridgewatchSerdes.crossing()).withName("crossings-source")),
+                Consumed.with(Serdes.String(), BridgewatchSerdes.crossing()).withName("crossings-source"))
+                        .merge(ofType(batched, Crossing.class, "crossings"), Named.as("crossings-merge")),
                 "crossings", () -> LateRecordGate.perNode(Topics.CROSSINGS, BridgewatchSerdes.crossing().serializer(),
                         config.nodeClose()));
 
         // Serving samples go to cohort windows after the repartition (gated there again); here, a node's samples
         // whose cohort window the node itself has passed are late.
         KStream<String, ServingSample> serving = onTime(builder.stream(Topics.SERVING,
-                Consumed.with(Serdes.String(), BridgewatchSerdes.servingSample()).withName("serving-source")),
+                Consumed.with(Serdes.String(), BridgewatchSerdes.servingSample()).withName("serving-source"))
+                        .merge(ofType(batched, ServingSample.class, "serving"), Named.as("serving-merge")),
                 "serving", () -> LateRecordGate.perNode(Topics.SERVING, BridgewatchSerdes.servingSample().serializer(),
                         config.cohortClose()));
         builder.addStateStore(durability.keyValueStore(StoreNames.NODE_INFO, Serdes.String(),
@@ -148,6 +155,26 @@ public final class BridgeTopology {
                 config.cohortWindow(), BridgewatchSerdes.of(CohortComparison.class)));
         builder.addStateStore(durability.resultView(StoreNames.COHORT_PARITY_VIEW, retention, config.cohortWindow(),
                 BridgewatchSerdes.of(ComputeParity.class)));
+    }
+
+    /**
+     * The events of node event batches, one by one in batch order (see {@link BatchUnpacker}), beside the per-event
+     * topics that older collectors write; elements no known schema reads go to the dead-letter topic.
+     */
+    private static KStream<String, SpecificRecord> nodeEventBatches(StreamsBuilder builder) {
+        KStream<String, SpecificRecord> events = builder.stream(Topics.NODE_EVENTS,
+                        Consumed.with(Serdes.String(), BridgewatchSerdes.of(NodeEventBatch.class))
+                                .withName("node-events-source"))
+                .processValues(BatchUnpacker::new, Named.as("node-events-unpack"));
+        ofType(events, DeadLetter.class, "node-events-undecodable").to(Topics.DLQ,
+                Produced.with(Serdes.String(), BridgewatchSerdes.deadLetter()).withName("node-events-undecodable-sink"));
+        return events;
+    }
+
+    private static <V extends SpecificRecord> KStream<String, V> ofType(KStream<String, SpecificRecord> events,
+            Class<V> type, String name) {
+        return events.filter((node, event) -> type.isInstance(event), Named.as(name + "-from-batches"))
+                .mapValues(type::cast, Named.as(name + "-from-batches-typed"));
     }
 
     /** Passes on-time records on and sends late ones, with the reason, to the dead-letter topic. */

@@ -2,6 +2,7 @@ package io.bridgewatch.streams;
 
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.NodeEventBatch;
 import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.ServingSample;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
@@ -25,6 +26,7 @@ final class TopologyHarness implements AutoCloseable {
     final TestInputTopic<String, KernelExec> kernels;
     final TestInputTopic<String, NodeInfo> nodes;
     final TestInputTopic<String, ServingSample> serving;
+    final TestInputTopic<String, NodeEventBatch> nodeEvents;
     private final java.nio.file.Path stateDir;
 
     /**
@@ -59,6 +61,8 @@ final class TopologyHarness implements AutoCloseable {
         kernels = driver.createInputTopic(Topics.KERNELS, new StringSerializer(), BridgewatchSerdes.kernelExec());
         nodes = driver.createInputTopic(Topics.NODES, new StringSerializer(), BridgewatchSerdes.nodeInfo());
         serving = driver.createInputTopic(Topics.SERVING, new StringSerializer(), BridgewatchSerdes.servingSample());
+        nodeEvents = driver.createInputTopic(Topics.NODE_EVENTS, new StringSerializer(),
+                BridgewatchSerdes.of(NodeEventBatch.class));
     }
 
     <T extends SpecificRecord> TestOutputTopic<String, T> output(String topic, Class<T> type) {

@@ -22,7 +22,12 @@ class TopologyNamingTest {
             }
         }));
         assertThat(nodes).containsExactlyInAnyOrder(
-                // inputs, late records to the dead-letter topic
+                // inputs: node event batches unpacked beside the per-event topics; late records to the dead letters
+                "node-events-source", "node-events-unpack", "node-events-undecodable-from-batches",
+                "node-events-undecodable-from-batches-typed", "node-events-undecodable-sink",
+                "kernels-from-batches", "kernels-from-batches-typed", "kernels-merge",
+                "crossings-from-batches", "crossings-from-batches-typed", "crossings-merge",
+                "serving-from-batches", "serving-from-batches-typed", "serving-merge",
                 "kernels-source", "kernels-late-gate", "kernels-late", "kernels-late-letters", "kernels-late-sink",
                 "kernels-on-time", "kernels-on-time-values",
                 "crossings-source", "crossings-late-gate", "crossings-late", "crossings-late-letters",

@@ -12,6 +12,8 @@ public final class Topics {
     public static final String CROSSINGS = "bridgewatch.crossings.v1";
     public static final String KERNELS = "bridgewatch.kernels.v1";
     public static final String SERVING = "bridgewatch.serving.v1";
+    /** Crossings, kernels and serving samples of a node, many to a record, in host order (NodeEventBatch). */
+    public static final String NODE_EVENTS = "bridgewatch.node-events.v1";
     public static final String BRIDGE_COST = "bridgewatch.bridge-cost.v1";
     public static final String CONCURRENCY = "bridgewatch.concurrency.v1";
     public static final String MITIGATION = "bridgewatch.mitigation.v1";
@@ -42,6 +44,7 @@ public final class Topics {
                 new TopicSpec(CROSSINGS, partitions, events),
                 new TopicSpec(KERNELS, partitions, events),
                 new TopicSpec(SERVING, partitions, events),
+                new TopicSpec(NODE_EVENTS, partitions, events),
                 new TopicSpec(BRIDGE_COST, partitions, results),
                 new TopicSpec(CONCURRENCY, partitions, results),
                 new TopicSpec(MITIGATION, partitions, results),

@@ -6,6 +6,7 @@ import io.bridgewatch.schema.BridgeCostWindow;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.DeadLetter;
 import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.NodeEventBatch;
 import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.ServingSample;
 import java.util.List;

@@ -1,0 +1,97 @@
+package io.bridgewatch.schema.serde;
+
+import io.bridgewatch.schema.Crossing;
+import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.NodeEventBatch;
+import io.bridgewatch.schema.ServingSample;
+import io.bridgewatch.schema.topics.Topics;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The events of a {@link NodeEventBatch}: each element is the single-object encoding a per-event topic would carry,
+ * so an element is read by the serde of the per-event topic whose schemas know its fingerprint.
+ */
+public final class NodeEventCodec {
+    private static final SingleObjectSerde<Crossing> CROSSINGS = BridgewatchSerdes.crossing();
+    private static final SingleObjectSerde<KernelExec> KERNELS = BridgewatchSerdes.kernelExec();
+    private static final SingleObjectSerde<ServingSample> SERVING = BridgewatchSerdes.servingSample();
+
+    private NodeEventCodec() {
+    }
+
+    /** The per-event topic of an event type, which also names the pipeline input it feeds. */
+    public static String topicOf(SpecificRecord event) {
+        if (event instanceof Crossing) {
+            return Topics.CROSSINGS;
+        }
+        if (event instanceof KernelExec) {
+            return Topics.KERNELS;
+        }
+        if (event instanceof ServingSample) {
+            return Topics.SERVING;
+        }
+        throw new IllegalArgumentException("not a node event: " + event.getClass().getName());
+    }
+
+    /** Whether a per-event topic's records can travel in node event batches. */
+    public static boolean isEventTopic(String topic) {
+        return topic.equals(Topics.CROSSINGS) || topic.equals(Topics.KERNELS) || topic.equals(Topics.SERVING);
+    }
+
+    public static byte[] encode(SpecificRecord event) {
+        if (event instanceof Crossing c) {
+            return CROSSINGS.serialize(Topics.CROSSINGS, c);
+        }
+        if (event instanceof KernelExec k) {
+            return KERNELS.serialize(Topics.KERNELS, k);
+        }
+        if (event instanceof ServingSample s) {
+            return SERVING.serialize(Topics.SERVING, s);
+        }
+        throw new IllegalArgumentException("not a node event: " + event.getClass().getName());
+    }
+
+    public static NodeEventBatch batch(String nodeId, List<byte[]> encodedEvents) {
+        List<ByteBuffer> events = new ArrayList<>(encodedEvents.size());
+        for (byte[] event : encodedEvents) {
+            events.add(ByteBuffer.wrap(event));
+        }
+        return new NodeEventBatch(nodeId, events);
+    }
+
+    /** One element as its event; a {@link SchemaDecodingException} says why when no known schema reads it. */
+    public static SpecificRecord decode(byte[] element) {
+        if (CROSSINGS.reads(element)) {
+            return CROSSINGS.deserialize(Topics.CROSSINGS, element);
+        }
+        if (KERNELS.reads(element)) {
+            return KERNELS.deserialize(Topics.KERNELS, element);
+        }
+        if (SERVING.reads(element)) {
+            return SERVING.deserialize(Topics.SERVING, element);
+        }
+        throw new SchemaDecodingException("cannot decode an event of a node event batch (" + element.length
+                + " bytes): not the single-object encoding of a known Crossing, KernelExec or ServingSample schema"
+                + " (a newer producer?)");
+    }
+
+    /** The bytes of one element (Avro hands out buffers that may be views of a larger array). */
+    public static byte[] bytes(ByteBuffer element) {
+        ByteBuffer view = element.duplicate();
+        byte[] bytes = new byte[view.remaining()];
+        view.get(bytes);
+        return bytes;
+    }
+
+    /** Every event of a batch, in order; throws on the first element that cannot be read. */
+    public static List<SpecificRecord> events(NodeEventBatch batch) {
+        List<SpecificRecord> events = new ArrayList<>(batch.getEvents().size());
+        for (ByteBuffer element : batch.getEvents()) {
+            events.add(decode(bytes(element)));
+        }
+        return events;
+    }
+}

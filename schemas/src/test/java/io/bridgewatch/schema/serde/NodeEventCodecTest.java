@@ -1,0 +1,90 @@
+package io.bridgewatch.schema.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.bridgewatch.schema.Crossing;
+import io.bridgewatch.schema.Direction;
+import io.bridgewatch.schema.HostMemoryKind;
+import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.NodeEventBatch;
+import io.bridgewatch.schema.ServingSample;
+import io.bridgewatch.schema.topics.Topics;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+
+class NodeEventCodecTest {
+    private static final Crossing CROSSING = Crossing.newBuilder().setNodeId("n1").setGpuIndex(0).setPid(7)
+            .setTid(8).setContextId(1).setStreamId(7).setCorrelationId(42).setApi("cudaMemcpyAsync")
+            .setDirection(Direction.H2D).setHostMemory(HostMemoryKind.PINNED).setBytes(4096)
+            .setAsyncRequested(true).setApiStartNs(1_000).setApiEndNs(2_000).build();
+    private static final KernelExec KERNEL = KernelExec.newBuilder().setNodeId("n1").setGpuIndex(0).setPid(7)
+            .setTid(8).setContextId(1).setStreamId(7).setCorrelationId(43).setKernelName("gemm").setGrid(List.of())
+            .setBlock(List.of()).setApiStartNs(1_500).setApiEndNs(1_600).build();
+    private static final ServingSample SAMPLE = ServingSample.newBuilder().setNodeId("n1").setIntervalStartNs(0)
+            .setIntervalEndNs(1_000_000_000L).setOutputTokens(100).setPromptTokens(10).setRequestsFinished(1)
+            .setRunningRequests(8.0).build();
+
+    @Test
+    void shouldCarryMixedEventsThroughTheBatchSerdeInOrder() {
+        List<SpecificRecord> events = List.of(CROSSING, KERNEL, SAMPLE, CROSSING);
+        NodeEventBatch batch = NodeEventCodec.batch("n1", events.stream().map(NodeEventCodec::encode).toList());
+        SingleObjectSerde<NodeEventBatch> serde = BridgewatchSerdes.of(NodeEventBatch.class);
+
+        NodeEventBatch read = serde.deserialize(Topics.NODE_EVENTS, serde.serialize(Topics.NODE_EVENTS, batch));
+
+        assertThat(NodeEventCodec.events(read)).containsExactlyElementsOf(events);
+        assertThat(events.stream().map(NodeEventCodec::topicOf))
+                .containsExactly(Topics.CROSSINGS, Topics.KERNELS, Topics.SERVING, Topics.CROSSINGS);
+    }
+
+    @Test
+    void shouldCarryTheSameBytesAsThePerEventTopic() {
+        byte[] element = NodeEventCodec.encode(CROSSING);
+        assertThat(element).isEqualTo(BridgewatchSerdes.crossing().serialize(Topics.CROSSINGS, CROSSING));
+    }
+
+    @Test
+    void shouldReadAnEventWrittenWithItsReleasedSchema() throws Exception {
+        Schema released = ReleasedSchemas.writerSchemasOf(Crossing.getClassSchema().getFullName()).get(0);
+        GenericRecord old = new GenericData.Record(released);
+        for (Schema.Field field : released.getFields()) {
+            old.put(field.name(), GenericData.get().deepCopy(field.schema(), CROSSING.get(field.name())));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0xC3, 0x01});
+        out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(SchemaNormalization.parsingFingerprint64(released)).array());
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(released).write(old, encoder);
+        encoder.flush();
+
+        assertThat(NodeEventCodec.decode(out.toByteArray())).isEqualTo(CROSSING);
+    }
+
+    @Test
+    void shouldRefuseAnElementOfAnUnknownSchema() {
+        byte[] unknown = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).put((byte) 0xC3).put((byte) 0x01)
+                .putLong(0x1234_5678_9ABC_DEF0L).array();
+        assertThatThrownBy(() -> NodeEventCodec.decode(unknown)).isInstanceOf(SchemaDecodingException.class)
+                .hasMessageContaining("not the single-object encoding of a known");
+    }
+
+    @Test
+    void shouldCopyAnElementOutOfALargerBuffer() {
+        ByteBuffer view = ByteBuffer.wrap(new byte[] {9, 1, 2, 3, 9}, 1, 3).slice();
+        assertThat(NodeEventCodec.bytes(view)).containsExactly(1, 2, 3);
+        assertThat(view.remaining()).isEqualTo(3);
+    }
+}
