@@ -7,7 +7,6 @@ import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.ServingSample;
-import io.bridgewatch.schema.serde.RecordSerializer;
 import io.bridgewatch.schema.topics.Topics;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -42,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * (a telemetry agent must not slow the CUDA application it watches). A sender thread hands queued events to an
  * idempotent producer ({@code acks=all}, compressed batches), which retries through broker hiccups in order; with
  * a spool configured, to a bounded on-disk queue first, drained to Kafka in order, so that an outage of the cluster
- * (or a restart of the collector) loses nothing until the spool is full.
+ * (or a restart of the collector) loses nothing until the spool is full. With batching (the default) the node's
+ * events travel many to a record on the node events topic, in the order taken, so that the pipeline meets its
+ * copies, kernels and serving samples in host order; without it, one record per event on the per-event topics.
  * NodeInfo goes to the compacted nodes topic at start, ahead of any event.
  */
 public final class Collector implements EventSink, AutoCloseable {
@@ -75,7 +76,7 @@ public final class Collector implements EventSink, AutoCloseable {
         this.counters = new DeliveryCounters(sendLatency, attributes);
         this.outbox = config.spool().isPresent() ? spooled(config, config.spool().get(), counters)
                 : new ProducerOutbox(new KafkaProducer<>(producerProperties(config), new StringSerializer(),
-                        new RecordSerializer()), counters);
+                        new ByteArraySerializer()), counters, config.batching());
         ObservableLongCounter sentCounter = meter.counterBuilder("bridgewatch_collector_events_sent")
                 .setDescription("Events acknowledged by Kafka.").setUnit("{event}")
                 .buildWithCallback(m -> m.record(counters.sent(), attributes));
@@ -109,7 +110,7 @@ public final class Collector implements EventSink, AutoCloseable {
         props.putAll(config.producerOverrides());
         return new SpoolOutbox(new DiskSpool(spool.dir(), spool.maxBytes(), spool.segmentBytes()),
                 () -> new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()), counters,
-                spool.maxInFlight(), config.clientId());
+                spool.maxInFlight(), config.batching(), config.clientId());
     }
 
     public static Map<String, Object> producerProperties(CollectorConfig config) {
@@ -186,15 +187,17 @@ public final class Collector implements EventSink, AutoCloseable {
     }
 
     private void sendLoop() {
+        long waitMs = config.batching().map(b -> Math.max(1, Math.min(100, b.linger().toMillis()))).orElse(100L);
         while (running || !queue.isEmpty() || !nodeFacts.isEmpty()) {
             try {
                 ProducerRecord<String, SpecificRecord> record = nodeFacts.poll();
                 if (record == null) {
-                    record = queue.poll(100, TimeUnit.MILLISECONDS);
+                    record = queue.poll(waitMs, TimeUnit.MILLISECONDS);
                 }
                 if (record != null) {
                     outbox.put(record);
                 }
+                outbox.sendDueBatch();
             } catch (InterruptedException | InterruptException e) {
                 Thread.currentThread().interrupt();
                 return;

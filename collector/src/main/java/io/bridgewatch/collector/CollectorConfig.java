@@ -13,9 +13,11 @@ import java.util.Map;
  * @param closeTimeout how long close() waits to hand over what is still queued
  * @param producerOverrides producer settings on top of the collector's own (e.g. security settings)
  * @param spool the on-disk queue between the collector and Kafka, or empty to send from memory only
+ * @param batching how events are packed into node event batches, or empty to send one record per event to the
+ *     per-event topics (for a streams-app older than the batches)
  */
 public record CollectorConfig(String bootstrapServers, int queueCapacity, Duration closeTimeout, String clientId,
-        Map<String, String> producerOverrides, Optional<Spool> spool) {
+        Map<String, String> producerOverrides, Optional<Spool> spool, Optional<Batching> batching) {
     public static final int DEFAULT_QUEUE_CAPACITY = 100_000;
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -47,13 +49,33 @@ public record CollectorConfig(String bootstrapServers, int queueCapacity, Durati
         }
     }
 
+    /**
+     * How a node's events are packed into one Kafka record each (topic {@code bridgewatch.node-events.v1}): a batch
+     * is sent when it holds {@code maxEvents} events or about {@code maxBytes}, or its oldest event has waited
+     * {@code linger}. One record per batch keeps a node's copies, kernels and serving samples in one partition in
+     * host order, and costs the broker and the streams-app one record per batch instead of per event.
+     */
+    public record Batching(int maxEvents, int maxBytes, Duration linger) {
+        public static final Batching DEFAULT = new Batching(2_000, 512 * 1024, Duration.ofMillis(20));
+
+        public Batching {
+            if (maxEvents < 1 || maxBytes < 1024 || linger.isNegative()) {
+                throw new IllegalArgumentException("a batch needs room for at least one event and 1 KiB, and a"
+                        + " linger of zero or more (got " + maxEvents + " events, " + maxBytes + " bytes, "
+                        + linger + ")");
+            }
+        }
+    }
+
     public CollectorConfig(String bootstrapServers, int queueCapacity, Duration closeTimeout, String clientId) {
-        this(bootstrapServers, queueCapacity, closeTimeout, clientId, Map.of(), Optional.empty());
+        this(bootstrapServers, queueCapacity, closeTimeout, clientId, Map.of(), Optional.empty(),
+                Optional.of(Batching.DEFAULT));
     }
 
     public CollectorConfig(String bootstrapServers, int queueCapacity, Duration closeTimeout, String clientId,
             Map<String, String> producerOverrides) {
-        this(bootstrapServers, queueCapacity, closeTimeout, clientId, producerOverrides, Optional.empty());
+        this(bootstrapServers, queueCapacity, closeTimeout, clientId, producerOverrides, Optional.empty(),
+                Optional.of(Batching.DEFAULT));
     }
 
     public CollectorConfig {
@@ -69,7 +91,13 @@ public record CollectorConfig(String bootstrapServers, int queueCapacity, Durati
     /** The same settings, spooling through {@code spool}. */
     public CollectorConfig withSpool(Spool spool) {
         return new CollectorConfig(bootstrapServers, queueCapacity, closeTimeout, clientId, producerOverrides,
-                Optional.of(spool));
+                Optional.of(spool), batching);
+    }
+
+    /** The same settings, batching with {@code batching}, or one record per event when empty. */
+    public CollectorConfig withBatching(Optional<Batching> batching) {
+        return new CollectorConfig(bootstrapServers, queueCapacity, closeTimeout, clientId, producerOverrides,
+                spool, batching);
     }
 
     /**
@@ -79,7 +107,7 @@ public record CollectorConfig(String bootstrapServers, int queueCapacity, Durati
     public CollectorConfig forMember(String suffix) {
         return new CollectorConfig(bootstrapServers, queueCapacity, closeTimeout, clientId + "-" + suffix,
                 producerOverrides, spool.map(s -> new Spool(s.dir().resolve(suffix), s.maxBytes(), s.segmentBytes(),
-                        s.maxInFlight())));
+                        s.maxInFlight())), batching);
     }
 
     public static CollectorConfig defaults(String bootstrapServers, String clientId) {

@@ -1,6 +1,9 @@
 package io.bridgewatch.collector;
 
+import io.bridgewatch.schema.serde.NodeEventCodec;
+import io.bridgewatch.schema.serde.RecordSerializer;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -9,30 +12,71 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Events straight to the idempotent producer, which retries in order through broker hiccups for its delivery
- * timeout; what it still cannot deliver then is counted as failed (lost).
+ * Events straight to the idempotent producer, packed into node event batches when batching is on, which retries in
+ * order through broker hiccups for its delivery timeout; what it still cannot deliver then is counted as failed
+ * (lost).
  */
 final class ProducerOutbox implements Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(ProducerOutbox.class);
-    private final Producer<String, SpecificRecord> producer;
+    private final Producer<String, byte[]> producer;
     private final DeliveryCounters counters;
+    private final NodeEventBatcher batcher;
+    private final RecordSerializer serializer = new RecordSerializer();
     private final AtomicLong handed = new AtomicLong();
 
-    ProducerOutbox(Producer<String, SpecificRecord> producer, DeliveryCounters counters) {
+    ProducerOutbox(Producer<String, byte[]> producer, DeliveryCounters counters,
+            Optional<CollectorConfig.Batching> batching) {
         this.producer = producer;
         this.counters = counters;
+        this.batcher = batching.map(NodeEventBatcher::new).orElse(null);
     }
 
     @Override
     public void put(ProducerRecord<String, SpecificRecord> record) {
-        long start = System.nanoTime();
+        long handedAt = System.nanoTime();
         handed.incrementAndGet();
+        byte[] value = serializer.serialize(record.topic(), record.value());
+        if (batcher != null && NodeEventCodec.isEventTopic(record.topic())) {
+            if (!batcher.fits(record.key(), value)) {
+                send(batcher.drain());
+            }
+            batcher.add(record.key(), value, handedAt);
+            if (batcher.isFull()) {
+                send(batcher.drain());
+            }
+            return;
+        }
+        flush(); // what was batched before it goes first
+        send(new ProducerRecord<>(record.topic(), record.key(), value), new long[] {handedAt});
+    }
+
+    @Override
+    public void sendDueBatch() {
+        if (batcher != null && batcher.isDue(System.nanoTime())) {
+            send(batcher.drain());
+        }
+    }
+
+    private void flush() {
+        if (batcher != null && !batcher.isEmpty()) {
+            send(batcher.drain());
+        }
+    }
+
+    private void send(NodeEventBatcher.Batch batch) {
+        send(batch.record(), batch.tokens());
+    }
+
+    /** @param handedAt when each event of the record was handed over, for the send latency */
+    private void send(ProducerRecord<String, byte[]> record, long[] handedAt) {
         producer.send(record, (metadata, error) -> {
             if (error == null) {
-                counters.acknowledged(start);
+                for (long at : handedAt) {
+                    counters.acknowledged(at);
+                }
             } else {
-                counters.failed(1);
-                LOG.warn("Kafka refused an event for {}: {}", record.topic(), error.getMessage());
+                counters.failed(handedAt.length);
+                LOG.warn("Kafka refused {} event(s) for {}: {}", handedAt.length, record.topic(), error.getMessage());
             }
         });
     }
@@ -49,6 +93,7 @@ final class ProducerOutbox implements Outbox {
 
     @Override
     public void close(Duration timeout) {
+        flush();
         producer.close(timeout);
     }
 }

@@ -15,6 +15,7 @@ import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.schema.topics.TopicProvisioner;
+import io.bridgewatch.schema.topics.TopicSnapshot;
 import io.bridgewatch.schema.topics.Topics;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -66,9 +68,16 @@ class CollectorIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> collector.stats().sent() == counting.count);
             assertThat(collector.stats().dropped()).isZero();
 
-            List<Crossing> crossings = readAll(Topics.CROSSINGS, counting.crossings).stream()
-                    .map(v -> BridgewatchSerdes.crossing().deserialize(Topics.CROSSINGS, v)).toList();
-            assertThat(crossings).hasSize(counting.crossings).allMatch(c -> c.getNodeId().equals(node));
+            List<SpecificRecord> events = new ArrayList<>();
+            TopicSnapshot.readEvents(broker.bootstrapServers(), (key, event) -> {
+                assertThat(key).isEqualTo(node);
+                events.add(event);
+            });
+            assertThat(events).hasSize(counting.count - 1); // all but the node facts
+            assertThat(events).filteredOn(e -> e instanceof Crossing).hasSize(counting.crossings)
+                    .allMatch(c -> ((Crossing) c).getNodeId().equals(node));
+            assertThat(TopicSnapshot.read(broker.bootstrapServers(), Topics.NODE_EVENTS, r -> { }))
+                    .as("many events to a record").isLessThan(events.size() / 10);
             NodeInfo info = BridgewatchSerdes.nodeInfo().deserialize(Topics.NODES, readAll(Topics.NODES, 1).get(0));
             assertThat(info.getNodeId()).isEqualTo(node);
             assertThat(metricNames()).contains("bridgewatch_collector_events_sent",

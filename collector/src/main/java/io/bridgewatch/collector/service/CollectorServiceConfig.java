@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -33,6 +34,10 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
     public static final String CLOSE_TIMEOUT = "close.timeout.ms";
     public static final String SPOOL_DIR = "spool.dir";
     public static final String SPOOL_MAX_BYTES = "spool.max.bytes";
+    public static final String BATCH_ENABLED = "batch.enabled";
+    public static final String BATCH_MAX_EVENTS = "batch.max.events";
+    public static final String BATCH_MAX_BYTES = "batch.max.bytes";
+    public static final String BATCH_LINGER = "batch.linger.ms";
     public static final String METRICS_HOST = "metrics.host";
     public static final String METRICS_PORT = "metrics.port";
     public static final String LABEL_PREFIX = "node.label.";
@@ -61,6 +66,15 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
             .define(SPOOL_MAX_BYTES, Type.LONG, CollectorConfig.Spool.DEFAULT_MAX_BYTES, Range.atLeast(1L << 20),
                     Importance.MEDIUM, "The spool's size on disk; when full, its oldest events are dropped and"
                             + " counted.")
+            .define(BATCH_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM, "Send the node's events many to a record"
+                    + " on the node events topic, in the order taken (needs a streams-app that reads batches);"
+                    + " false: one record per event on the per-event topics.")
+            .define(BATCH_MAX_EVENTS, Type.INT, CollectorConfig.Batching.DEFAULT.maxEvents(), Range.atLeast(1),
+                    Importance.LOW, "Events in one batch, at most.")
+            .define(BATCH_MAX_BYTES, Type.INT, CollectorConfig.Batching.DEFAULT.maxBytes(), Range.atLeast(1024),
+                    Importance.LOW, "Bytes of one batch, about; keep it under the topic's max.message.bytes.")
+            .define(BATCH_LINGER, Type.LONG, CollectorConfig.Batching.DEFAULT.linger().toMillis(), Range.atLeast(0),
+                    Importance.LOW, "How long a batch's first event may wait for more before the batch is sent.")
             .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.LOW, "Address of the /metrics endpoint.")
             .define(METRICS_PORT, Type.INT, DEFAULT_METRICS_PORT, Range.between(0, 65535), Importance.MEDIUM,
                     "Port of the collector's own Prometheus /metrics (0: off).");
@@ -73,6 +87,10 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
         CollectorConfig producer = new CollectorConfig((String) loaded.get(BOOTSTRAP_SERVERS),
                 (Integer) loaded.get(QUEUE_CAPACITY), Duration.ofMillis((Long) loaded.get(CLOSE_TIMEOUT)),
                 "bridgewatch-collector-" + node, loaded.under(KAFKA_PREFIX));
+        producer = producer.withBatching((Boolean) loaded.get(BATCH_ENABLED)
+                ? Optional.of(new CollectorConfig.Batching((Integer) loaded.get(BATCH_MAX_EVENTS),
+                        (Integer) loaded.get(BATCH_MAX_BYTES), Duration.ofMillis((Long) loaded.get(BATCH_LINGER))))
+                : Optional.empty());
         String spoolDir = (String) loaded.get(SPOOL_DIR);
         if (spoolDir != null && !spoolDir.isBlank()) {
             producer = producer.withSpool(CollectorConfig.Spool.of(Path.of(spoolDir).resolve(node),

@@ -1,10 +1,14 @@
 package io.bridgewatch.collector.spool;
 
+import io.bridgewatch.collector.CollectorConfig;
 import io.bridgewatch.collector.DeliveryCounters;
+import io.bridgewatch.collector.NodeEventBatcher;
 import io.bridgewatch.collector.Outbox;
+import io.bridgewatch.schema.serde.NodeEventCodec;
 import io.bridgewatch.schema.serde.RecordSerializer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * (too large, not authorized) is counted as failed and skipped. Only when the producer itself fails does the shipper
  * start a fresh one and resend from the cursor; then, as after a restart of the collector, what the old producer
  * had written unacknowledged (at most {@code maxInFlight}) is written again.
+ *
+ * <p>The spool keeps one frame per event (so that its counts, drops and cursor are in events); with batching, the
+ * shipper packs consecutive spooled events into node event batches as it sends them, and an acknowledged batch
+ * acknowledges each of its events. Caught up, it waits the batching linger before reading again, so that batches
+ * fill while events trickle in.
  */
 public final class SpoolOutbox implements Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolOutbox.class);
@@ -41,6 +50,8 @@ public final class SpoolOutbox implements Outbox {
     private final Supplier<Producer<String, byte[]>> producers;
     private final DeliveryCounters counters;
     private final int maxInFlight;
+    private final NodeEventBatcher batcher;
+    private final long lingerMs;
     private final RecordSerializer serializer = new RecordSerializer();
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicBoolean sendFailed = new AtomicBoolean();
@@ -50,17 +61,21 @@ public final class SpoolOutbox implements Outbox {
     private volatile boolean running = true;
     private volatile long stopByNanos = Long.MAX_VALUE;
     private Producer<String, byte[]> producer;
+    private boolean caughtUp;
 
     /**
      * @param producers makes a producer of serialized records (a fresh one after a failed send)
      * @param maxInFlight events handed to the producer and not yet acknowledged, at most
+     * @param batching how spooled events are packed into node event batches, or empty for a record per event
      */
     public SpoolOutbox(DiskSpool spool, Supplier<Producer<String, byte[]>> producers, DeliveryCounters counters,
-            int maxInFlight, String name) {
+            int maxInFlight, Optional<CollectorConfig.Batching> batching, String name) {
         this.spool = spool;
         this.producers = producers;
         this.counters = counters;
         this.maxInFlight = maxInFlight;
+        this.batcher = batching.map(NodeEventBatcher::new).orElse(null);
+        this.lingerMs = batching.map(b -> b.linger().toMillis()).orElse(0L);
         this.shipper = new Thread(this::ship, "collector-shipper-" + name);
         this.shipper.setDaemon(true);
         this.shipper.start();
@@ -72,6 +87,11 @@ public final class SpoolOutbox implements Outbox {
         synchronized (appended) {
             appended.notifyAll();
         }
+    }
+
+    /** Nothing to do: the shipper batches as it reads the spool. */
+    @Override
+    public void sendDueBatch() {
     }
 
     @Override
@@ -112,8 +132,13 @@ public final class SpoolOutbox implements Outbox {
             startOver();
             return;
         }
+        if (caughtUp && lingerMs > 0 && running) {
+            TimeUnit.MILLISECONDS.sleep(lingerMs); // let a batch fill while events trickle in
+        }
         long room = maxInFlight - inFlight.get();
-        List<DiskSpool.Entry> entries = room > 0 ? spool.read((int) Math.min(READ_BATCH, room)) : List.of();
+        int wanted = (int) Math.min(batcher == null ? READ_BATCH : Math.max(READ_BATCH, batcher.maxEvents()), room);
+        List<DiskSpool.Entry> entries = room > 0 ? spool.read(wanted) : List.of();
+        caughtUp = room > 0 && entries.size() < wanted;
         if (entries.isEmpty()) {
             synchronized (appended) {
                 appended.wait(room > 0 ? 50 : 5);
@@ -121,13 +146,38 @@ public final class SpoolOutbox implements Outbox {
             return;
         }
         for (DiskSpool.Entry entry : entries) {
-            while (!send(entry)) {
-                if (sendFailed.get() || System.nanoTime() > stopByNanos) {
+            if (batcher != null && NodeEventCodec.isEventTopic(entry.topic())) {
+                if (!batcher.fits(entry.key(), entry.value()) && !sendUntilTaken(batcher.drain())) {
                     return;
                 }
-                TimeUnit.MILLISECONDS.sleep(RETRY_PAUSE.toMillis());
+                batcher.add(entry.key(), entry.value(), entry.sequence());
+                continue;
+            }
+            if (!sendBatched() || !sendUntilTaken(new NodeEventBatcher.Batch(
+                    new ProducerRecord<>(entry.topic(), entry.key(), entry.value()), new long[] {entry.sequence()}))) {
+                return;
             }
         }
+        sendBatched();
+    }
+
+    /** Sends what the batcher holds, if anything; false when the round must end (see sendUntilTaken). */
+    private boolean sendBatched() throws InterruptedException {
+        return batcher == null || batcher.isEmpty() || sendUntilTaken(batcher.drain());
+    }
+
+    /**
+     * Offers the record until the producer takes it; false when this round ends first (a failed producer, or the
+     * close timeout): the spool's cursor has not passed the record's events, so a later round sends them again.
+     */
+    private boolean sendUntilTaken(NodeEventBatcher.Batch batch) throws InterruptedException {
+        while (!send(batch)) {
+            if (sendFailed.get() || System.nanoTime() > stopByNanos) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(RETRY_PAUSE.toMillis());
+        }
+        return true;
     }
 
     /**
@@ -136,24 +186,28 @@ public final class SpoolOutbox implements Outbox {
      * callback, before {@code send} returns; its batches never expire, so a retriable error reported later does not
      * happen short of a failed producer.
      */
-    private boolean send(DiskSpool.Entry entry) {
+    private boolean send(NodeEventBatcher.Batch batch) {
         long start = System.nanoTime();
+        int events = batch.events();
         Producer<String, byte[]> current = producer;
         AtomicBoolean sending = new AtomicBoolean(true);
         AtomicBoolean notTaken = new AtomicBoolean();
-        inFlight.incrementAndGet();
+        inFlight.addAndGet(events);
         try {
-            current.send(new ProducerRecord<>(entry.topic(), entry.key(), entry.value()), (metadata, error) -> {
-                inFlight.decrementAndGet();
+            current.send(batch.record(), (metadata, error) -> {
+                inFlight.addAndGet(-events);
                 if (error == null) {
-                    spool.acknowledge(entry.sequence());
-                    counters.acknowledged(start);
+                    acknowledge(batch);
+                    for (int i = 0; i < events; i++) {
+                        counters.acknowledged(start);
+                    }
                 } else if (sending.get() && error instanceof RetriableException) {
                     notTaken.set(true);
                 } else if (refusedForGood(error)) {
-                    LOG.error("Kafka refused a spooled event for good; skipping it: {}", error.toString());
-                    counters.failed(1);
-                    spool.acknowledge(entry.sequence());
+                    LOG.error("Kafka refused {} spooled event(s) for good; skipping them: {}", events,
+                            error.toString());
+                    counters.failed(events);
+                    acknowledge(batch);
                 } else {
                     failed(current, error);
                 }
@@ -162,9 +216,15 @@ public final class SpoolOutbox implements Outbox {
             return !notTaken.get();
         } catch (KafkaException | IllegalStateException e) {
             // IllegalStateException: the producer was closed by a failure of this round (see failed()).
-            inFlight.decrementAndGet();
+            inFlight.addAndGet(-events);
             failed(current, e);
             return true;
+        }
+    }
+
+    private void acknowledge(NodeEventBatcher.Batch batch) {
+        for (long sequence : batch.tokens()) {
+            spool.acknowledge(sequence);
         }
     }
 
@@ -195,6 +255,9 @@ public final class SpoolOutbox implements Outbox {
         failedRounds.incrementAndGet();
         TimeUnit.MILLISECONDS.sleep(RETRY_PAUSE.toMillis());
         spool.rewind();
+        if (batcher != null) {
+            batcher.clear(); // its events are read again from the cursor
+        }
         producer = producers.get();
         sendFailed.set(false);
     }

@@ -9,7 +9,6 @@ import io.bridgewatch.kafka.embedded.EmbeddedKafkaBroker;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
-import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.schema.topics.TopicProvisioner;
 import io.bridgewatch.schema.topics.TopicSnapshot;
 import io.bridgewatch.schema.topics.Topics;
@@ -190,9 +189,9 @@ class SpoolOutageIT {
     /** The correlation ids of a node's crossings on the topic, in offset order. */
     private List<Long> correlationIds(String node) {
         List<Long> ids = new ArrayList<>();
-        TopicSnapshot.read(broker.bootstrapServers(), Topics.CROSSINGS, record -> {
-            if (node.equals(record.key())) {
-                ids.add(BridgewatchSerdes.crossing().deserialize(null, record.value()).getCorrelationId());
+        TopicSnapshot.readEvents(broker.bootstrapServers(), (key, event) -> {
+            if (node.equals(key) && event instanceof Crossing crossing) {
+                ids.add(crossing.getCorrelationId());
             }
         });
         return ids;

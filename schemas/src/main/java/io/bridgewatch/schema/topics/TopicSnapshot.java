@@ -1,9 +1,15 @@
 package io.bridgewatch.schema.topics;
 
+import io.bridgewatch.schema.NodeEventBatch;
+import io.bridgewatch.schema.serde.BridgewatchSerdes;
+import io.bridgewatch.schema.serde.NodeEventCodec;
+import io.bridgewatch.schema.serde.SingleObjectSerde;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -17,6 +23,20 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class TopicSnapshot {
     private TopicSnapshot() {
+    }
+
+    /**
+     * Hands each event of the node events topic (unpacked, in batch order) and of the per-event topics to
+     * {@code each} with its node's key; a node's events come in the order it sent them when it used one form.
+     */
+    public static void readEvents(String bootstrapServers, BiConsumer<String, SpecificRecord> each) {
+        SingleObjectSerde<NodeEventBatch> batches = BridgewatchSerdes.of(NodeEventBatch.class);
+        read(bootstrapServers, Topics.NODE_EVENTS, record -> NodeEventCodec.events(
+                batches.deserialize(Topics.NODE_EVENTS, record.value())).forEach(e -> each.accept(record.key(), e)));
+        for (String topic : List.of(Topics.CROSSINGS, Topics.KERNELS, Topics.SERVING)) {
+            read(bootstrapServers, topic, record -> each.accept(record.key(),
+                    NodeEventCodec.decode(record.value())));
+        }
     }
 
     /** Hands each record to {@code each}; returns how many there were. */
