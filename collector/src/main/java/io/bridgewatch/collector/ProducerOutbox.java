@@ -36,7 +36,7 @@ final class ProducerOutbox implements Outbox {
         long handedAt = System.nanoTime();
         handed.incrementAndGet();
         byte[] value = serializer.serialize(record.topic(), record.value());
-        if (batcher != null && NodeEventCodec.isEventTopic(record.topic())) {
+        if (batcher != null && NodeEventCodec.isBatched(record.topic())) {
             if (!batcher.fits(record.key(), value)) {
                 send(batcher.drain());
             }

@@ -5,6 +5,7 @@ import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.ServingSample;
+import io.bridgewatch.schema.serde.NodeEventCodec;
 import io.bridgewatch.schema.serde.RecordSerializer;
 import io.bridgewatch.schema.topics.Topics;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,13 +13,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes a finite source (an imported trace) to Kafka without losing anything: unlike the live {@link Collector},
  * which drops rather than stall the application it watches, it waits when the producer's buffer is full, and it
  * counts every acknowledgement, so {@link #finish()} can say exactly whether everything arrived. Same producer
- * settings (idempotent, acks=all, in order) and keys (node id) as the collector.
+ * settings (idempotent, acks=all, in order), keys (node id) and batching (full node event batches; a trace has no
+ * reason to linger) as the collector.
  */
 public final class TracePublisher implements EventSink, AutoCloseable {
     /** How the publish went: everything handed over was acknowledged, or not (and the first error). */
@@ -29,7 +32,9 @@ public final class TracePublisher implements EventSink, AutoCloseable {
     }
 
     private final String nodeId;
-    private final KafkaProducer<String, SpecificRecord> producer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final RecordSerializer serializer = new RecordSerializer();
+    private final NodeEventBatcher batcher;
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicReference<Exception> firstError = new AtomicReference<>();
@@ -38,7 +43,8 @@ public final class TracePublisher implements EventSink, AutoCloseable {
     public TracePublisher(String nodeId, CollectorConfig config) {
         this.nodeId = nodeId;
         this.producer = new KafkaProducer<>(Collector.producerProperties(config), new StringSerializer(),
-                new RecordSerializer());
+                new ByteArraySerializer());
+        this.batcher = config.batching().map(NodeEventBatcher::new).orElse(null);
     }
 
     @Override
@@ -66,11 +72,34 @@ public final class TracePublisher implements EventSink, AutoCloseable {
             throw new PublishException("Kafka refused an earlier event of this import", firstError.get());
         }
         sent++;
-        producer.send(new ProducerRecord<>(topic, nodeId, event), (metadata, error) -> {
+        byte[] value = serializer.serialize(topic, event);
+        if (batcher != null && NodeEventCodec.isBatched(topic)) {
+            if (!batcher.fits(nodeId, value)) {
+                sendBatch();
+            }
+            batcher.add(nodeId, value, 0);
+            if (batcher.isFull()) {
+                sendBatch();
+            }
+            return;
+        }
+        if (batcher != null && !batcher.isEmpty()) {
+            sendBatch();
+        }
+        send(new ProducerRecord<>(topic, nodeId, value), 1);
+    }
+
+    private void sendBatch() {
+        NodeEventBatcher.Batch batch = batcher.drain();
+        send(batch.record(), batch.events());
+    }
+
+    private void send(ProducerRecord<String, byte[]> record, int events) {
+        producer.send(record, (metadata, error) -> {
             if (error == null) {
-                acknowledged.incrementAndGet();
+                acknowledged.addAndGet(events);
             } else {
-                failed.incrementAndGet();
+                failed.addAndGet(events);
                 firstError.compareAndSet(null, error);
             }
         });
@@ -78,6 +107,9 @@ public final class TracePublisher implements EventSink, AutoCloseable {
 
     /** Waits for every acknowledgement (or failure) and says how it went. */
     public Outcome finish() {
+        if (batcher != null && !batcher.isEmpty()) {
+            sendBatch();
+        }
         producer.flush();
         return new Outcome(sent, acknowledged.get(), failed.get(), firstError.get());
     }

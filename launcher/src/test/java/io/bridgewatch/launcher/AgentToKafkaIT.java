@@ -53,9 +53,8 @@ class AgentToKafkaIT {
                         agent.write(bytes);
                     }
                 }
-                List<Crossing> crossings = TopicReader.readUntil(broker.bootstrapServers(), Topics.CROSSINGS,
-                        BridgewatchSerdes.crossing().deserializer(), read -> read.size() >= 300,
-                        Duration.ofSeconds(60));
+                List<Crossing> crossings = TopicReader.readEventsUntil(broker.bootstrapServers(), Topics.CROSSINGS,
+                        Crossing.class, read -> read.size() >= 300, Duration.ofSeconds(60));
                 List<NodeInfo> nodes = TopicReader.readUntil(broker.bootstrapServers(), Topics.NODES,
                         BridgewatchSerdes.nodeInfo().deserializer(), read -> read.stream().anyMatch(
                                 n -> n.getSource() == EventSource.AGENT_CUPTI), Duration.ofSeconds(30));

@@ -50,10 +50,10 @@ class TraceImportIT {
         assertThat(run("import", good.toString(), "--node", "imported-1", "--label", "cc_mode=ON",
                 "--label", "model=llama")).isZero();
 
-        List<Crossing> crossings = TopicReader.readUntil(broker.bootstrapServers(), Topics.CROSSINGS,
-                BridgewatchSerdes.crossing().deserializer(), read -> read.size() >= 200, Duration.ofSeconds(30));
-        List<KernelExec> kernels = TopicReader.readUntil(broker.bootstrapServers(), Topics.KERNELS,
-                BridgewatchSerdes.kernelExec().deserializer(), read -> read.size() >= 200, Duration.ofSeconds(30));
+        List<Crossing> crossings = TopicReader.readEventsUntil(broker.bootstrapServers(), Topics.CROSSINGS,
+                Crossing.class, read -> read.size() >= 200, Duration.ofSeconds(30));
+        List<KernelExec> kernels = TopicReader.readEventsUntil(broker.bootstrapServers(), Topics.KERNELS,
+                KernelExec.class, read -> read.size() >= 200, Duration.ofSeconds(30));
         List<NodeInfo> nodes = TopicReader.readUntil(broker.bootstrapServers(), Topics.NODES,
                 BridgewatchSerdes.nodeInfo().deserializer(), read -> !read.isEmpty(), Duration.ofSeconds(30));
         assertThat(crossings).hasSize(200).allSatisfy(c -> {

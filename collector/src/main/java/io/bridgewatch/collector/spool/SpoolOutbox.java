@@ -146,7 +146,7 @@ public final class SpoolOutbox implements Outbox {
             return;
         }
         for (DiskSpool.Entry entry : entries) {
-            if (batcher != null && NodeEventCodec.isEventTopic(entry.topic())) {
+            if (batcher != null && NodeEventCodec.isBatched(entry.topic())) {
                 if (!batcher.fits(entry.key(), entry.value()) && !sendUntilTaken(batcher.drain())) {
                     return;
                 }

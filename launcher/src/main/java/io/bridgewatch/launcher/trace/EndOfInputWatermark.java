@@ -2,6 +2,9 @@ package io.bridgewatch.launcher.trace;
 
 import io.bridgewatch.collector.Collector;
 import io.bridgewatch.collector.CollectorConfig;
+import io.bridgewatch.schema.Crossing;
+import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.serde.NodeEventCodec;
 import io.bridgewatch.schema.serde.RecordSerializer;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.offline.EndOfInput;
@@ -34,10 +37,15 @@ public final class EndOfInputWatermark {
             for (String node : nodes) {
                 producer.send(new ProducerRecord<>(Topics.NODES, node, EndOfInput.node(node, instantsMs[0])));
             }
+            // In both forms, behind the input in every partition whichever form the input came in.
             for (long instant : instantsMs) {
                 for (String node : nodes) {
-                    producer.send(new ProducerRecord<>(Topics.CROSSINGS, node, EndOfInput.copy(node, instant)));
-                    producer.send(new ProducerRecord<>(Topics.KERNELS, node, EndOfInput.kernel(node, instant)));
+                    Crossing copy = EndOfInput.copy(node, instant);
+                    KernelExec kernel = EndOfInput.kernel(node, instant);
+                    producer.send(new ProducerRecord<>(Topics.CROSSINGS, node, copy));
+                    producer.send(new ProducerRecord<>(Topics.KERNELS, node, kernel));
+                    producer.send(new ProducerRecord<>(Topics.NODE_EVENTS, node, NodeEventCodec.batch(node,
+                            List.of(NodeEventCodec.encode(copy), NodeEventCodec.encode(kernel)))));
                 }
             }
             producer.flush();

@@ -3,10 +3,13 @@ package io.bridgewatch.launcher.fleet;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.NodeEventBatch;
 import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.ServingSample;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
+import io.bridgewatch.schema.serde.NodeEventCodec;
 import io.bridgewatch.schema.serde.RecordSerializer;
+import io.bridgewatch.schema.serde.SingleObjectSerde;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.simulator.FleetSimulator;
 import io.bridgewatch.simulator.ScenarioLoader;
@@ -29,12 +32,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * A node's events per input topic, in the order they were sent (the seeded fleet, computed here) or stored (a
  * broker's topics, each partition in offset order), each as a 64-bit hash of its Avro encoding (millions of events
- * fit): the two must be equal for nothing to be lost, repeated or reordered on the way.
+ * fit): the two must be equal for nothing to be lost, repeated or reordered on the way. Copies and kernels are one
+ * sequence per node, as the collectors batch them: their order across the two kinds is checked too.
  */
 final class FleetInput {
     private static final RecordSerializer ENCODER = new RecordSerializer();
-    private static final List<String> TOPICS = List.of(Topics.NODES, Topics.CROSSINGS, Topics.KERNELS,
-            Topics.SERVING);
+    private static final List<String> TOPICS = List.of(Topics.NODES, Topics.NODE_EVENTS, Topics.CROSSINGS,
+            Topics.KERNELS, Topics.SERVING);
+    private static final SingleObjectSerde<NodeEventBatch> BATCHES = BridgewatchSerdes.of(NodeEventBatch.class);
     /** Per "topic|node", the events' hashes in order. */
     final Map<String, Events> byNodeAndTopic = new TreeMap<>();
 
@@ -84,13 +89,13 @@ final class FleetInput {
 
             @Override
             public void crossing(Crossing crossing) {
-                input.add(Topics.CROSSINGS, crossing.getNodeId(), crossing);
+                input.add(Topics.NODE_EVENTS, crossing.getNodeId(), crossing);
                 offline.crossing(crossing);
             }
 
             @Override
             public void kernel(KernelExec kernel) {
-                input.add(Topics.KERNELS, kernel.getNodeId(), kernel);
+                input.add(Topics.NODE_EVENTS, kernel.getNodeId(), kernel);
                 offline.kernel(kernel);
             }
 
@@ -124,8 +129,14 @@ final class FleetInput {
             Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions));
             while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (!EndOfInput.isWatermark(record.key())) {
-                        // Decoded and encoded again: the same bytes as the sent event's only if nothing changed.
+                    if (EndOfInput.isWatermark(record.key())) {
+                        continue;
+                    }
+                    // Decoded and encoded again: the same bytes as the sent event's only if nothing changed.
+                    if (record.topic().equals(Topics.NODE_EVENTS)) {
+                        NodeEventCodec.events(BATCHES.deserialize(record.topic(), record.value()))
+                                .forEach(event -> input.add(record.topic(), record.key(), event));
+                    } else {
                         input.add(record.topic(), record.key(), decode(record.topic(), record.value()));
                     }
                 }
@@ -139,7 +150,7 @@ final class FleetInput {
     }
 
     private void add(String topic, CharSequence node, SpecificRecord event) {
-        add(topic, node, ENCODER.serialize(topic, event));
+        add(topic, node, ENCODER.serialize(topic, event)); // the same single-object encoding for every topic
     }
 
     private void add(String topic, CharSequence node, byte[] encoded) {

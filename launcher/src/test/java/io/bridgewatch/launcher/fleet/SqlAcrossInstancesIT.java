@@ -11,7 +11,9 @@ import io.bridgewatch.schema.CcMode;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
+import io.bridgewatch.schema.NodeEventBatch;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
+import io.bridgewatch.schema.serde.NodeEventCodec;
 import io.bridgewatch.schema.topics.TopicSnapshot;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.service.StreamsService;
@@ -30,6 +32,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -56,12 +59,12 @@ class SqlAcrossInstancesIT {
     /** README: one node's raw crossings in the last complete minute. */
     static final String RAW_MINUTE = """
             SELECT api_start, api, direction, host_memory, bytes, (api_end_ns - api_start_ns) / 1000 AS host_us,
-                   _partition, _offset
+                   _partition, _offset, _index
             FROM crossings
             WHERE node_id = 'h200-cc-c8'
               AND api_start >= FLOOR(CURRENT_TIMESTAMP TO MINUTE) - INTERVAL '1' MINUTE
               AND api_start < FLOOR(CURRENT_TIMESTAMP TO MINUTE)
-            ORDER BY _offset
+            ORDER BY _offset, _index
             LIMIT 20""";
     /** README: a push query of new alerts. */
     static final String NEW_ALERTS = "SELECT node_id, cohort, direction, host_memory, ratio, description"
@@ -130,8 +133,18 @@ class SqlAcrossInstancesIT {
     @Test
     @Order(2)
     void shouldScanOneNodesRawCrossingsOfTheLastCompleteMinute() throws Exception {
-        List<ConsumerRecord<String, Crossing>> all = readTopic(Topics.CROSSINGS,
-                v -> BridgewatchSerdes.crossing().deserialize(null, v));
+        // The collectors batch: each crossing with its batch record's place and its index in the batch.
+        List<ConsumerRecord<String, Crossing>> all = new ArrayList<>();
+        TopicSnapshot.read(broker.bootstrapServers(), Topics.NODE_EVENTS, record -> {
+            List<SpecificRecord> events = NodeEventCodec.events(BridgewatchSerdes.of(NodeEventBatch.class)
+                    .deserialize(null, record.value()));
+            for (int i = 0; i < events.size(); i++) {
+                if (events.get(i) instanceof Crossing crossing) {
+                    all.add(new ConsumerRecord<>(record.topic(), record.partition(), record.offset(),
+                            record.key() + "#" + i, crossing));
+                }
+            }
+        });
         // The fleet's events span [START, START + 90 s): the last complete minute holds some from START + 60 s on.
         long startMs = START_NS / 1_000_000;
         while (System.currentTimeMillis() < startMs + 61_000) {
@@ -151,22 +164,24 @@ class SqlAcrossInstancesIT {
         }
         long from = (minuteMs - 60_000) * 1_000_000L;
         long to = minuteMs * 1_000_000L;
-        List<List<Object>> expected = all.stream().filter(r -> r.key().equals("h200-cc-c8")
+        List<List<Object>> expected = all.stream().filter(r -> r.key().startsWith("h200-cc-c8#")
                         && r.value().getApiStartNs() >= from && r.value().getApiStartNs() < to)
-                .sorted(java.util.Comparator.comparingLong(ConsumerRecord::offset)).limit(20)
+                .limit(20) // read in offset order, each batch's events in order
                 .map(r -> List.<Object>of(Instant.ofEpochMilli(r.value().getApiStartNs() / 1_000_000).toString(),
                         r.value().getApi().toString(), r.value().getDirection().name(),
                         r.value().getHostMemory().name(), r.value().getBytes(),
-                        (r.value().getApiEndNs() - r.value().getApiStartNs()) / 1000, r.partition(), r.offset()))
+                        (r.value().getApiEndNs() - r.value().getApiStartNs()) / 1000, r.partition(), r.offset(),
+                        Integer.parseInt(r.key().substring(r.key().indexOf('#') + 1))))
                 .toList();
 
         assertThat(expected).hasSize(20);
         List<List<Object>> rows = new ArrayList<>();
         answer.path("rows").forEach(r -> rows.add(List.of(r.get(0).asText(), r.get(1).asText(), r.get(2).asText(),
-                r.get(3).asText(), r.get(4).asLong(), r.get(5).asLong(), r.get(6).asInt(), r.get(7).asLong())));
+                r.get(3).asText(), r.get(4).asLong(), r.get(5).asLong(), r.get(6).asInt(), r.get(7).asLong(),
+                r.get(8).asInt())));
         assertThat(rows).isEqualTo(expected);
-        assertThat(answer.path("freshness")).as("only the node's partition is scanned").singleElement()
-                .satisfies(f -> assertThat(f.path("role").asText()).isEqualTo("SNAPSHOT"));
+        assertThat(answer.path("freshness")).as("only the node's partition of each event topic is scanned")
+                .hasSize(2).allSatisfy(f -> assertThat(f.path("role").asText()).isEqualTo("SNAPSHOT"));
     }
 
     @Test
@@ -258,14 +273,6 @@ class SqlAcrossInstancesIT {
 
     private static String timestamp(long ns) {
         return Instant.ofEpochSecond(0, ns).toString().replace('T', ' ').replace("Z", "");
-    }
-
-    private static <T> List<ConsumerRecord<String, T>> readTopic(String topic,
-            java.util.function.Function<byte[], T> decode) {
-        List<ConsumerRecord<String, T>> values = new ArrayList<>();
-        TopicSnapshot.read(broker.bootstrapServers(), topic, record -> values.add(new ConsumerRecord<>(
-                record.topic(), record.partition(), record.offset(), record.key(), decode.apply(record.value()))));
-        return values;
     }
 
     private static JsonNode query(String url, String sql) throws Exception {

@@ -36,9 +36,13 @@ public final class NodeEventCodec {
         throw new IllegalArgumentException("not a node event: " + event.getClass().getName());
     }
 
-    /** Whether a per-event topic's records can travel in node event batches. */
-    public static boolean isEventTopic(String topic) {
-        return topic.equals(Topics.CROSSINGS) || topic.equals(Topics.KERNELS) || topic.equals(Topics.SERVING);
+    /**
+     * Whether collectors send a per-event topic's events in node event batches: copies and kernels, whose order
+     * decides a node's results. Serving samples (one a second) keep their own topic, which dashboards read; the
+     * pipeline reads them from batches too.
+     */
+    public static boolean isBatched(String topic) {
+        return topic.equals(Topics.CROSSINGS) || topic.equals(Topics.KERNELS);
     }
 
     public static byte[] encode(SpecificRecord event) {

@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class StreamsService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsService.class);
     /** The topics of the events it reads. */
-    public static final Set<String> INPUT_TOPICS = Set.of(Topics.CROSSINGS, Topics.KERNELS, Topics.SERVING);
+    public static final Set<String> INPUT_TOPICS = Set.of(Topics.NODE_EVENTS, Topics.CROSSINGS, Topics.KERNELS,
+            Topics.SERVING);
     /** How long a query waits for partition metadata during a rebalance. */
     private static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(10);
 

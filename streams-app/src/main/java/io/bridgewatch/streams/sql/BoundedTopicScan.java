@@ -1,10 +1,17 @@
 package io.bridgewatch.streams.sql;
 
+import io.bridgewatch.schema.NodeEventBatch;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
+import io.bridgewatch.schema.serde.NodeEventCodec;
 import io.bridgewatch.schema.serde.SingleObjectSerde;
+import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.query.QueryException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -33,6 +40,7 @@ import org.apache.kafka.common.utils.Utils;
  * offsets are taken when the scan starts, and each partition is read until the consumer's position reaches its
  * snapshot. The position, not the last record: transaction markers occupy offsets that never arrive as records, so
  * waiting for a record at end-1 could wait forever. Records appended after the start are not read, so a scan ends.
+ * A node event batch gives a row for each of its events of the table's type, all with the batch's metadata.
  */
 final class BoundedTopicScan extends AbstractEnumerable<Object[]> {
     private static final Duration POLL = Duration.ofMillis(200);
@@ -72,12 +80,14 @@ final class BoundedTopicScan extends AbstractEnumerable<Object[]> {
     private final class Scan implements Enumerator<Object[]> {
         private final KafkaConsumer<String, byte[]> consumer;
         private final SingleObjectSerde<? extends SpecificRecord> serde = BridgewatchSerdes.of(table.recordClass());
+        private final SingleObjectSerde<NodeEventBatch> batches = BridgewatchSerdes.of(NodeEventBatch.class);
         private final Duration apiTimeout;
         private final List<TopicPartition> partitions;
         private final Map<TopicPartition, Long> start;
         private final Map<TopicPartition, Long> end;
         private final Set<TopicPartition> remaining = new HashSet<>();
         private Iterator<ConsumerRecord<String, byte[]>> batch;
+        private final Deque<Object[]> rowsOfRecord = new ArrayDeque<>();
         private Object[] current;
         private long undecodable;
         private boolean finished;
@@ -92,12 +102,18 @@ final class BoundedTopicScan extends AbstractEnumerable<Object[]> {
             apiTimeout = Duration.ofMillis(Math.max(1_000, Math.min(10_000, context.remainingMillis())));
             consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
             try {
-                List<PartitionInfo> infos = consumer.partitionsFor(table.topic(), apiTimeout);
-                if (infos == null || infos.isEmpty()) {
-                    throw QueryException.unavailable("topic " + table.topic() + " of table " + table.sqlName()
-                            + " does not exist on the cluster");
+                partitions = new ArrayList<>();
+                for (String topic : table.scannedTopics()) {
+                    List<PartitionInfo> infos = consumer.partitionsFor(topic, apiTimeout);
+                    if (infos == null || infos.isEmpty()) {
+                        if (topic.equals(Topics.NODE_EVENTS)) {
+                            continue; // a cluster of collectors older than batches
+                        }
+                        throw QueryException.unavailable("topic " + topic + " of table " + table.sqlName()
+                                + " does not exist on the cluster");
+                    }
+                    partitions.addAll(partitions(topic, infos.size()));
                 }
-                partitions = partitions(infos.size());
                 end = consumer.endOffsets(partitions, apiTimeout);
                 start = startOffsets();
                 consumer.assign(partitions);
@@ -122,11 +138,12 @@ final class BoundedTopicScan extends AbstractEnumerable<Object[]> {
         public boolean moveNext() {
             try {
                 while (true) {
-                    while (batch != null && batch.hasNext()) {
-                        current = row(batch.next());
-                        if (current != null) {
-                            return true;
-                        }
+                    while (rowsOfRecord.isEmpty() && batch != null && batch.hasNext()) {
+                        addRows(batch.next());
+                    }
+                    if (!rowsOfRecord.isEmpty()) {
+                        current = rowsOfRecord.poll();
+                        return true;
                     }
                     if (remaining.isEmpty()) {
                         finish();
@@ -142,30 +159,38 @@ final class BoundedTopicScan extends AbstractEnumerable<Object[]> {
             }
         }
 
-        /** The record as a row, or null when it is past the snapshot, outside the bounds or not decodable. */
-        private Object[] row(ConsumerRecord<String, byte[]> record) {
+        /**
+         * The record's rows: none when it is past the snapshot, outside the bounds or not decodable; one per event of
+         * the table's type in a node event batch.
+         */
+        private void addRows(ConsumerRecord<String, byte[]> record) {
             if (record.offset() >= end.get(new TopicPartition(record.topic(), record.partition()))
                     || bounds.keys().isPresent() && !bounds.keys().get().contains(record.key())
                     || record.timestamp() < bounds.fromMs() || record.timestamp() > bounds.toMs()) {
-                return null;
+                return;
             }
-            GenericRecord value;
             try {
-                value = (GenericRecord) serde.deserialize(record.topic(), record.value());
+                if (!record.topic().equals(Topics.NODE_EVENTS)) {
+                    GenericRecord value = (GenericRecord) serde.deserialize(record.topic(), record.value());
+                    if (value != null) {
+                        rowsOfRecord.add(TopicTable.row(table, value, record, 0));
+                    }
+                    return;
+                }
+                NodeEventBatch events = batches.deserialize(record.topic(), record.value());
+                List<ByteBuffer> elements = events == null ? List.of() : events.getEvents();
+                for (int i = 0; i < elements.size(); i++) {
+                    byte[] bytes = NodeEventCodec.bytes(elements.get(i));
+                    if (serde.reads(bytes)) {
+                        rowsOfRecord.add(TopicTable.row(table, (GenericRecord) serde.deserialize(record.topic(),
+                                bytes), record, i));
+                    }
+                }
             } catch (RuntimeException e) {
                 undecodable++;
-                return null;
             }
-            if (value == null) {
-                return null;
-            }
-            Object[] row = table.columns().row(value, 3);
-            int meta = table.columns().columns().size();
-            row[meta] = record.partition();
-            row[meta + 1] = record.offset();
-            row[meta + 2] = record.timestamp();
-            return row;
         }
+
 
         private void finish() {
             if (finished) {
@@ -174,15 +199,17 @@ final class BoundedTopicScan extends AbstractEnumerable<Object[]> {
             finished = true;
             for (TopicPartition tp : partitions) {
                 context.read(new SourceFreshness(table.sqlName(), tp.partition(), "kafka", "SNAPSHOT", 0,
-                        "read offsets " + start.get(tp) + " to " + end.get(tp) + " (end at the query's start)"));
+                        "read offsets " + start.get(tp) + " to " + end.get(tp) + " of " + tp.topic()
+                                + " (end at the query's start)"));
             }
             if (undecodable > 0) {
-                context.warn(undecodable + " records of " + table.topic() + " could not be decoded and were left"
+                context.warn(undecodable + " records of " + String.join(" and ", table.scannedTopics())
+                        + " could not be decoded and were left"
                         + " out (the pipeline routes such records to " + SqlTable.DEAD_LETTERS.sqlName() + ")");
             }
         }
 
-        private List<TopicPartition> partitions(int count) {
+        private List<TopicPartition> partitions(String topic, int count) {
             Set<Integer> numbers = new TreeSet<>();
             if (bounds.keys().isPresent()) {
                 // The producers' default partitioning of a String key (murmur2 of its UTF-8 bytes).
@@ -193,7 +220,7 @@ final class BoundedTopicScan extends AbstractEnumerable<Object[]> {
                     numbers.add(p);
                 }
             }
-            return numbers.stream().map(p -> new TopicPartition(table.topic(), p)).toList();
+            return numbers.stream().map(p -> new TopicPartition(topic, p)).toList();
         }
 
         private Map<TopicPartition, Long> startOffsets() {

@@ -139,11 +139,7 @@ final class ResultTail implements AutoCloseable {
             }
             Object[] row;
             if (table.scansTopic()) {
-                row = table.columns().row(value, 3);
-                int meta = table.columns().columns().size();
-                row[meta] = record.partition();
-                row[meta + 1] = record.offset();
-                row[meta + 2] = record.timestamp();
+                row = TopicTable.row(table, value, record, 0);
             } else {
                 row = table.columns().row(value, 0);
             }

@@ -8,6 +8,7 @@ import io.bridgewatch.schema.ServingSample;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.query.RowSource;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificData;
@@ -47,6 +48,7 @@ public enum SqlTable {
     public static final String PARTITION_COLUMN = "_partition";
     public static final String OFFSET_COLUMN = "_offset";
     public static final String TIMESTAMP_COLUMN = "_ts";
+    public static final String INDEX_COLUMN = "_index";
 
     private final String description;
     private final RowSource store;
@@ -92,6 +94,14 @@ public enum SqlTable {
         return topic;
     }
 
+    /**
+     * Every topic a scan reads: raw copies and kernels come as records of their own topic (older collectors) and
+     * inside node event batches.
+     */
+    public List<String> scannedTopics() {
+        return this == CROSSINGS || this == KERNELS ? List.of(topic, Topics.NODE_EVENTS) : List.of(topic);
+    }
+
     /** The column the rows are keyed (and partitioned) by, or null. */
     public String keyColumn() {
         return keyColumn;
@@ -102,7 +112,7 @@ public enum SqlTable {
         return timeField;
     }
 
-    /** The columns of the record; topic tables add {@code _partition}, {@code _offset}, {@code _ts}. */
+    /** The columns of the record; topic tables add {@code _partition}, {@code _offset}, {@code _ts}, {@code _index}. */
     public AvroColumns columns() {
         return columns;
     }

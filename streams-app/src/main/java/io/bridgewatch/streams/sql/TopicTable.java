@@ -2,6 +2,7 @@ package io.bridgewatch.streams.sql;
 
 import io.bridgewatch.streams.query.QueryException;
 import java.util.List;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Linq4j;
@@ -11,10 +12,12 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.schema.FilterableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * A topic as a table, read as a bounded scan: the record's columns and where it was ({@code _partition},
- * {@code _offset}) and when it was appended ({@code _ts}). A key predicate reads only the key's partition; a lower
+ * {@code _offset}, {@code _index}: the event's place in a node event batch, 0 for a record of its own) and when it was
+ * appended ({@code _ts}). A key predicate reads only the key's partition; a lower
  * bound on {@code _ts}, or on the event time (less {@link #EVENT_TIME_SLACK_MS} for producers' clock skew, as a
  * record's append time is never before its event), starts each partition at the offset for that time.
  */
@@ -36,7 +39,19 @@ final class TopicTable extends AbstractTable implements FilterableTable {
         builder.add(SqlTable.PARTITION_COLUMN, SqlTypeName.INTEGER);
         builder.add(SqlTable.OFFSET_COLUMN, SqlTypeName.BIGINT);
         builder.add(SqlTable.TIMESTAMP_COLUMN, types.createSqlType(SqlTypeName.TIMESTAMP, 3));
+        builder.add(SqlTable.INDEX_COLUMN, SqlTypeName.INTEGER);
         return builder.build();
+    }
+
+    /** A row of a topic table: the record's columns, then where and when it was, and its place in its record. */
+    static Object[] row(SqlTable table, GenericRecord value, ConsumerRecord<?, ?> record, int index) {
+        Object[] row = table.columns().row(value, 4);
+        int meta = table.columns().columns().size();
+        row[meta] = record.partition();
+        row[meta + 1] = record.offset();
+        row[meta + 2] = record.timestamp();
+        row[meta + 3] = index;
+        return row;
     }
 
     @Override
