@@ -29,9 +29,18 @@ class GpuFormAccuracyIT extends AnalyticsAccuracyCheck {
         assertTolls(run, 5);
     }
 
+    /**
+     * Within 5%, but 8% on drain-thread nodes: under CC their drain thread's D2H copies hold the context's one lane,
+     * so half the small H2D input copies wait a few microseconds behind one. DESIGN 4.1 counts that wait as cost
+     * (it is not earlier work on the copy's own stream), which lifts the small-size bin's median by 2% and reads the
+     * fit's slope about 6.5% fast. With events in host order (node event batches, or {@code analyze}) that is what
+     * every run computes; over per-event topics the live arrival order moved some copies' readiness and these nodes
+     * happened to land within 5%.
+     */
     @Test
-    void shouldReportTheH2dBandwidthWithinFivePercent() {
+    void shouldReportTheH2dBandwidthWithinFivePercentOrEightUnderLaneContention() {
         for (String node : run.truth().mechanism().keySet()) {
+            double percent = node.contains("-drain-") ? 8 : 5;
             List<Double> bandwidths = run.costs().stream()
                     .filter(w -> w.getNodeId().equals(node) && w.getDirection() == Direction.H2D
                             && w.getHostMemory() == HostMemoryKind.PINNED && w.getBandwidthBytesPerS() != null)
@@ -39,7 +48,7 @@ class GpuFormAccuracyIT extends AnalyticsAccuracyCheck {
             assertThat(bandwidths).as("%s windows with a bandwidth (KV restores)", node).isNotEmpty();
             assertThat(bandwidths.get(bandwidths.size() / 2)).as("%s H2D bandwidth", node).isCloseTo(
                     run.truth().mechanism().get(node).bandwidthBytesPerSecond(Direction.H2D, HostMemoryKind.PINNED),
-                    Percentage.withPercentage(5));
+                    Percentage.withPercentage(percent));
         }
     }
 
