@@ -13,10 +13,10 @@ import io.bridgewatch.schema.PhaseOccurrence;
 import io.bridgewatch.schema.ServingSample;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.schema.topics.Topics;
-import io.bridgewatch.streams.cohort.ClosedCohortWindow;
 import io.bridgewatch.streams.cohort.CohortAggregator;
 import io.bridgewatch.streams.cohort.CohortSampleProcessor;
 import io.bridgewatch.streams.cohort.CohortSamples;
+import io.bridgewatch.streams.cohort.CohortWindow;
 import io.bridgewatch.streams.cohort.NodeEnricher;
 import io.bridgewatch.streams.cohort.NodeFactsProcessor;
 import io.bridgewatch.streams.concurrency.ConcurrencyAggregator;
@@ -47,6 +47,7 @@ import io.bridgewatch.streams.phase.PhaseEvents;
 import io.bridgewatch.streams.phase.PhaseOccurrenceProcessor;
 import io.bridgewatch.streams.regression.TollObservations;
 import io.bridgewatch.streams.regression.TollRegressionDetector;
+import io.bridgewatch.streams.view.ProvisionalComparisons;
 import io.bridgewatch.streams.view.ResultViewWriter;
 import io.bridgewatch.streams.window.NodeTimeWindowProcessor;
 import io.bridgewatch.streams.window.ObjectCacheStoreBuilder;
@@ -155,6 +156,8 @@ public final class BridgeTopology {
                 config.cohortWindow(), BridgewatchSerdes.of(CohortComparison.class)));
         builder.addStateStore(durability.resultView(StoreNames.COHORT_PARITY_VIEW, retention, config.cohortWindow(),
                 BridgewatchSerdes.of(ComputeParity.class)));
+        builder.addStateStore(durability.keyValueStore(StoreNames.COHORT_PROVISIONAL_VIEW, Serdes.String(),
+                BridgewatchSerdes.of(CohortComparison.class)));
     }
 
     /**
@@ -310,20 +313,26 @@ public final class BridgeTopology {
                 .repartition(Repartitioned.<String, CohortSample>as(StoreNames.COHORT_INPUTS)
                         .withKeySerde(Serdes.String()).withValueSerde(sampleSerde));
         // After the repartition, so that the gate sees the cohort windows' inputs in their order.
-        KStream<String, ClosedCohortWindow> closed = onTime(byCohort, "cohort-inputs",
+        KStream<String, CohortWindow> windows = onTime(byCohort, "cohort-inputs",
                         () -> LateRecordGate.perNode("cohort-inputs", sampleSerde.serializer(), config.cohortClose(),
-                                ClosedCohortWindow::feeder))
-                .process(() -> new NodeTimeWindowProcessor<>(StoreNames.COHORT_WINDOWS, ClosedCohortWindow.AGGREGATION,
-                                ClosedCohortWindow.NODES, config.cohortClose()),
+                                CohortWindow::feeder))
+                .process(() -> new NodeTimeWindowProcessor<>(StoreNames.COHORT_WINDOWS, CohortWindow.AGGREGATION,
+                                CohortWindow.NODES, config.cohortClose(), config.cohortProvisional()),
                         Named.as("cohort-aggregate"), StoreNames.COHORT_WINDOWS);
-        closed.flatMapValues(window -> CohortAggregator.results(window.cohort(), window.startNs(), window.endNs(),
-                        window.state(), config.baseline()), Named.as("cohort-results"))
+        // Provisional comparisons of open windows are kept apart, for /metrics, until their window's final one
+        // comes; only final ones reach the result view and the topic.
+        windows.flatMapValues(window -> CohortAggregator.results(window, config.baseline()),
+                        Named.as("cohort-results"))
+                .processValues(ProvisionalComparisons::new, Named.as("cohort-provisional-view"),
+                        StoreNames.COHORT_PROVISIONAL_VIEW)
+                .filterNot((cohort, comparison) -> comparison.getProvisional(), Named.as("cohort-results-final"))
                 .processValues(() -> new ResultViewWriter<>(StoreNames.COHORT_COMPARISON_VIEW,
                         CohortComparison::getWindowStartNs), Named.as("cohort-comparison-view"),
                         StoreNames.COHORT_COMPARISON_VIEW)
                 .to(Topics.MITIGATION, Produced.with(Serdes.String(), BridgewatchSerdes.of(CohortComparison.class))
                         .withName("mitigation-sink"));
-        closed.flatMapValues(window -> CohortAggregator.parity(window.cohort(), window.startNs(), window.endNs(),
+        windows.filterNot((cohort, window) -> window.provisional(), Named.as("cohort-windows-closed"))
+                .flatMapValues(window -> CohortAggregator.parity(window.cohort(), window.startNs(), window.endNs(),
                         window.state(), config.baseline()), Named.as("compute-parity-results"))
                 .processValues(() -> new ResultViewWriter<>(StoreNames.COHORT_PARITY_VIEW,
                         ComputeParity::getWindowStartNs), Named.as("cohort-parity-view"),

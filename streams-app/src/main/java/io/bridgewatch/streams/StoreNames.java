@@ -41,6 +41,8 @@ public final class StoreNames {
     public static final String COHORT_COMPARISON_VIEW = "cohort-comparison-view";
     /** Closed compute-parity rows per cohort (ComputeParity), by window start. */
     public static final String COHORT_PARITY_VIEW = "cohort-parity-view";
+    /** The latest provisional comparison of each cohort variant's open window ("cohort|variant"), until it closes. */
+    public static final String COHORT_PROVISIONAL_VIEW = "cohort-provisional-view";
 
     private StoreNames() {
     }

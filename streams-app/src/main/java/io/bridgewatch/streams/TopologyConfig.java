@@ -28,10 +28,13 @@ import java.time.Duration;
  *     when it has gone silent, once its partition's event time is this much further: how far behind the other nodes
  *     of its partition or cohort a node may fall (a collector resending its spool after an outage) without losing
  *     anything, and how late the last window of a node that stopped comes
+ * @param cohortProvisional how often (wall clock) open cohort windows publish provisional figures for /metrics,
+ *     dropped when the window's final result comes, never sent to the result topics or views; zero: none
  */
 public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohortWindow, Duration cohortGrace,
         Duration reorderSlack, Duration referenceAsyncP99, Duration phaseGap, ReferenceBaseline baseline,
-        double regressionThreshold, Duration regressionHalfLife, Duration resultRetention, Duration nodeSilence) {
+        double regressionThreshold, Duration regressionHalfLife, Duration resultRetention, Duration nodeSilence,
+        Duration cohortProvisional) {
     public static final Duration DEFAULT_NODE_WINDOW = Duration.ofSeconds(10);
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
     public static final Duration DEFAULT_COHORT_WINDOW = Duration.ofSeconds(60);
@@ -42,6 +45,7 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
     public static final Duration DEFAULT_REGRESSION_HALF_LIFE = Duration.ofDays(1);
     public static final Duration DEFAULT_RESULT_RETENTION = Duration.ofHours(24);
     public static final Duration DEFAULT_NODE_SILENCE = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_COHORT_PROVISIONAL = Duration.ofSeconds(10);
 
     public static final TopologyConfig DEFAULTS = new TopologyConfig(DEFAULT_NODE_WINDOW, DEFAULT_GRACE);
 
@@ -49,7 +53,7 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
     public TopologyConfig(Duration nodeWindow, Duration grace) {
         this(nodeWindow, grace, DEFAULT_COHORT_WINDOW, DEFAULT_COHORT_GRACE, DEFAULT_REORDER_SLACK, Duration.ZERO,
                 DEFAULT_PHASE_GAP, ReferenceBaseline.NONE, DEFAULT_REGRESSION_THRESHOLD, DEFAULT_REGRESSION_HALF_LIFE,
-                DEFAULT_RESULT_RETENTION, DEFAULT_NODE_SILENCE);
+                DEFAULT_RESULT_RETENTION, DEFAULT_NODE_SILENCE, DEFAULT_COHORT_PROVISIONAL);
     }
 
     public TopologyConfig {
@@ -67,6 +71,7 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
         }
         requirePositive("result retention", resultRetention);
         requireNotNegative("node silence", nodeSilence);
+        requireNotNegative("cohort provisional interval", cohortProvisional);
         if (resultRetention.compareTo(cohortWindow) < 0 || resultRetention.compareTo(nodeWindow) < 0) {
             throw new IllegalArgumentException("result retention " + resultRetention
                     + " must be at least a cohort window (" + cohortWindow + ")");
@@ -80,19 +85,20 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
     /** The same config with reference figures from a baseline file. */
     public TopologyConfig withBaseline(ReferenceBaseline referenceBaseline) {
         return new TopologyConfig(nodeWindow, grace, cohortWindow, cohortGrace, reorderSlack, referenceAsyncP99,
-                phaseGap, referenceBaseline, regressionThreshold, regressionHalfLife, resultRetention, nodeSilence);
+                phaseGap, referenceBaseline, regressionThreshold, regressionHalfLife, resultRetention, nodeSilence,
+                cohortProvisional);
     }
 
     /** The same config with another result retention. */
     public TopologyConfig withResultRetention(Duration retention) {
         return new TopologyConfig(nodeWindow, grace, cohortWindow, cohortGrace, reorderSlack, referenceAsyncP99,
-                phaseGap, baseline, regressionThreshold, regressionHalfLife, retention, nodeSilence);
+                phaseGap, baseline, regressionThreshold, regressionHalfLife, retention, nodeSilence, cohortProvisional);
     }
 
     /** The same config with another node silence. */
     public TopologyConfig withNodeSilence(Duration silence) {
         return new TopologyConfig(nodeWindow, grace, cohortWindow, cohortGrace, reorderSlack, referenceAsyncP99,
-                phaseGap, baseline, regressionThreshold, regressionHalfLife, resultRetention, silence);
+                phaseGap, baseline, regressionThreshold, regressionHalfLife, resultRetention, silence, cohortProvisional);
     }
 
     /** When node windows close. */

@@ -19,6 +19,7 @@ import io.bridgewatch.streams.cohort.ReferenceBaseline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -66,6 +67,43 @@ class CohortTopologyTest {
         assertThat(drain.getNodes()).containsExactly("drain");
         assertThat(drain.getWindowStartNs()).isEqualTo(T0);
         assertThat(drain.getWindowEndNs()).isEqualTo(T0 + 60 * S);
+    }
+
+    @Test
+    void shouldKeepAProvisionalComparisonOfTheOpenWindowForMetricsOnlyUntilItsFinalResultComes() {
+        harness.nodes.pipeInput("ref", node("ref", CcMode.OFF));
+        harness.nodes.pipeInput("cc", node("cc", CcMode.ON));
+        for (int second = 1; second <= 20; second++) {
+            harness.serving.pipeInput("ref", serving("ref", T0 + second * S, 100, 0.010));
+            harness.serving.pipeInput("cc", serving("cc", T0 + second * S, 75, 0.0125));
+        }
+        var provisional = harness.driver.<String, CohortComparison>getKeyValueStore(
+                StoreNames.COHORT_PROVISIONAL_VIEW);
+        assertThat(provisional.get(COHORT + "|cc")).as("none before the interval passes").isNull();
+
+        harness.driver.advanceWallClockTime(TopologyConfig.DEFAULT_COHORT_PROVISIONAL);
+
+        CohortComparison early = provisional.get(COHORT + "|cc");
+        assertThat(early.getProvisional()).isTrue();
+        assertThat(early.getWindowStartNs()).isEqualTo(T0);
+        assertThat(early.getThroughputGap()).as("from the first 20 s").isCloseTo(0.25, within(1e-9));
+        assertThat(results.isEmpty()).as("nothing provisional on the result topic").isTrue();
+        assertThat(harness.driver.<String, CohortComparison>getWindowStore(StoreNames.COHORT_COMPARISON_VIEW)
+                .fetch(COHORT, Instant.EPOCH, Instant.ofEpochMilli(Long.MAX_VALUE)).hasNext())
+                .as("nor in the result view").isFalse();
+
+        for (int second = 21; second <= 50; second++) {
+            harness.serving.pipeInput("ref", serving("ref", T0 + second * S, 100, 0.010));
+            harness.serving.pipeInput("cc", serving("cc", T0 + second * S, 90, 0.0125));
+        }
+        closeFirstCohortWindow("cc");
+
+        assertThat(results.readValuesToList()).filteredOn(r -> r.getVariant().equals("cc")).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.getProvisional()).isFalse();
+                    assertThat(r.getThroughputGap()).isCloseTo(1 - (20 * 75 + 30 * 90) / 5000.0, within(1e-9));
+                });
+        assertThat(provisional.get(COHORT + "|cc")).as("dropped once the window closed").isNull();
     }
 
     @Test

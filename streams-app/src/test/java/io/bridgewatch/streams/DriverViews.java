@@ -27,9 +27,8 @@ final class DriverViews implements LocalViews {
     }
 
     @Override
-    public Optional<ReadOnlyKeyValueStore<String, NodeInfo>> nodeInfo(int partition) {
-        return partition == 0 ? Optional.ofNullable(driver.<String, NodeInfo>getKeyValueStore(StoreNames.NODE_INFO))
-                : Optional.empty();
+    public <V> Optional<ReadOnlyKeyValueStore<String, V>> keyValueStore(String store, int partition) {
+        return partition == 0 ? Optional.ofNullable(driver.<String, V>getKeyValueStore(store)) : Optional.empty();
     }
 
     @Override

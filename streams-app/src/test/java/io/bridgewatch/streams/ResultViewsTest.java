@@ -6,8 +6,10 @@ import static io.bridgewatch.streams.TestEvents.T0;
 import static io.bridgewatch.streams.TestEvents.US;
 import static io.bridgewatch.streams.TestEvents.copy;
 import static io.bridgewatch.streams.TestEvents.node;
+import static io.bridgewatch.streams.TestEvents.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.bridgewatch.schema.BridgeCostWindow;
 import io.bridgewatch.schema.CcMode;
@@ -106,6 +108,29 @@ class ResultViewsTest {
             });
             clock.now = clock.now.plus(Duration.ofMinutes(6));
             assertThat(points(reader, MetricNames.BRIDGE_TOLL)).as("stale windows are not exported").isEmpty();
+        }
+    }
+
+    @Test
+    void shouldExportProvisionalCohortFiguresApartFromTheFinalOnes() {
+        harness.nodes.pipeInput("ref", node("ref", CcMode.OFF));
+        for (int second = 1; second <= 20; second++) {
+            harness.serving.pipeInput("ref", serving("ref", T0 + second * S, 100, 0.010));
+            harness.serving.pipeInput("n1", serving("n1", T0 + second * S, 80, 0.0125));
+        }
+        harness.driver.advanceWallClockTime(TopologyConfig.DEFAULT_COHORT_PROVISIONAL);
+        InMemoryMetricReader reader = InMemoryMetricReader.create();
+        MovableClock clock = new MovableClock(Instant.ofEpochMilli(T0_MS + 30_000));
+        try (SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
+                ResultMetrics metrics = new ResultMetrics(provider.get("test"), new DriverViews(harness.driver),
+                        Duration.ofMinutes(5), clock)) {
+            var metricsNow = reader.collectAllMetrics();
+            assertThat(metricsNow).filteredOn(m -> m.getName().equals(MetricNames.THROUGHPUT_GAP))
+                    .as("no final figure before the window closes").isEmpty();
+            assertThat(metricsNow).filteredOn(m -> m.getName()
+                            .equals(MetricNames.provisional(MetricNames.THROUGHPUT_GAP)))
+                    .flatExtracting(m -> m.getDoubleGaugeData().getPoints()).singleElement()
+                    .satisfies(p -> assertThat(((DoublePointData) p).getValue()).isCloseTo(0.2, within(1e-9)));
         }
     }
 

@@ -53,8 +53,9 @@ class TopologyNamingTest {
                 "cohort-inputs-repartition-sink", "cohort-inputs-repartition-source", "cohort-inputs-late-gate",
                 "cohort-inputs-late", "cohort-inputs-late-letters", "cohort-inputs-late-sink", "cohort-inputs-on-time",
                 "cohort-inputs-on-time-values", "cohort-aggregate",
-                "cohort-results", "cohort-comparison-view", "mitigation-sink",
-                "compute-parity-results", "cohort-parity-view", "compute-parity-sink",
+                "cohort-results", "cohort-provisional-view", "cohort-results-final", "cohort-comparison-view",
+                "mitigation-sink",
+                "cohort-windows-closed", "compute-parity-results", "cohort-parity-view", "compute-parity-sink",
                 // 4.7 in-stream regression detection
                 "toll-observations", "toll-baselines-repartition-filter", "toll-baselines-repartition-sink",
                 "toll-baselines-repartition-source", "toll-regression", "toll-alerts-by-node", "alerts-sink");
@@ -63,7 +64,7 @@ class TopologyNamingTest {
                 StoreNames.NODE_BRIDGE_FIT, StoreNames.PHASE_OCCURRENCES, StoreNames.NODE_INFO,
                 StoreNames.COHORT_WINDOWS, StoreNames.TOLL_BASELINES,
                 StoreNames.NODE_COST_VIEW, StoreNames.NODE_CONCURRENCY_VIEW, StoreNames.NODE_PHASE_VIEW,
-                StoreNames.COHORT_COMPARISON_VIEW, StoreNames.COHORT_PARITY_VIEW);
+                StoreNames.COHORT_COMPARISON_VIEW, StoreNames.COHORT_PARITY_VIEW, StoreNames.COHORT_PROVISIONAL_VIEW);
         assertThat(description.subtopologies())
                 .as("node id is the key of all node-level work; only node results are regrouped (by cohort, and by"
                         + " cohort route for the regression baselines)").hasSize(3);

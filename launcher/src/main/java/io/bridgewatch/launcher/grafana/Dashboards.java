@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bridgewatch.streams.export.MetricNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,14 +46,14 @@ public final class Dashboards {
         Layout l = new Layout();
         return dashboard("bridgewatch-fleet", "Bridgewatch · Fleet overview", List.of("cohort"),
                 l.timeseries("Throughput gap by cohort and variant", "percentunit",
-                        target("bridgewatch_throughput_gap_ratio{" + COHORT + ",cc_mode!=\"OFF\"}", "{{cohort}} {{variant}}")),
+                        cohortTargets("bridgewatch_throughput_gap_ratio", COHORT + ",cc_mode!=\"OFF\"", "{{cohort}} {{variant}}")),
                 l.timeseries("Recovered by mitigation", "percentunit",
-                        target("bridgewatch_mitigation_recovered_ratio{" + COHORT + "}", "{{cohort}} {{mitigation}}")),
+                        cohortTargets("bridgewatch_mitigation_recovered_ratio", COHORT, "{{cohort}} {{mitigation}}")),
                 l.table("Worst nodes: highest H2D toll", "s",
                         target("topk(10, bridgewatch_bridge_toll_seconds{" + COHORT
                                 + ",direction=\"H2D\",host_memory=\"PINNED\"})", "{{node}}")),
                 l.timeseries("Small-crossing slowdown against the reference", "x",
-                        target("bridgewatch_small_crossing_slowdown_ratio{" + COHORT + "}",
+                        cohortTargets("bridgewatch_small_crossing_slowdown_ratio", COHORT,
                                 "{{cohort}} {{variant}} {{direction}} {{host_memory}}")));
     }
 
@@ -85,17 +86,17 @@ public final class Dashboards {
         Layout l = new Layout();
         return dashboard("bridgewatch-mitigations", "Bridgewatch · Mitigations", List.of("cohort"),
                 l.timeseries("Tokens per second per node, by variant", "none",
-                        target("bridgewatch_throughput_tokens_per_second{" + COHORT + "}", "{{cohort}} {{variant}}")),
+                        cohortTargets("bridgewatch_throughput_tokens_per_second", COHORT, "{{cohort}} {{variant}}")),
                 l.timeseries("Residual gap by variant", "percentunit",
-                        target("bridgewatch_throughput_gap_ratio{" + COHORT + "}", "{{cohort}} {{variant}}")),
+                        cohortTargets("bridgewatch_throughput_gap_ratio", COHORT, "{{cohort}} {{variant}}")),
                 l.timeseries("Recovered fraction", "percentunit",
-                        target("bridgewatch_mitigation_recovered_ratio{" + COHORT + "}", "{{cohort}} {{variant}}")),
+                        cohortTargets("bridgewatch_mitigation_recovered_ratio", COHORT, "{{cohort}} {{variant}}")),
                 l.timeseries("Phase penalty against the reference", "percentunit",
-                        target("bridgewatch_phase_penalty_ratio{" + COHORT + "}", "{{cohort}} {{variant}} {{phase}}")),
+                        cohortTargets("bridgewatch_phase_penalty_ratio", COHORT, "{{cohort}} {{variant}} {{phase}}")),
                 l.timeseries("Concurrency loss", "percentunit",
-                        target("bridgewatch_concurrency_loss_ratio{" + COHORT + "}", "{{cohort}} {{variant}}")),
+                        cohortTargets("bridgewatch_concurrency_loss_ratio", COHORT, "{{cohort}} {{variant}}")),
                 l.timeseries("Compute parity (1 = native speed)", "none",
-                        target("bridgewatch_compute_parity_ratio{" + COHORT + "}", "{{cohort}} {{variant}}")));
+                        cohortTargets("bridgewatch_compute_parity_ratio", COHORT, "{{cohort}} {{variant}}")));
     }
 
     static ObjectNode pipelineHealth() {
@@ -138,7 +139,7 @@ public final class Dashboards {
                     .put("w", 12).put("h", 8));
             ObjectNode defaults = JSON.objectNode().put("unit", unit);
             panel.set("fieldConfig", JSON.objectNode().<ObjectNode>set("defaults", defaults)
-                    .set("overrides", JSON.arrayNode()));
+                    .set("overrides", JSON.arrayNode().add(provisionalDashed())));
             ArrayNode list = panel.putArray("targets");
             char refId = 'A';
             for (ObjectNode target : targets) {
@@ -146,6 +147,25 @@ public final class Dashboards {
             }
             return panel;
         }
+    }
+
+    /**
+     * A cohort figure: the final figures of closed windows and, dashed, the provisional ones of the window still
+     * open (the first a few seconds into it, so that a new fleet shows something before a window closes).
+     */
+    private static ObjectNode[] cohortTargets(String metric, String selector, String legend) {
+        return new ObjectNode[] {target(metric + "{" + selector + "}", legend),
+                target(MetricNames.provisional(metric) + "{" + selector + "}", legend + " (provisional)")};
+    }
+
+    /** Provisional series (legend ending "(provisional)") drawn dashed. */
+    private static ObjectNode provisionalDashed() {
+        ObjectNode override = JSON.objectNode();
+        override.putObject("matcher").put("id", "byRegexp").put("options", ".*\\(provisional\\)$");
+        ObjectNode lineStyle = JSON.objectNode().put("fill", "dash");
+        lineStyle.putArray("dash").add(10).add(10);
+        override.putArray("properties").addObject().put("id", "custom.lineStyle").set("value", lineStyle);
+        return override;
     }
 
     private static ObjectNode target(String expr, String legend) {

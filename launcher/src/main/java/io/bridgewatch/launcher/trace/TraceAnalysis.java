@@ -46,7 +46,8 @@ public final class TraceAnalysis {
         return new TopologyConfig(WHOLE_TRACE, Duration.ZERO, WHOLE_TRACE, Duration.ZERO,
                 TopologyConfig.DEFAULT_REORDER_SLACK, referenceAsyncP99, TopologyConfig.DEFAULT_PHASE_GAP,
                 ReferenceBaseline.NONE, TopologyConfig.DEFAULT_REGRESSION_THRESHOLD,
-                TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE, WHOLE_TRACE, TopologyConfig.DEFAULT_NODE_SILENCE);
+                TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE, WHOLE_TRACE, TopologyConfig.DEFAULT_NODE_SILENCE,
+                Duration.ZERO);
     }
 
     public TraceReport analyze(Path trace, Path reference, TraceProgress progress) {
@@ -58,7 +59,8 @@ public final class TraceAnalysis {
         TopologyConfig windowed = new TopologyConfig(window, window, window, window,
                 TopologyConfig.DEFAULT_REORDER_SLACK, referenceAsyncP99, TopologyConfig.DEFAULT_PHASE_GAP,
                 ReferenceBaseline.NONE, TopologyConfig.DEFAULT_REGRESSION_THRESHOLD,
-                TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE, window, TopologyConfig.DEFAULT_NODE_SILENCE);
+                TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE, window, TopologyConfig.DEFAULT_NODE_SILENCE,
+                Duration.ZERO);
         try (OfflinePipeline whole = new OfflinePipeline(wholeTrace);
                 OfflinePipeline overTime = new OfflinePipeline(windowed)) {
             EventTap tap = new EventTap(whole, overTime);

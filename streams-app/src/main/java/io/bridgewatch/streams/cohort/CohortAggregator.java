@@ -79,6 +79,14 @@ public final class CohortAggregator {
         }
     }
 
+    /** One comparison per variant of the window, reference first, flagged provisional when the window is open. */
+    public static List<CohortComparison> results(CohortWindow window, ReferenceBaseline baseline) {
+        List<CohortComparison> results = results(window.cohort(), window.startNs(), window.endNs(), window.state(),
+                baseline);
+        results.forEach(result -> result.setProvisional(window.provisional()));
+        return results;
+    }
+
     /** One comparison per variant of the closed window, reference first. */
     public static List<CohortComparison> results(String cohort, long windowStartNs, long windowEndNs,
             CohortWindowState state, ReferenceBaseline baseline) {

@@ -1,5 +1,7 @@
 package io.bridgewatch.streams.export;
 
+import java.util.List;
+
 /**
  * Names of the result gauges as registered with OpenTelemetry; the Prometheus exporter adds the unit suffix
  * ({@code _seconds}, {@code _bytes_per_second}) and the alert rules, dashboards and tests use those names.
@@ -21,6 +23,18 @@ public final class MetricNames {
     public static final String PHASE_PENALTY = "bridgewatch_phase_penalty_ratio";
     public static final String COMPUTE_PARITY = "bridgewatch_compute_parity_ratio";
 
+    /** The cohort gauges, which have provisional twins. */
+    public static final List<String> COHORT = List.of(TOKENS_PER_SECOND, THROUGHPUT_GAP, MITIGATION_RECOVERED,
+            SMALL_CROSSING_SLOWDOWN, CONCURRENCY_LOSS, PHASE_PENALTY, COMPUTE_PARITY);
+
     private MetricNames() {
+    }
+
+    /**
+     * The provisional twin of a cohort gauge ({@code bridgewatch_provisional_throughput_gap_ratio}): the figures of
+     * the cohort window still open, which dashboards show before the final one comes and alerts never read.
+     */
+    public static String provisional(String cohortGauge) {
+        return cohortGauge.replaceFirst("^bridgewatch_", "bridgewatch_provisional_");
     }
 }

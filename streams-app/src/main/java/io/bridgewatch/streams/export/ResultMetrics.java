@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -78,6 +79,10 @@ public final class ResultMetrics implements AutoCloseable {
         gauge(meter, MetricNames.CONCURRENCY_LOSS, "1", "1 - (C - 1) / (C_ref - 1): copy concurrency lost against the reference (DESIGN 4.3).");
         gauge(meter, MetricNames.PHASE_PENALTY, "1", "Median phase duration of the variant / the reference's - 1 (DESIGN 4.5).");
         gauge(meter, MetricNames.COMPUTE_PARITY, "1", "Kernel time of the variant / the same kernels at the reference's medians (DESIGN 4.6).");
+        for (String cohortGauge : MetricNames.COHORT) {
+            gauge(meter, MetricNames.provisional(cohortGauge), "1", "Provisional " + cohortGauge + ": the cohort"
+                    + " window still open, from its inputs so far (replaced by the final figure; not for alerts).");
+        }
         ObservableMeasurement[] all = gauges.values().toArray(new ObservableMeasurement[0]);
         this.callback = meter.batchCallback(this::report, all[0],
                 java.util.Arrays.copyOfRange(all, 1, all.length));
@@ -105,6 +110,15 @@ public final class ResultMetrics implements AutoCloseable {
         for (int partition : views.activePartitions(StoreNames.COHORT_COMPARISON_VIEW)) {
             this.<CohortComparison>scan(StoreNames.COHORT_COMPARISON_VIEW, partition, fromMs,
                     (cohort, c) -> cohort(series, c));
+            views.<CohortComparison>keyValueStore(StoreNames.COHORT_PROVISIONAL_VIEW, partition).ifPresent(store -> {
+                try (KeyValueIterator<String, CohortComparison> open = store.all()) {
+                    open.forEachRemaining(kv -> {
+                        if (kv.value.getWindowStartNs() / 1_000_000L >= fromMs) {
+                            cohort(series, kv.value);
+                        }
+                    });
+                }
+            });
         }
         series.points.forEach((gauge, points) -> points.forEach((attributes, point) ->
                 gauges.get(gauge).record(point.value(), attributes)));
@@ -145,20 +159,22 @@ public final class ResultMetrics implements AutoCloseable {
         series.set(MetricNames.BRIDGE_OCCUPANCY, row, w.getBridgeOccupancy(), w.getWindowStartNs());
     }
 
+    /** A cohort comparison's figures: final ones to their gauges, provisional ones to the provisional twins. */
     private static void cohort(Series series, CohortComparison c) {
         Attributes variant = Attributes.builder().put(COHORT, c.getCohort()).put(VARIANT, c.getVariant())
                 .put(CC_MODE, c.getCcMode().name())
                 .put(MITIGATION, c.getMitigations().isEmpty() ? "none" : String.join("+", c.getMitigations()))
                 .build();
         long start = c.getWindowStartNs();
-        series.set(MetricNames.TOKENS_PER_SECOND, variant, c.getTokensPerS(), start);
-        series.set(MetricNames.THROUGHPUT_GAP, variant, c.getThroughputGap(), start);
-        series.set(MetricNames.MITIGATION_RECOVERED, variant, c.getRecoveredFraction(), start);
-        series.set(MetricNames.CONCURRENCY_LOSS, variant, c.getConcurrencyLoss(), start);
-        series.set(MetricNames.COMPUTE_PARITY, variant, c.getComputeParity(), start);
-        c.getSmallCrossingSlowdown().forEach((route, slowdown) -> series.set(MetricNames.SMALL_CROSSING_SLOWDOWN,
-                routeAttributes(variant, route), slowdown, start));
-        c.getPhasePenalty().forEach((phase, penalty) -> series.set(MetricNames.PHASE_PENALTY,
+        UnaryOperator<String> gauge = c.getProvisional() ? MetricNames::provisional : g -> g;
+        series.set(gauge.apply(MetricNames.TOKENS_PER_SECOND), variant, c.getTokensPerS(), start);
+        series.set(gauge.apply(MetricNames.THROUGHPUT_GAP), variant, c.getThroughputGap(), start);
+        series.set(gauge.apply(MetricNames.MITIGATION_RECOVERED), variant, c.getRecoveredFraction(), start);
+        series.set(gauge.apply(MetricNames.CONCURRENCY_LOSS), variant, c.getConcurrencyLoss(), start);
+        series.set(gauge.apply(MetricNames.COMPUTE_PARITY), variant, c.getComputeParity(), start);
+        c.getSmallCrossingSlowdown().forEach((route, slowdown) -> series.set(
+                gauge.apply(MetricNames.SMALL_CROSSING_SLOWDOWN), routeAttributes(variant, route), slowdown, start));
+        c.getPhasePenalty().forEach((phase, penalty) -> series.set(gauge.apply(MetricNames.PHASE_PENALTY),
                 variant.toBuilder().put(PHASE, phase).build(), penalty, start));
     }
 

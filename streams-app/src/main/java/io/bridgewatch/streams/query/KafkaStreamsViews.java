@@ -61,10 +61,10 @@ public final class KafkaStreamsViews implements LocalViews {
     }
 
     @Override
-    public Optional<ReadOnlyKeyValueStore<String, NodeInfo>> nodeInfo(int partition) {
+    public <V> Optional<ReadOnlyKeyValueStore<String, V>> keyValueStore(String store, int partition) {
         try {
-            return Optional.of(streams.store(StoreQueryParameters.fromNameAndType(StoreNames.NODE_INFO,
-                    QueryableStoreTypes.<String, NodeInfo>keyValueStore()).withPartition(partition)
+            return Optional.of(streams.store(StoreQueryParameters.fromNameAndType(store,
+                    QueryableStoreTypes.<String, V>keyValueStore()).withPartition(partition)
                     .enableStaleStores()));
         } catch (InvalidStateStoreException notHere) {
             return Optional.empty();

@@ -1,6 +1,7 @@
 package io.bridgewatch.streams.query;
 
 import io.bridgewatch.schema.NodeInfo;
+import io.bridgewatch.streams.StoreNames;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -17,8 +18,13 @@ public interface LocalViews {
     /** The store's partition on this instance, active or standby (then possibly behind), or empty. */
     <V> Optional<ReadOnlyWindowStore<String, V>> windowStore(String store, int partition);
 
+    /** A key-value store's partition on this instance, active or standby, or empty. */
+    <V> Optional<ReadOnlyKeyValueStore<String, V>> keyValueStore(String store, int partition);
+
     /** The node facts of a node partition on this instance, or empty. */
-    Optional<ReadOnlyKeyValueStore<String, NodeInfo>> nodeInfo(int partition);
+    default Optional<ReadOnlyKeyValueStore<String, NodeInfo>> nodeInfo(int partition) {
+        return keyValueStore(StoreNames.NODE_INFO, partition);
+    }
 
     /** Changelog records the local copy of the store's partition has still to apply (0: up to date). */
     long offsetLag(String store, int partition);

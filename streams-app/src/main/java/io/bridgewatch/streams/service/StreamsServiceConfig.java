@@ -57,6 +57,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
     public static final String NODE_SILENCE = "window.node.silence.ms";
     public static final String COHORT_WINDOW = "window.cohort.ms";
     public static final String COHORT_GRACE = "window.cohort.grace.ms";
+    public static final String COHORT_PROVISIONAL = "window.cohort.provisional.ms";
     public static final String RESULT_RETENTION = "results.retention.ms";
     public static final String BASELINE_FILE = "baseline.file";
     public static final String ASYNC_REFERENCE_P99 = "async.reference.p99.us";
@@ -113,6 +114,10 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                     Importance.MEDIUM, "Cohort window size (a whole number of node windows).")
             .define(COHORT_GRACE, Type.LONG, TopologyConfig.DEFAULT_COHORT_GRACE.toMillis(), Range.atLeast(0),
                     Importance.MEDIUM, "How long after its end a cohort window still takes inputs.")
+            .define(COHORT_PROVISIONAL, Type.LONG, TopologyConfig.DEFAULT_COHORT_PROVISIONAL.toMillis(),
+                    Range.atLeast(0), Importance.LOW, "How often (wall clock) open cohort windows publish"
+                            + " provisional figures to /metrics (bridgewatch_provisional_*, dropped when the window"
+                            + " closes; never on the result topics or views, never alerted on); 0: none.")
             .define(RESULT_RETENTION, Type.LONG, TopologyConfig.DEFAULT_RESULT_RETENTION.toMillis(),
                     Range.atLeast(1), Importance.MEDIUM, "How long (event time) closed windows stay queryable.")
             .define(BASELINE_FILE, Type.STRING, null, Importance.LOW,
@@ -143,7 +148,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                 Duration.ofNanos(1_000L * (Long) loaded.get(ASYNC_REFERENCE_P99)), TopologyConfig.DEFAULT_PHASE_GAP,
                 baselineFile == null ? ReferenceBaseline.NONE : ReferenceBaseline.load(Path.of(baselineFile)),
                 TopologyConfig.DEFAULT_REGRESSION_THRESHOLD, TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE,
-                millis(loaded, RESULT_RETENTION), millis(loaded, NODE_SILENCE));
+                millis(loaded, RESULT_RETENTION), millis(loaded, NODE_SILENCE), millis(loaded, COHORT_PROVISIONAL));
         StreamsAppConfig app = new StreamsAppConfig((String) loaded.get(BOOTSTRAP_SERVERS),
                 (String) loaded.get(APPLICATION_ID), Path.of((String) loaded.get(STATE_DIR)),
                 (Integer) loaded.get(THREADS), topology);

@@ -1,5 +1,6 @@
 package io.bridgewatch.streams.window;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -8,6 +9,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -26,6 +28,9 @@ import org.apache.kafka.streams.processor.api.Record;
  * per-node one. Closed windows are forwarded and their state deleted. Records for a closed window are counted in the
  * {@code dropped-late-records} sensor (the late-record gate upstream sends most of them, by the same rule, to the
  * dead-letter topic before they get here).
+ *
+ * <p>With a provisional interval, every open window's {@link WindowAggregation#provisional} figures are forwarded
+ * that often (wall clock), for whoever wants a first look before the window closes (its final result follows).
  */
 public final class NodeTimeWindowProcessor<V, S, R> implements Processor<String, V, String, R> {
     private static final long NS_PER_MS = 1_000_000;
@@ -34,6 +39,7 @@ public final class NodeTimeWindowProcessor<V, S, R> implements Processor<String,
     private final WindowNodes<V, S> nodes;
     private final long windowMs;
     private final WindowClose close;
+    private final Duration provisionalEvery;
     private final EventClocks clocks = new EventClocks();
     /** Open window starts per window key, and all open windows by start (for keys gone silent). */
     private final Map<String, TreeSet<Long>> openByKey = new HashMap<>();
@@ -53,11 +59,18 @@ public final class NodeTimeWindowProcessor<V, S, R> implements Processor<String,
 
     public NodeTimeWindowProcessor(String storeName, WindowAggregation<V, S, R> aggregation, WindowNodes<V, S> nodes,
             WindowClose close) {
+        this(storeName, aggregation, nodes, close, Duration.ZERO);
+    }
+
+    /** @param provisionalEvery how often open windows report provisional figures (zero: never) */
+    public NodeTimeWindowProcessor(String storeName, WindowAggregation<V, S, R> aggregation, WindowNodes<V, S> nodes,
+            WindowClose close, Duration provisionalEvery) {
         this.storeName = storeName;
         this.aggregation = aggregation;
         this.nodes = nodes;
         this.windowMs = close.windowMs();
         this.close = close;
+        this.provisionalEvery = provisionalEvery;
     }
 
     @Override
@@ -87,6 +100,25 @@ public final class NodeTimeWindowProcessor<V, S, R> implements Processor<String,
             }
         }
         openByKey.forEach((key, starts) -> closedThrough.put(key, starts.first()));
+        if (!provisionalEvery.isZero() && !provisionalEvery.isNegative()) {
+            context.schedule(provisionalEvery, PunctuationType.WALL_CLOCK_TIME, now -> forwardProvisional());
+        }
+    }
+
+    /** Every open window's provisional figures, stamped like its final result. */
+    private void forwardProvisional() {
+        openByKey.forEach((key, starts) -> {
+            for (long start : starts) {
+                S state = store.get(storeKey(start, key));
+                if (state == null) {
+                    continue;
+                }
+                for (R result : aggregation.provisional(key, start * NS_PER_MS, (start + windowMs) * NS_PER_MS,
+                        state)) {
+                    context.forward(new Record<>(key, result, start + windowMs - 1));
+                }
+            }
+        });
     }
 
     @Override

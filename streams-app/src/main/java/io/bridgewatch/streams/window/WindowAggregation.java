@@ -13,6 +13,14 @@ public interface WindowAggregation<V, S, R> {
 
     List<R> results(String node, long windowStartNs, long windowEndNs, S state);
 
+    /**
+     * What an open window reports as a provisional figure (it must leave the state as it is); none by default. See
+     * {@link NodeTimeWindowProcessor}'s provisional interval.
+     */
+    default List<R> provisional(String node, long windowStartNs, long windowEndNs, S state) {
+        return List.of();
+    }
+
     /** What a closed window reports. */
     @FunctionalInterface
     interface Results<S, R> {
