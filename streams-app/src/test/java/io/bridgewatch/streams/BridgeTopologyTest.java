@@ -110,6 +110,28 @@ class BridgeTopologyTest {
     }
 
     @Test
+    void shouldCountAndChargeACopyOfUnknownSizeButLeaveItOutOfSizeBasedFigures() {
+        // Small copies at 10 us + n / 10 GB/s, and as many 2 ms copies whose size the trace did not give (ROCm).
+        for (int i = 0; i < 10; i++) {
+            long a = T0 + i * 100_000 * US;
+            long bytes = 1024L << (i % 5);
+            long cost = 10 * US + bytes / 10;
+            crossings.pipeInput("n1", copy(a, a + cost, a, a + cost, bytes).build());
+            long b = a + 50_000 * US;
+            crossings.pipeInput("n1", copy(b, b + 2_000 * US, b, b + 2_000 * US, 0).setBytesKnown(false).build());
+        }
+        closeFirstWindow();
+
+        BridgeCostWindow h2d = single(costs.readValuesToList());
+        assertThat(h2d.getCrossings()).as("counted").isEqualTo(20);
+        assertThat(h2d.getBytesUnknownCrossings()).isEqualTo(10);
+        assertThat(h2d.getCostP99S()).as("charged").isCloseTo(2e-3, within(2e-3 * 0.02));
+        assertThat(h2d.getSmallCrossings()).as("not a small crossing: its size is unknown").isEqualTo(10);
+        assertThat(h2d.getTollS()).as("the fit sees the known sizes only").isCloseTo(10e-6, within(10e-6 * 0.05));
+        assertThat(h2d.getBytes()).isEqualTo(2 * (1024 + 2048 + 4096 + 8192 + 16384));
+    }
+
+    @Test
     void shouldFitBandwidthWhenOnlyLargeCrossingsArrive() {
         // 4 MiB and 64 MiB copies at 330 us + n / 11 GB/s: no small crossings in the group at all.
         long a = T0 + S;

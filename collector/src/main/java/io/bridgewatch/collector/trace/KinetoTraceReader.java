@@ -46,8 +46,9 @@ import java.util.regex.Pattern;
  * 2021 category names ({@code Operator}, {@code Runtime}, {@code Kernel}, {@code Memcpy}, {@code Memset}) are the
  * current ones under other names; complete events ({@code "ph": "X"}) are the only ones used, and every other
  * event (flows, instants, counters, metadata) or category a later version adds is skipped and counted in the
- * summary, never fatal. So is a GPU activity that cannot become an event (a copy without {@code args.bytes}, as
- * some ROCm traces have, or with a name of an unknown form).
+ * summary, never fatal. So is a GPU activity that cannot become an event (a copy with a name of an unknown form).
+ * A copy without {@code args.bytes}, as some ROCm traces have, is a crossing of unknown size
+ * ({@code bytes_known} false): counted and timed, left out of size-based figures.
  */
 public final class KinetoTraceReader implements TraceReader {
     private static final Pattern MEMCPY = Pattern.compile("Memcpy (\\w+) \\((.+) -> (.+)\\)");
@@ -310,9 +311,6 @@ public final class KinetoTraceReader implements TraceReader {
             }
         }
         if ("gpu_memcpy".equals(cat)) {
-            if (!event.path("args").path("bytes").canConvertToLong()) {
-                return "gpu_memcpy without args.bytes (its size unknown)";
-            }
             if (!MEMCPY.matcher(event.path("name").asText()).matches()) {
                 return "gpu_memcpy named otherwise than 'Memcpy <kind> (<source> -> <destination>)'";
             }
@@ -350,11 +348,14 @@ public final class KinetoTraceReader implements TraceReader {
         };
         String hostSide = direction == Direction.D2H ? m.group(3) : m.group(2);
         JsonNode args = gpu.path("args");
+        // Some ROCm copies carry no size: counted and timed, with bytes unknown.
+        boolean bytesKnown = args.path("bytes").canConvertToLong();
         return Crossing.newBuilder().setNodeId(nodeId).setGpuIndex(args.path("device").asInt())
                 .setPid(host.pid).setTid(host.tid)
                 .setContextId(args.path("context").asLong()).setStreamId(args.path("stream").asLong())
                 .setCorrelationId(correlation).setApi(host.name)
-                .setDirection(direction).setHostMemory(hostMemory(hostSide)).setBytes(args.path("bytes").asLong())
+                .setDirection(direction).setHostMemory(hostMemory(hostSide))
+                .setBytes(bytesKnown ? args.path("bytes").asLong() : 0).setBytesKnown(bytesKnown)
                 .setAsyncRequested(host.recorded && host.name.contains("Async")).setHostCall(host.recorded)
                 .setApiStartNs(host.startNs).setApiEndNs(host.endNs)
                 .setGpuStartNs(startNs(gpu)).setGpuEndNs(endNs(gpu)).setPhase(phases.at(host.startNs)).build();

@@ -61,6 +61,7 @@ public final class TraceReportWriter {
             row.put("async_blocked_fraction", c.getAsyncBlockedFraction());
             row.put("gpu_only_count", c.getGpuOnlyCrossings());
             row.put("gpu_only_bytes", c.getGpuOnlyBytes());
+            row.put("bytes_unknown_count", c.getBytesUnknownCrossings());
         }
         ObjectNode asyncNode = root.putObject("async");
         asyncTotals(asyncNode, report.pinnedAsync());
@@ -154,6 +155,11 @@ public final class TraceReportWriter {
             if (c.getGpuOnlyCrossings() > 0) {
                 out.append(format("  and seen only on the GPU (counted, not charged): %d %s %s copies, %s%n",
                         c.getGpuOnlyCrossings(), c.getDirection(), c.getHostMemory(), bytes(c.getGpuOnlyBytes())));
+            }
+            if (c.getBytesUnknownCrossings() > 0) {
+                out.append(format("  of which of unknown size (the trace gave no bytes; counted and charged, not in"
+                        + " bytes, fit or bandwidth): %d %s %s copies%n", c.getBytesUnknownCrossings(),
+                        c.getDirection(), c.getHostMemory()));
             }
         }
         TraceReport.AsyncTotals async = report.pinnedAsync();

@@ -39,7 +39,7 @@ public final class CostWindowAggregator {
                 + sample.getForm();
         CostGroupState group = state.getGroups().computeIfAbsent(key, k -> new CostGroupState(sample.getGpuIndex(),
                 sample.getDirection(), sample.getHostMemory(), sample.getForm(), 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
-                new HashMap<>(), new HashMap<>(), 0L, 0L, new HashMap<>()));
+                new HashMap<>(), new HashMap<>(), 0L, 0L, new HashMap<>(), 0L));
         if (!sample.getHostCall()) {
             group.setGpuOnlyCrossings(group.getGpuOnlyCrossings() + 1);
             group.setGpuOnlyBytes(group.getGpuOnlyBytes() + sample.getBytes());
@@ -57,8 +57,13 @@ public final class CostWindowAggregator {
         }
         group.setCrossings(group.getCrossings() + 1);
         group.setCostSumNs(group.getCostSumNs() + sample.getCostNs());
-        group.setBytes(group.getBytes() + sample.getBytes());
         LogHistogram.add(group.getCostCounts(), sample.getCostNs());
+        if (!sample.getBytesKnown()) {
+            // Its cost counts; with no size it can say nothing about bytes, bandwidth or small crossings.
+            group.setBytesUnknownCrossings(group.getBytesUnknownCrossings() + 1);
+            return state;
+        }
+        group.setBytes(group.getBytes() + sample.getBytes());
         if (sample.getBytes() <= SMALL_CROSSING_BYTES) {
             LogHistogram.add(group.getSmallCounts(), sample.getCostNs());
         }
@@ -121,6 +126,7 @@ public final class CostWindowAggregator {
                         ? group.getAsyncHostNs() * NS / group.getAsyncCalls() : null)
                 .setGpuOnlyCrossings(group.getGpuOnlyCrossings())
                 .setGpuOnlyBytes(group.getGpuOnlyBytes())
+                .setBytesUnknownCrossings(group.getBytesUnknownCrossings())
                 .setSmallCostCounts(new HashMap<>(small))
                 .build();
     }

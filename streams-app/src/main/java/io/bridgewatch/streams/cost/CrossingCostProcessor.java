@@ -52,7 +52,7 @@ public final class CrossingCostProcessor implements FixedKeyProcessor<String, Cr
                 c.getHostMemory().name(), form.name(), c.getBytes(), cost.isPresent() ? cost.getAsLong() : null,
                 gpuDuration, c.getAsyncRequested(), c.getApiEndNs() - c.getApiStartNs(), asyncBlocked,
                 c.getContextId(), c.getPhase() == null ? null : c.getPhase().name(), CrossingCost.readyNs(c, prior),
-                CrossingCost.doneNs(c), true)));
+                CrossingCost.doneNs(c), true, c.getBytesKnown())));
     }
 
     /**
@@ -67,6 +67,7 @@ public final class CrossingCostProcessor implements FixedKeyProcessor<String, Cr
         context.forward(record.withValue(new CostSample(c.getGpuIndex(), c.getDirection().name(),
                 c.getHostMemory().name(), CostForm.GPU.name(), c.getBytes(), null,
                 c.getGpuEndNs() - c.getGpuStartNs(), false, 0L, null, c.getContextId(),
-                c.getPhase() == null ? null : c.getPhase().name(), c.getGpuStartNs(), c.getGpuEndNs(), false)));
+                c.getPhase() == null ? null : c.getPhase().name(), c.getGpuStartNs(), c.getGpuEndNs(), false,
+                c.getBytesKnown())));
     }
 }
