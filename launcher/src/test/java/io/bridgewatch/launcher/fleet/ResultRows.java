@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -118,7 +119,6 @@ final class ResultRows {
                     + w.getForm() + "|" + w.getWindowStartNs();
         }
         if (record instanceof PhaseOccurrence p) {
-            // By the second it starts in: see SUB_MS_ORDER.
             return "phase|" + p.getNodeId() + "|" + p.getGpuIndex() + "|" + p.getPhase() + "|"
                     + p.getStartNs() / 1_000_000_000L;
         }
@@ -130,50 +130,22 @@ final class ResultRows {
     }
 
     /**
-     * Figures made of crossing costs (a phase's prediction uses the node's fit), which the processing order of copies
-     * and kernels can move beyond {@link #SUB_MS_ORDER}: a copy's ready time moves by a kernel's run time.
+     * Per identity found in both, the top-level fields whose values differ beyond float precision (cohort figures
+     * add their nodes' figures in the order they arrive). Collectors send a node's copies and kernels in one
+     * sequence (node event batches), so nothing else may differ: not the instance count, not a fault.
      */
-    static final Set<String> ORDER_SENSITIVE = Set.of("cost_p50_s", "cost_p95_s", "cost_p99_s",
-            "small_cost_p50_s", "small_cost_counts", "toll_s", "toll_share", "bandwidth_bytes_per_s",
-            "fit_r_squared", "fit_bins", "small_crossing_cost_p50_s", "small_crossing_slowdown",
-            "predicted_duration_s");
-
-    /**
-     * Kafka Streams orders a task's records across its two event inputs (crossings, kernels) by their millisecond
-     * timestamps, best effort: a copy and the kernel before it on its stream may be processed in either order when
-     * they share a millisecond or one input's fetch lags. The copy's ready time (DESIGN 4.1: after the work before
-     * it on its stream) then moves by up to that kernel's run time. A phase occurrence's start and duration, and
-     * the phase medians of cohorts, can move by under a millisecond this way, so they are compared to that. How many
-     * intervals came out of order is a diagnostic of the arrival order itself, not compared.
-     */
-    static final Map<String, JsonTolerance.Tolerance> SUB_MS_ORDER = Map.of(
-            "start_ns", JsonTolerance.Tolerance.absolute(1_000_000),
-            "duration_s", JsonTolerance.Tolerance.absolute(1e-3),
-            "effective_bandwidth_bytes_per_s", JsonTolerance.Tolerance.relative(0.05),
-            "predicted_duration_s", JsonTolerance.Tolerance.absolute(1e-3),
-            "phase_duration_median_s", JsonTolerance.Tolerance.absolute(1e-3),
-            "phase_penalty", JsonTolerance.Tolerance.relative(0.05),
-            "reordered_intervals", JsonTolerance.Tolerance.absolute(Double.MAX_VALUE));
-
-    /**
-     * Per identity found in both, the top-level fields whose values differ (beyond float precision, or
-     * {@link #SUB_MS_ORDER}).
-     */
-    static Map<String, java.util.Set<String>> differences(Map<String, JsonNode> expected,
+    static Map<String, Set<String>> differences(Map<String, JsonNode> expected,
             Map<String, JsonNode> actual) {
-        Map<String, java.util.Set<String>> differences = new TreeMap<>();
+        Map<String, Set<String>> differences = new TreeMap<>();
         expected.forEach((identity, value) -> {
             JsonNode other = actual.get(identity);
             if (other == null) {
                 return;
             }
-            java.util.Set<String> fields = new java.util.TreeSet<>();
+            Set<String> fields = new TreeSet<>();
             value.fieldNames().forEachRemaining(field -> {
-                JsonNode a = value.get(field);
                 JsonNode b = other.get(field);
-                JsonTolerance.Tolerance tolerance = SUB_MS_ORDER.getOrDefault(field,
-                        JsonTolerance.Tolerance.relative(1e-9));
-                if (b == null || !JsonTolerance.equal(a, b, tolerance, SUB_MS_ORDER)) {
+                if (b == null || !JsonTolerance.equal(value.get(field), b, 1e-9)) {
                     fields.add(field);
                 }
             });
