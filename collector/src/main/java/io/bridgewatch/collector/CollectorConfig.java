@@ -26,9 +26,8 @@ public record CollectorConfig(String bootstrapServers, int queueCapacity, Durati
      *
      * @param maxBytes the spool's size on disk; beyond it the oldest events are dropped (and counted)
      * @param segmentBytes the size of one spool file
-     * @param maxInFlight spooled events handed to the producer and not yet acknowledged, at most: also how far a
-     *     node's topics can drift apart when one of their partitions is stuck (a leader moving after an outage)
-     *     while the others take records, so a few seconds of a node's events
+     * @param maxInFlight spooled events handed to the producer and not yet acknowledged, at most (with batching, a
+     *     batch of up to this many): what a fresh producer may write twice after the old one failed
      */
     public record Spool(Path dir, long maxBytes, long segmentBytes, int maxInFlight) {
         public static final long DEFAULT_MAX_BYTES = 1L << 30;
