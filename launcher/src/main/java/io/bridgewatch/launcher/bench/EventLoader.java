@@ -1,43 +1,56 @@
 package io.bridgewatch.launcher.bench;
 
-import io.bridgewatch.schema.EventSink;
-import io.bridgewatch.simulator.FleetSimulator;
+import io.bridgewatch.collector.CollectorConfig;
+import io.bridgewatch.collector.NodeEventBatcher;
 import io.bridgewatch.schema.Crossing;
+import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.ServingSample;
+import io.bridgewatch.schema.serde.NodeEventCodec;
 import io.bridgewatch.schema.serde.RecordSerializer;
 import io.bridgewatch.schema.topics.Topics;
+import io.bridgewatch.simulator.FleetSimulator;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Feeds the simulated fleet into Kafka for the benchmark: one producer for all nodes (large batches, lz4), record
- * timestamps set to event time, every send noted on the {@link EventTimeline}. The same simulator keeps going
- * across calls, so later loads continue the fleet's timeline.
+ * Feeds the simulated fleet into Kafka for the benchmark as collectors do: each node's copies and kernels in node
+ * event batches (the collectors' default limits; a node's partial batches sent at the end of every slice of fleet
+ * time), or one record each on their own topics (as collectors with {@code batch.enabled=false} do); serving samples
+ * and node facts one record each; one producer for all nodes (large batches, lz4), record
+ * timestamps set to event time (a batch's: its last event's), every event noted on the {@link EventTimeline} when
+ * its record is sent. The same simulator keeps going across calls, so later loads continue the fleet's timeline.
  */
 final class EventLoader implements AutoCloseable {
     private static final long NS_PER_MS = 1_000_000;
     private final FleetSimulator fleet;
-    private final KafkaProducer<String, SpecificRecord> producer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final RecordSerializer serializer = new RecordSerializer();
+    private final boolean batched;
+    private final Map<String, NodeEventBatcher> batchers = new HashMap<>();
     private final EventTimeline timeline = new EventTimeline();
     private final AtomicLong events = new AtomicLong();
 
-    EventLoader(FleetSimulator fleet, String bootstrapServers) {
+    /** @param batched copies and kernels in node event batches, else a record each on their own topics */
+    EventLoader(FleetSimulator fleet, String bootstrapServers, boolean batched) {
         this.fleet = fleet;
+        this.batched = batched;
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                 ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
-                new StringSerializer(), new RecordSerializer());
+                new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Loads events as fast as the producer takes them until at least {@code count} more were sent. */
@@ -46,6 +59,7 @@ final class EventLoader implements AutoCloseable {
         Sink sink = new Sink();
         while (events.get() < target) {
             fleet.run(Duration.ofSeconds(1), FleetSimulator.Pacing.VIRTUAL, node -> sink, () -> true);
+            sendPartialBatches();
         }
         producer.flush();
         return events.get();
@@ -62,6 +76,7 @@ final class EventLoader implements AutoCloseable {
         long slice = 50_000_000L;
         while (System.nanoTime() - startNanos < duration.toNanos()) {
             fleet.run(Duration.ofNanos(slice), FleetSimulator.Pacing.VIRTUAL, node -> sink, () -> true);
+            sendPartialBatches();
             simulatedNs += slice;
             long aheadNanos = Math.round(simulatedNs / speed) - (System.nanoTime() - startNanos);
             if (aheadNanos > 0) {
@@ -84,33 +99,71 @@ final class EventLoader implements AutoCloseable {
         producer.close();
     }
 
+    private void sendPartialBatches() {
+        batchers.values().stream().filter(b -> !b.isEmpty()).forEach(b -> send(b.drain()));
+    }
+
+    /** A batch as one record at its last event's time; its events' times are the batcher's tokens. */
+    private void send(NodeEventBatcher.Batch batch) {
+        long sentNanos = System.nanoTime();
+        long[] eventMs = batch.tokens();
+        for (long ms : eventMs) {
+            timeline.sent(ms, sentNanos);
+        }
+        ProducerRecord<String, byte[]> record = batch.record();
+        producer.send(new ProducerRecord<>(record.topic(), null, eventMs[eventMs.length - 1], record.key(),
+                record.value()));
+        events.addAndGet(eventMs.length);
+    }
+
     private final class Sink implements EventSink {
         @Override
         public void nodeInfo(NodeInfo info) {
             producer.send(new ProducerRecord<>(Topics.NODES, null, info.getStartedAtNs() / NS_PER_MS,
-                    info.getNodeId(), info));
+                    info.getNodeId(), serializer.serialize(Topics.NODES, info)));
         }
 
         @Override
         public void crossing(Crossing c) {
-            send(Topics.CROSSINGS, c.getNodeId(), c.getApiStartNs(), c);
+            event(Topics.CROSSINGS, c.getNodeId(), c.getApiStartNs(), c);
         }
 
         @Override
         public void kernel(KernelExec k) {
-            send(Topics.KERNELS, k.getNodeId(), k.getApiStartNs(), k);
+            event(Topics.KERNELS, k.getNodeId(), k.getApiStartNs(), k);
         }
 
         @Override
         public void serving(ServingSample s) {
-            send(Topics.SERVING, s.getNodeId(), s.getIntervalEndNs(), s);
+            single(Topics.SERVING, s.getNodeId(), s.getIntervalEndNs(), s);
         }
 
-        private void send(String topic, String node, long eventTimeNs, SpecificRecord event) {
+        private void event(String topic, String node, long eventTimeNs, SpecificRecord event) {
+            if (batched) {
+                batch(node, eventTimeNs, event);
+            } else {
+                single(topic, node, eventTimeNs, event);
+            }
+        }
+
+        private void single(String topic, String node, long eventTimeNs, SpecificRecord event) {
             long eventMs = eventTimeNs / NS_PER_MS;
             timeline.sent(eventMs, System.nanoTime());
-            producer.send(new ProducerRecord<>(topic, null, eventMs, node, event));
+            producer.send(new ProducerRecord<>(topic, null, eventMs, node, serializer.serialize(topic, event)));
             events.incrementAndGet();
+        }
+
+        private void batch(String node, long eventTimeNs, SpecificRecord event) {
+            byte[] encoded = NodeEventCodec.encode(event);
+            NodeEventBatcher batcher = batchers.computeIfAbsent(node,
+                    n -> new NodeEventBatcher(CollectorConfig.Batching.DEFAULT));
+            if (!batcher.fits(node, encoded)) {
+                send(batcher.drain());
+            }
+            batcher.add(node, encoded, eventTimeNs / NS_PER_MS);
+            if (batcher.isFull()) {
+                send(batcher.drain());
+            }
         }
     }
 }

@@ -85,7 +85,7 @@ final class SqlBenchmark {
             }
             FleetSimulator fleet = new FleetSimulator(ScenarioLoader.loadDefault(),
                     System.currentTimeMillis() * 1_000_000L);
-            try (EventLoader loader = new EventLoader(fleet, kafka)) {
+            try (EventLoader loader = new EventLoader(fleet, kafka, false)) {
                 loader.loadAtLeast(processedEvents);
                 out.printf("Loaded %,d events of %d simulated nodes; starting one streams instance.%n",
                         loader.events(), fleet.nodes().size());

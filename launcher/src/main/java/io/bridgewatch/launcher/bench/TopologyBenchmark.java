@@ -35,7 +35,7 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * {@code bridgewatch bench topology}: the Bridgewatch topology against a minimal windowed count over the same
- * input, on the embedded broker, in one run.
+ * input (node event batches, as collectors send them), on the embedded broker, in one run.
  *
  * <p>Throughput: the simulated fleet's events are loaded first; each topology then starts from the beginning and
  * the clock runs until its committed offsets reach the end of every input partition. Latency: each topology then
@@ -46,7 +46,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * backlog (this JVM also runs the broker and the loader).
  */
 public final class TopologyBenchmark {
-    private static final Set<String> INPUTS = Set.of(Topics.CROSSINGS, Topics.KERNELS, Topics.SERVING);
+    private static final Set<String> INPUTS = Set.of(Topics.NODE_EVENTS, Topics.SERVING);
     private final PrintStream out;
 
     public TopologyBenchmark(PrintStream out) {
@@ -68,7 +68,7 @@ public final class TopologyBenchmark {
             new TopicProvisioner(admin, (short) 1).ensure(topics);
             long fleetStartNs = System.currentTimeMillis() * 1_000_000L;
             FleetSimulator fleet = new FleetSimulator(ScenarioLoader.loadDefault(), fleetStartNs);
-            try (EventLoader loader = new EventLoader(fleet, kafka)) {
+            try (EventLoader loader = new EventLoader(fleet, kafka, true)) {
                 long loadStart = System.nanoTime();
                 long loaded = loader.loadAtLeast(events);
                 double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
