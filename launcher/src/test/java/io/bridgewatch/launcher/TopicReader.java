@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,47 +35,40 @@ final class TopicReader {
             Predicate<List<V>> complete, Duration timeout) {
         SingleObjectSerde<NodeEventBatch> batches = BridgewatchSerdes.of(NodeEventBatch.class);
         SingleObjectSerde<V> singles = BridgewatchSerdes.of(type);
-        List<V> read = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "it-events-" + topic + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(Set.of(topic, Topics.NODE_EVENTS));
-            Consumer<ConsumerRecord<String, byte[]>> add = record -> {
-                if (record.topic().equals(Topics.NODE_EVENTS)) {
-                    NodeEventCodec.events(batches.deserialize(record.topic(), record.value())).stream()
-                            .filter(type::isInstance).map(type::cast).forEach(read::add);
-                } else {
-                    read.add(singles.deserialize(record.topic(), record.value()));
-                }
-            };
-            await().atMost(timeout).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(add);
-                return complete.test(read);
-            });
-            consumer.poll(Duration.ofMillis(500)).forEach(add);
-        }
-        return read;
+        return read(bootstrapServers, Set.of(topic, Topics.NODE_EVENTS), new ByteArrayDeserializer(),
+                (record, read) -> {
+                    if (record.topic().equals(Topics.NODE_EVENTS)) {
+                        NodeEventCodec.events(batches.deserialize(record.topic(), record.value())).stream()
+                                .filter(type::isInstance).map(type::cast).forEach(read::add);
+                    } else {
+                        read.add(singles.deserialize(record.topic(), record.value()));
+                    }
+                }, complete, timeout);
     }
 
     static <V> List<V> readUntil(String bootstrapServers, String topic, Deserializer<V> values,
             Predicate<List<V>> complete, Duration timeout) {
+        return read(bootstrapServers, Set.of(topic), values, (record, read) -> read.add(record.value()), complete,
+                timeout);
+    }
+
+    /** Reads the topics, adding what each record gives, until the condition holds; then what else is there. */
+    private static <R, V> List<V> read(String bootstrapServers, Set<String> topics, Deserializer<R> values,
+            BiConsumer<ConsumerRecord<String, R>, List<V>> add, Predicate<List<V>> complete, Duration timeout) {
         List<V> read = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "it-" + topic + System.nanoTime(),
+                ConsumerConfig.GROUP_ID_CONFIG, "it-" + String.join("-", topics) + System.nanoTime(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new StringDeserializer(), values)) {
-            consumer.subscribe(Set.of(topic));
+            consumer.subscribe(topics);
             await().atMost(timeout).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> read.add(r.value()));
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> add.accept(record, read));
                 return complete.test(read);
             });
             // Drain what else is already there.
-            consumer.poll(Duration.ofMillis(500)).forEach(r -> read.add(r.value()));
+            consumer.poll(Duration.ofMillis(500)).forEach(record -> add.accept(record, read));
         }
         return read;
     }

@@ -18,28 +18,9 @@ import java.util.TreeSet;
  */
 public record CohortWindow(String cohort, long startNs, long endNs, CohortWindowState state, boolean provisional) {
     public static final WindowAggregation<CohortSample, CohortWindowState, CohortWindow> AGGREGATION =
-            new WindowAggregation<>() {
-                @Override
-                public CohortWindowState empty() {
-                    return CohortAggregator.empty();
-                }
-
-                @Override
-                public CohortWindowState add(CohortSample sample, CohortWindowState state) {
-                    return CohortAggregator.add(sample, state);
-                }
-
-                @Override
-                public List<CohortWindow> results(String cohort, long startNs, long endNs, CohortWindowState state) {
-                    return List.of(new CohortWindow(cohort, startNs, endNs, state, false));
-                }
-
-                @Override
-                public List<CohortWindow> provisional(String cohort, long startNs, long endNs,
-                        CohortWindowState state) {
-                    return List.of(new CohortWindow(cohort, startNs, endNs, state, true));
-                }
-            };
+            WindowAggregation.of(CohortAggregator::empty, CohortAggregator::add,
+                    (cohort, startNs, endNs, state) -> List.of(new CohortWindow(cohort, startNs, endNs, state, false)),
+                    (cohort, startNs, endNs, state) -> List.of(new CohortWindow(cohort, startNs, endNs, state, true)));
 
     /** Each node's inputs (serving samples, and results of its crossings, its kernels, or both) feed apart. */
     public static final WindowNodes<CohortSample, CohortWindowState> NODES = new WindowNodes<>() {

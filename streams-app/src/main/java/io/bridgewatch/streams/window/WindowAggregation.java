@@ -27,9 +27,15 @@ public interface WindowAggregation<V, S, R> {
         List<R> of(String node, long windowStartNs, long windowEndNs, S state);
     }
 
-    /** An aggregation from its three functions. */
+    /** An aggregation from its three functions (no provisional figures). */
     static <V, S, R> WindowAggregation<V, S, R> of(Supplier<S> empty, BiFunction<V, S, S> add,
             Results<S, R> results) {
+        return of(empty, add, results, (node, windowStartNs, windowEndNs, state) -> List.of());
+    }
+
+    /** An aggregation from its functions, with what an open window reports as provisional figures. */
+    static <V, S, R> WindowAggregation<V, S, R> of(Supplier<S> empty, BiFunction<V, S, S> add,
+            Results<S, R> results, Results<S, R> provisional) {
         return new WindowAggregation<>() {
             @Override
             public S empty() {
@@ -44,6 +50,11 @@ public interface WindowAggregation<V, S, R> {
             @Override
             public List<R> results(String node, long windowStartNs, long windowEndNs, S state) {
                 return results.of(node, windowStartNs, windowEndNs, state);
+            }
+
+            @Override
+            public List<R> provisional(String node, long windowStartNs, long windowEndNs, S state) {
+                return provisional.of(node, windowStartNs, windowEndNs, state);
             }
         };
     }
