@@ -82,8 +82,15 @@ public final class NodeEventCodec {
                 + " (a newer producer?)");
     }
 
-    /** The bytes of one element (Avro hands out buffers that may be views of a larger array). */
+    /**
+     * The bytes of one element: the buffer's own array when it is exactly the element (as Avro's decoder hands them
+     * out), else a copy (a view of a larger array).
+     */
     public static byte[] bytes(ByteBuffer element) {
+        if (element.hasArray() && element.arrayOffset() == 0 && element.position() == 0
+                && element.remaining() == element.array().length) {
+            return element.array();
+        }
         ByteBuffer view = element.duplicate();
         byte[] bytes = new byte[view.remaining()];
         view.get(bytes);
