@@ -73,11 +73,12 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 /**
  * The Bridgewatch topology, a pure function of its config. Every step is named (see {@link StoreNames}).
  *
- * <p>Per node (key = node id, so one task sees all of a node's crossings and kernels, and nothing is
- * repartitioned): records whose window has closed go to the dead-letter topic; kernels and copies advance the
- * per-stream GPU tails and each crossing is charged {@code done - ready} (DESIGN 4.1) and judged blocking or not
- * when async (4.2); copy and kernel intervals are measured for concurrency (4.3); phases (4.5) and kernel durations
- * (4.6) are gathered. Each is folded into event-time windows whose final result is emitted once the window closes.
+ * <p>Inputs: node event batches, unpacked in order, so a node's crossings and kernels come in host order; and the
+ * per-event topics of older collectors. Per node (key = node id, so one task sees all of a node's crossings and
+ * kernels, and nothing is repartitioned): records whose window has closed go to the dead-letter topic; kernels and
+ * copies advance the per-stream GPU tails and each crossing is charged {@code done - ready} (DESIGN 4.1) and judged
+ * blocking or not when async (4.2); copy and kernel intervals are measured for concurrency (4.3); phases (4.5) and
+ * kernel durations (4.6) are gathered. Each is folded into event-time windows whose final result is emitted once the window closes.
  */
 public final class BridgeTopology {
     private BridgeTopology() {
@@ -169,8 +170,8 @@ public final class BridgeTopology {
                         Consumed.with(Serdes.String(), BridgewatchSerdes.of(NodeEventBatch.class))
                                 .withName("node-events-source"))
                 .processValues(BatchUnpacker::new, Named.as("node-events-unpack"));
-        ofType(events, DeadLetter.class, "node-events-undecodable").to(Topics.DLQ,
-                Produced.with(Serdes.String(), BridgewatchSerdes.deadLetter()).withName("node-events-undecodable-sink"));
+        ofType(events, DeadLetter.class, "node-events-undecodable").to(Topics.DLQ, Produced.with(Serdes.String(),
+                BridgewatchSerdes.deadLetter()).withName("node-events-undecodable-sink"));
         return events;
     }
 

@@ -98,7 +98,8 @@ public record TopologyConfig(Duration nodeWindow, Duration grace, Duration cohor
     /** The same config with another node silence. */
     public TopologyConfig withNodeSilence(Duration silence) {
         return new TopologyConfig(nodeWindow, grace, cohortWindow, cohortGrace, reorderSlack, referenceAsyncP99,
-                phaseGap, baseline, regressionThreshold, regressionHalfLife, resultRetention, silence, cohortProvisional);
+                phaseGap, baseline, regressionThreshold, regressionHalfLife, resultRetention, silence,
+                cohortProvisional);
     }
 
     /** When node windows close. */

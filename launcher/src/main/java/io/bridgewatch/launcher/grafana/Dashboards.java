@@ -46,7 +46,8 @@ public final class Dashboards {
         Layout l = new Layout();
         return dashboard("bridgewatch-fleet", "Bridgewatch · Fleet overview", List.of("cohort"),
                 l.timeseries("Throughput gap by cohort and variant", "percentunit",
-                        cohortTargets("bridgewatch_throughput_gap_ratio", COHORT + ",cc_mode!=\"OFF\"", "{{cohort}} {{variant}}")),
+                        cohortTargets("bridgewatch_throughput_gap_ratio", COHORT + ",cc_mode!=\"OFF\"",
+                                "{{cohort}} {{variant}}")),
                 l.timeseries("Recovered by mitigation", "percentunit",
                         cohortTargets("bridgewatch_mitigation_recovered_ratio", COHORT, "{{cohort}} {{mitigation}}")),
                 l.table("Worst nodes: highest H2D toll", "s",

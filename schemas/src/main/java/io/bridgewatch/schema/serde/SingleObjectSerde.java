@@ -113,7 +113,8 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
     /** Whether the bytes are single-object encoded with this record's schema or one of its released versions. */
     public boolean reads(byte[] data) {
         return data != null && data.length >= HEADER_BYTES && data[0] == MARKER_0 && data[1] == MARKER_1
-                && readersByFingerprint.containsKey(ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+                && readersByFingerprint.containsKey(
+                        ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
     }
 
     @Override
