@@ -85,6 +85,26 @@ class PhaseTopologyTest {
     }
 
     @Test
+    void shouldPredictFromTheFitAsItStoodAtTheOccurrencesFirstCrossingNotFromOneClosingDuringIt() {
+        // Window [0, 10 s): a 10 us toll at 10 GB/s; window [10 s, 20 s): a 50 us toll at 2 GB/s.
+        copiesAt(T0 + S, 10 * US, 10.0);
+        copiesAt(T0 + 11 * S, 50 * US, 2.0);
+        harness.advanceStreamTimeTo(T0 + 16 * S); // the first window closes: its fit is the node's
+        // A restore from 24.5 s, and one more of its copies at 25.3 s: by then the second window has closed.
+        restore("n1", T0 + 24_500 * MS, 1 * MS);
+        long late = T0 + 25_300 * MS;
+        harness.crossings.pipeInput("n1", copy(late, late + 5 * US, late, late + MS, 2 * MIB)
+                .setPhase(Phase.KV_RESTORE).build());
+        harness.advanceStreamTimeTo(T0 + 40 * S);
+
+        PhaseOccurrence restore = phases.readValuesToList().get(0);
+        assertThat(restore.getCrossings()).isEqualTo(4);
+        double predicted = 4 * 10e-6 + 8 * MIB / 10e9;
+        assertThat(restore.getPredictedDurationS()).as("the first window's fit, whatever closed meanwhile")
+                .isCloseTo(predicted, within(0.02 * predicted));
+    }
+
+    @Test
     void shouldSplitOccurrencesAtAQuietGap() {
         restore("n1", T0 + S, 1 * MS);
         restore("n1", T0 + 5 * S, 1 * MS);
@@ -128,6 +148,17 @@ class PhaseTopologyTest {
                 .filter(r -> r.getVariant().equals("cc")).findFirst().orElseThrow();
         assertThat(cc.getPhaseDurationMedianS().get("KV_RESTORE")).isCloseTo(0.053, within(1e-9));
         assertThat(cc.getPhasePenalty().get("KV_RESTORE")).isCloseTo(0.053 / 0.023 - 1, within(1e-9));
+    }
+
+    /** Forty pinned H2D copies of 4 KiB to 16 MiB from {@code atNs}, each costing toll + bytes / bandwidth. */
+    private void copiesAt(long atNs, long tollNs, double bytesPerNs) {
+        long t = atNs;
+        for (int i = 0; i < 40; i++) {
+            long bytes = 4096L << (2 * (i % 6));
+            long cost = tollNs + Math.round(bytes / bytesPerNs);
+            harness.crossings.pipeInput("n1", copy(t, t + 5 * US, t, t + cost, bytes).build());
+            t += 5 * MS;
+        }
     }
 
     /** A kernel busy until +2 ms, three 2 MiB restore copies of {@code copyNs} each, then a 20 ms prefill. */

@@ -128,14 +128,9 @@ class ClusterFaultsIT {
         extra.removeAll(offline.rows.keySet());
         Set<String> twice = new TreeSet<>(faulty.duplicates);
         Map<String, Set<String>> differences = ResultRows.differences(offline.rows, faulty.rows);
-        // Predictions from the fit at close (ResultRows.FIT_AT_CLOSE) are counted, not required equal.
-        Map<String, Set<String>> predictions = new TreeMap<>();
-        differences.entrySet().removeIf(e -> ResultRows.FIT_AT_CLOSE.containsAll(e.getValue())
-                && predictions.put(e.getKey(), e.getValue()) == null);
         System.out.printf("cluster faults: %d result rows offline, %d through the faults: %d missing, %d extra,"
-                + " %d twice, %d differ (and %d phase predictions from another fit)%n", offline.rows.size(),
-                faulty.rows.size(), missing.size(), extra.size(), twice.size(), differences.size(),
-                predictions.size());
+                + " %d twice, %d differ%n", offline.rows.size(), faulty.rows.size(), missing.size(), extra.size(),
+                twice.size(), differences.size());
         System.out.println("cluster faults: missing " + first(missing) + "; extra " + first(extra) + "; twice "
                 + first(twice) + "; differ " + first(differences.entrySet()));
         differences.keySet().stream().limit(3).forEach(k -> System.out.println("cluster faults: differs: offline "
@@ -148,8 +143,6 @@ class ClusterFaultsIT {
         // A node's copies and kernels travel in one sequence (node event batches): through every fault each window
         // sees them in the order the offline run does, so every figure is the offline run's.
         assertThat(differences).as("every result window equal to the offline run's").isEmpty();
-        assertThat(predictions).as("phase predictions made from another fit than offline")
-                .hasSizeLessThanOrEqualTo(offline.rows.size() / 100);
     }
 
     /**

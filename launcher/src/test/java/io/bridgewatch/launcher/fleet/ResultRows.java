@@ -130,13 +130,6 @@ final class ResultRows {
     }
 
     /**
-     * A phase occurrence's prediction uses the node's latest bridge fit when the occurrence closes: which cost window
-     * had closed by then depends on when the processors saw the node's event time pass, and a task revived after a
-     * fault knows only a lower bound of it (its windows then close a little later than in an uninterrupted run).
-     */
-    static final Set<String> FIT_AT_CLOSE = Set.of("predicted_duration_s");
-
-    /**
      * Per identity found in both, the top-level fields whose values differ beyond float precision (cohort figures
      * add their nodes' figures in the order they arrive). Collectors send a node's copies and kernels in one
      * sequence (node event batches), so nothing else may differ: not the instance count, not a fault.

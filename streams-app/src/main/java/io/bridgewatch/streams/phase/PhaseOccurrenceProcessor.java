@@ -74,7 +74,28 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
             emit(node, state);
             state = null;
         }
-        open.put(key, extend(state, event));
+        state = extend(state, event);
+        if (event.getCopy()) {
+            keepFitOf(node, state, event.getRoute());
+        }
+        open.put(key, state);
+    }
+
+    /**
+     * The node's fit of the route as it stands at the occurrence's first crossing of that route, kept for the
+     * prediction. It depends on the node's own events only: the cost windows a crossing closes are closed (and their
+     * fits stored) before the phase stage sees that crossing, in any run, while what closes between the occurrence's
+     * start and its end depends on when the processors saw time pass (a revived task knows only a lower bound).
+     */
+    private void keepFitOf(String node, PhaseOccurrenceState state, String route) {
+        if (state.getFitTollS().containsKey(route)) {
+            return;
+        }
+        RouteFit fit = fits.get(BridgeFitProcessor.key(node, state.getGpuIndex(), route));
+        if (fit != null) {
+            state.getFitTollS().put(route, fit.getTollS());
+            state.getFitBandwidthBytesPerS().put(route, fit.getBandwidthBytesPerS());
+        }
     }
 
     private void closeQuiet(long streamTimeMs) {
@@ -111,7 +132,8 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
     private static PhaseOccurrenceState extend(PhaseOccurrenceState state, PhaseEvent event) {
         if (state == null) {
             state = new PhaseOccurrenceState(event.getGpuIndex(), event.getPhase(), event.getStartNs(),
-                    event.getEndNs(), 0L, 0L, 0L, new ArrayList<>(), new HashMap<>(), true, 0L);
+                    event.getEndNs(), 0L, 0L, 0L, new ArrayList<>(), new HashMap<>(), true, 0L, new HashMap<>(),
+                    new HashMap<>());
         }
         state.setStartNs(Math.min(state.getStartNs(), event.getStartNs()));
         state.setEndNs(Math.max(state.getEndNs(), event.getEndNs()));
@@ -155,10 +177,11 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
     }
 
     /**
-     * The bridge model: crossings * toll / contexts + bytes / (bandwidth * contexts), on the node's latest fit of
-     * the occurrence's main route. Before any closed window has one (a model load right after start), the same model
-     * on the occurrence's own crossings: each costs toll + bytes / bandwidth, so their summed costs over the contexts.
-     * Null only for an occurrence without crossings.
+     * The bridge model: crossings * toll / contexts + bytes / (bandwidth * contexts), on the node's fit of the
+     * occurrence's main route as it stood at the occurrence's first crossing of that route (see keepFitOf). Before
+     * any closed window had one (a model load right after start), the same model on the occurrence's own crossings:
+     * each costs toll + bytes / bandwidth, so their summed costs over the contexts. Null only for an occurrence
+     * without crossings.
      */
     private Double predict(String node, PhaseOccurrenceState s, int contexts) {
         if (s.getCrossings() == 0) {
@@ -166,11 +189,11 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
         }
         String route = s.getBytesByRoute().entrySet().stream().max(Map.Entry.comparingByValue())
                 .map(e -> e.getKey().toString()).orElseThrow();
-        RouteFit fit = fits.get(BridgeFitProcessor.key(node, s.getGpuIndex(), route));
-        if (fit == null) {
+        Double toll = s.getFitTollS().get(route);
+        Double bandwidth = s.getFitBandwidthBytesPerS().get(route);
+        if (toll == null || bandwidth == null) {
             return s.getCrossingCostNs() * 1e-9 / contexts;
         }
-        return s.getCrossings() * fit.getTollS() / contexts
-                + s.getBytes() / (fit.getBandwidthBytesPerS() * contexts);
+        return s.getCrossings() * toll / contexts + s.getBytes() / (bandwidth * contexts);
     }
 }
