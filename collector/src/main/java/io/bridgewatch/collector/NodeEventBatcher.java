@@ -8,6 +8,7 @@ import io.bridgewatch.schema.topics.Topics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -59,6 +60,20 @@ public final class NodeEventBatcher {
         tokens[events.size()] = token;
         events.add(event);
         bytes += event.length + PER_EVENT_OVERHEAD_BYTES;
+    }
+
+    /**
+     * Adds an event, handing {@code send} the batch before it when the event does not fit, and the batch with it
+     * when that fills it: what a sender that never waits on Kafka's answer does with each event.
+     */
+    public void offer(String eventKey, byte[] event, long token, Consumer<Batch> send) {
+        if (!fits(eventKey, event)) {
+            send.accept(drain());
+        }
+        add(eventKey, event, token);
+        if (isFull()) {
+            send.accept(drain());
+        }
     }
 
     public boolean isEmpty() {

@@ -37,13 +37,7 @@ final class ProducerOutbox implements Outbox {
         handed.incrementAndGet();
         byte[] value = serializer.serialize(record.topic(), record.value());
         if (batcher != null && NodeEventCodec.isBatched(record.topic())) {
-            if (!batcher.fits(record.key(), value)) {
-                send(batcher.drain());
-            }
-            batcher.add(record.key(), value, handedAt);
-            if (batcher.isFull()) {
-                send(batcher.drain());
-            }
+            batcher.offer(record.key(), value, handedAt, this::send);
             return;
         }
         flush(); // what was batched before it goes first

@@ -74,23 +74,16 @@ public final class TracePublisher implements EventSink, AutoCloseable {
         sent++;
         byte[] value = serializer.serialize(topic, event);
         if (batcher != null && NodeEventCodec.isBatched(topic)) {
-            if (!batcher.fits(nodeId, value)) {
-                sendBatch();
-            }
-            batcher.add(nodeId, value, 0);
-            if (batcher.isFull()) {
-                sendBatch();
-            }
+            batcher.offer(nodeId, value, 0, this::send);
             return;
         }
         if (batcher != null && !batcher.isEmpty()) {
-            sendBatch();
+            send(batcher.drain());
         }
         send(new ProducerRecord<>(topic, nodeId, value), 1);
     }
 
-    private void sendBatch() {
-        NodeEventBatcher.Batch batch = batcher.drain();
+    private void send(NodeEventBatcher.Batch batch) {
         send(batch.record(), batch.events());
     }
 
@@ -108,7 +101,7 @@ public final class TracePublisher implements EventSink, AutoCloseable {
     /** Waits for every acknowledgement (or failure) and says how it went. */
     public Outcome finish() {
         if (batcher != null && !batcher.isEmpty()) {
-            sendBatch();
+            send(batcher.drain());
         }
         producer.flush();
         return new Outcome(sent, acknowledged.get(), failed.get(), firstError.get());

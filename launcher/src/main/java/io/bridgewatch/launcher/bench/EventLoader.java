@@ -157,13 +157,7 @@ final class EventLoader implements AutoCloseable {
             byte[] encoded = NodeEventCodec.encode(event);
             NodeEventBatcher batcher = batchers.computeIfAbsent(node,
                     n -> new NodeEventBatcher(CollectorConfig.Batching.DEFAULT));
-            if (!batcher.fits(node, encoded)) {
-                send(batcher.drain());
-            }
-            batcher.add(node, encoded, eventTimeNs / NS_PER_MS);
-            if (batcher.isFull()) {
-                send(batcher.drain());
-            }
+            batcher.offer(node, encoded, eventTimeNs / NS_PER_MS, EventLoader.this::send);
         }
     }
 }
