@@ -82,9 +82,10 @@ class FailoverIT {
         fleet.start();
         Set<String> nodes = new TreeSet<>();
         ScenarioLoader.loadDefault().nodes().forEach(n -> nodes.add(n.id()));
-        // Mid-run: every node has had a few windows.
+        // Mid-run: every node has had a few windows, and the fleet has a minute left to go (with node event batches
+        // the pipeline keeps pace closely; killed at eight windows, a node's last windows had sometimes all come).
         await().atMost(Duration.ofMinutes(5)).until(() -> nodes.stream()
-                .allMatch(n -> ARRIVALS.getOrDefault(n, List.of()).size() >= 8));
+                .allMatch(n -> ARRIVALS.getOrDefault(n, List.of()).size() >= 5));
         StreamsProcess victim = INSTANCES.get(0);
         victimNode = nodeActiveOn(victim, nodes);
         latestAtKill = COST_WINDOWS.stream().mapToLong(BridgeCostWindow::getWindowStartNs).max().orElse(0);
