@@ -16,8 +16,12 @@ import java.util.function.LongSupplier;
  * produce at the pace of the wall clock, so they never wait here.
  */
 final class PipelinePacedSink implements EventSink {
-    /** About two simulated seconds of the default fleet's events. */
-    static final long MAX_INPUT_LAG = 10_000;
+    /**
+     * About two simulated seconds of the default fleet's input records: collectors send a node's copies and kernels
+     * in node event batches, a few records per node per simulated second (it was 10,000 while every event was a
+     * record: in batches that let a replay run minutes ahead of the pipeline).
+     */
+    static final long MAX_INPUT_LAG = 100;
     private static final long MAX_WAIT_MS = 30_000;
 
     private final EventSink collector;
