@@ -45,6 +45,8 @@ enum bw_api {
     BW_API_STREAM_SYNCHRONIZE = 50, BW_API_EVENT_SYNCHRONIZE = 51, BW_API_CTX_SYNCHRONIZE = 52,
     BW_API_EVENT_RECORD = 53, /* cuEventRecord(WithFlags); it and cuEventSynchronize carry the CUevent in bytes */
     BW_API_LAUNCH_KERNEL = 60, BW_API_LAUNCH_KERNEL_EX = 61, BW_API_GRAPH_LAUNCH = 62,
+    BW_API_MEMCPY_HTOA = 70, BW_API_MEMCPY_HTOA_ASYNC = 71, BW_API_MEMCPY_ATOH = 72, BW_API_MEMCPY_ATOH_ASYNC = 73,
+    BW_API_MEMCPY_3D_PEER = 74, BW_API_MEMCPY_3D_PEER_ASYNC = 75, BW_API_MEMCPY_3D_BATCH_ASYNC = 76,
     BW_GPU_MEMCPY = 100, BW_GPU_MEMSET = 101, BW_GPU_KERNEL = 102
 };
 
@@ -56,6 +58,7 @@ enum bw_memory {
 
 #define BW_FLAG_ASYNC 1u          /* the call asked for an asynchronous operation */
 #define BW_FLAG_CUPTI_CORRELATION 2u /* correlation is CUPTI's id (GPU activity), not the agent's */
+#define BW_FLAG_PER_THREAD_STREAM 4u /* the per-thread default stream variant (_ptds/_ptsz) was called */
 
 /* One API call or GPU activity; encoded as the 96-byte body below, then (kernels only) a u16 length and a name. */
 struct bw_event {
@@ -94,5 +97,9 @@ size_t bw_encode_drops(uint8_t *out, uint64_t dropped, uint64_t at_ns);
 
 /* Encodes a CUPTI-to-agent correlation record; returns its length. */
 size_t bw_encode_ext_correlation(uint8_t *out, uint32_t cupti_correlation, uint64_t agent_correlation);
+
+/* Decodes the record at `in` (event bodies into `event`; a drops record's count into event->bytes): its length, or 0
+ * when fewer than a whole valid record's bytes are available. The agent's tests read its stream with it. */
+size_t bw_decode_record(const uint8_t *in, size_t available, uint16_t *kind, struct bw_event *event);
 
 #endif

@@ -74,6 +74,10 @@ void bw_cupti_pop_correlation(void) {
     cupti.pop(CUPTI_EXTERNAL_CORRELATION_KIND_CUSTOM0, &ignored);
 }
 
+void bw_cupti_forget(void) {
+    __atomic_store_n(&active, 0, __ATOMIC_RELEASE);
+}
+
 void bw_cupti_flush(void) {
     if (bw_cupti_active()) {
         cupti.flush_all(1); /* CUPTI_ACTIVITY_FLAG_FLUSH_FORCED: also records still in progress */
@@ -140,7 +144,7 @@ static void emit(CUpti_Activity *record) {
             e.direction = direction_of(m->copyKind);
             e.memory = memory_of(e.direction == BW_DIR_D2H ? m->dstKind : m->srcKind);
             e.bytes = m->bytes;
-            bw_emit_event(BW_REC_GPU_ACTIVITY, &e);
+            bw_emit_event_patient(BW_REC_GPU_ACTIVITY, &e);
             break;
         }
         case CUPTI_ACTIVITY_KIND_MEMSET: {
@@ -149,7 +153,7 @@ static void emit(CUpti_Activity *record) {
                       m->correlationId);
             e.memory = memory_of((uint8_t) m->memoryKind);
             e.bytes = m->bytes;
-            bw_emit_event(BW_REC_GPU_ACTIVITY, &e);
+            bw_emit_event_patient(BW_REC_GPU_ACTIVITY, &e);
             break;
         }
         case CUPTI_ACTIVITY_KIND_KERNEL:
@@ -167,7 +171,7 @@ static void emit(CUpti_Activity *record) {
                 strncpy(e.name, k->name, BW_MAX_NAME);
                 e.name[BW_MAX_NAME] = '\0';
             }
-            bw_emit_event(BW_REC_GPU_ACTIVITY, &e);
+            bw_emit_event_patient(BW_REC_GPU_ACTIVITY, &e);
             break;
         }
         case CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION: {

@@ -47,26 +47,68 @@ size_t bw_ring_pop(struct bw_ring *ring, uint8_t *out) {
     return length;
 }
 
-struct bw_ring *bw_registry_add(struct bw_registry *registry, uint32_t capacity) {
-    uint32_t index = __atomic_fetch_add(&registry->count, 1, __ATOMIC_ACQ_REL);
-    if (index >= BW_MAX_THREADS) {
-        __atomic_fetch_sub(&registry->count, 1, __ATOMIC_ACQ_REL);
-        __atomic_fetch_add(&registry->unregistered_drops, 1, __ATOMIC_RELAXED);
-        return NULL;
+int bw_registry_acquire(struct bw_registry *registry, uint32_t capacity) {
+    for (;;) {
+        uint32_t used = __atomic_load_n(&registry->used, __ATOMIC_ACQUIRE);
+        for (uint32_t i = 0; i < used; i++) {
+            uint32_t expected = BW_SLOT_FREE;
+            if (__atomic_load_n(&registry->states[i], __ATOMIC_RELAXED) == BW_SLOT_FREE
+                    && __atomic_compare_exchange_n(&registry->states[i], &expected, BW_SLOT_ACTIVE, 0,
+                                                   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+                if (__atomic_load_n(&registry->rings[i], __ATOMIC_ACQUIRE) != NULL) {
+                    return (int) i; /* a reclaimed ring: head and tail carry on where its last thread left them */
+                }
+                __atomic_store_n(&registry->states[i], BW_SLOT_FREE, __ATOMIC_RELEASE); /* being created */
+            }
+        }
+        if (used >= BW_MAX_THREADS) {
+            __atomic_fetch_add(&registry->unregistered_drops, 1, __ATOMIC_RELAXED);
+            return -1;
+        }
+        /* A new slot: claimed by moving `used` past it, so no two threads create the same one. */
+        if (!__atomic_compare_exchange_n(&registry->used, &used, used + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+            continue;
+        }
+        __atomic_store_n(&registry->states[used], BW_SLOT_ACTIVE, __ATOMIC_RELEASE);
+        struct bw_ring *ring = bw_ring_create(capacity);
+        if (ring == NULL) {
+            __atomic_store_n(&registry->states[used], BW_SLOT_RELEASED, __ATOMIC_RELEASE);
+            __atomic_fetch_add(&registry->unregistered_drops, 1, __ATOMIC_RELAXED);
+            return -1;
+        }
+        __atomic_store_n(&registry->rings[used], ring, __ATOMIC_RELEASE); /* the drain thread skips it until now */
+        return (int) used;
     }
-    struct bw_ring *ring = bw_ring_create(capacity);
-    if (ring == NULL) {
-        __atomic_fetch_add(&registry->unregistered_drops, 1, __ATOMIC_RELAXED);
+}
+
+void bw_registry_release(struct bw_registry *registry, int index) {
+    if (index >= 0 && index < BW_MAX_THREADS) {
+        __atomic_store_n(&registry->states[index], BW_SLOT_RELEASED, __ATOMIC_RELEASE); /* after its last push */
     }
-    /* The drain thread skips a NULL entry until it is published. */
-    __atomic_store_n(&registry->rings[index], ring, __ATOMIC_RELEASE);
-    return ring;
+}
+
+void bw_registry_reclaim(struct bw_registry *registry, int index) {
+    uint32_t expected = BW_SLOT_RELEASED;
+    if (__atomic_load_n(&registry->rings[index], __ATOMIC_ACQUIRE) != NULL) {
+        __atomic_compare_exchange_n(&registry->states[index], &expected, BW_SLOT_FREE, 0, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_RELAXED);
+    }
+}
+
+void bw_registry_reset(struct bw_registry *registry) {
+    uint32_t used = registry->used;
+    for (uint32_t i = 0; i < used && i < BW_MAX_THREADS; i++) {
+        bw_ring_destroy(registry->rings[i]);
+        registry->rings[i] = NULL;
+        registry->states[i] = BW_SLOT_FREE;
+    }
+    registry->used = 0;
 }
 
 uint64_t bw_registry_dropped(struct bw_registry *registry) {
     uint64_t dropped = __atomic_load_n(&registry->unregistered_drops, __ATOMIC_RELAXED);
-    uint32_t count = __atomic_load_n(&registry->count, __ATOMIC_ACQUIRE);
-    for (uint32_t i = 0; i < count && i < BW_MAX_THREADS; i++) {
+    uint32_t used = __atomic_load_n(&registry->used, __ATOMIC_ACQUIRE);
+    for (uint32_t i = 0; i < used && i < BW_MAX_THREADS; i++) {
         struct bw_ring *ring = __atomic_load_n(&registry->rings[i], __ATOMIC_ACQUIRE);
         if (ring != NULL) {
             dropped += __atomic_load_n(&ring->dropped, __ATOMIC_RELAXED);

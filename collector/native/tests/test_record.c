@@ -18,6 +18,46 @@ static void crc_matches_the_ieee_check_value(void) {
     CHECK(bw_crc32("123456789", 9) == 0xCBF43926u); /* the standard CRC-32 check value, as java.util.zip.CRC32 */
 }
 
+static void crc_slices_agree_with_the_bytewise_definition_at_every_length(void) {
+    uint8_t data[64];
+    for (int i = 0; i < 64; i++) {
+        data[i] = (uint8_t) (i * 37 + 11);
+    }
+    for (size_t length = 0; length <= sizeof(data); length++) {
+        uint32_t c = 0xFFFFFFFFu;
+        for (size_t i = 0; i < length; i++) {
+            c ^= data[i];
+            for (int k = 0; k < 8; k++) {
+                c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            }
+        }
+        CHECK(bw_crc32(data, length) == (c ^ 0xFFFFFFFFu));
+    }
+}
+
+static void an_event_decodes_to_what_was_encoded_and_a_short_or_corrupt_record_to_nothing(void) {
+    struct bw_event e, back;
+    memset(&e, 0, sizeof(e));
+    e.api = BW_API_MEMCPY_3D_BATCH_ASYNC;
+    e.direction = BW_DIR_D2H;
+    e.memory = BW_MEM_PAGEABLE;
+    e.status = 2;
+    e.pid = 7;
+    e.tid = 8;
+    e.device = -1;
+    e.flags = BW_FLAG_ASYNC | BW_FLAG_PER_THREAD_STREAM;
+    e.context = 1, e.stream = 2, e.correlation = 3, e.bytes = 4, e.start_ns = 5, e.end_ns = 6;
+    e.grid[2] = 9, e.block[0] = 10;
+    uint8_t out[BW_MAX_RECORD_SIZE];
+    size_t n = bw_encode_event(out, BW_REC_API_CALL, &e);
+    uint16_t kind = 0;
+    CHECK(bw_decode_record(out, n, &kind, &back) == n && kind == BW_REC_API_CALL);
+    CHECK(memcmp(&e, &back, sizeof(e)) == 0);
+    CHECK(bw_decode_record(out, n - 1, &kind, &back) == 0);
+    out[20] ^= 1;
+    CHECK(bw_decode_record(out, n, &kind, &back) == 0);
+}
+
 static void event_layout_is_fixed_and_little_endian(void) {
     struct bw_event e;
     memset(&e, 0, sizeof(e));
@@ -87,6 +127,8 @@ static void drops_and_correlations_have_fixed_bodies(void) {
 
 int main(int argc, char **argv) {
     crc_matches_the_ieee_check_value();
+    crc_slices_agree_with_the_bytewise_definition_at_every_length();
+    an_event_decodes_to_what_was_encoded_and_a_short_or_corrupt_record_to_nothing();
     event_layout_is_fixed_and_little_endian();
     kernel_names_follow_the_body_and_are_truncated_to_fit();
     a_flipped_bit_breaks_the_checksum();

@@ -1,4 +1,5 @@
-/* Rings: order, drops when full, wrap-around, one producer and the drain thread at once, the registry's bound. */
+/* Rings: order, drops when full, wrap-around, one producer and the drain thread at once; the registry: its bound,
+ * reclaimed slots, many short-lived threads. */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -81,24 +82,82 @@ static void a_concurrent_drain_sees_every_pushed_record_once_in_order(void) {
 static void the_registry_is_bounded_and_counts_what_it_refuses(void) {
     static struct bw_registry registry;
     for (int i = 0; i < BW_MAX_THREADS; i++) {
-        CHECK(bw_registry_add(&registry, 2) != NULL);
+        CHECK(bw_registry_acquire(&registry, 2) == i);
     }
-    CHECK(bw_registry_add(&registry, 2) == NULL);
+    CHECK(bw_registry_acquire(&registry, 2) == -1);
     uint8_t in[4] = {0};
     struct bw_ring *first = registry.rings[0];
     bw_ring_push(first, in, 4);
     bw_ring_push(first, in, 4);
     bw_ring_push(first, in, 4); /* dropped */
-    CHECK(bw_registry_dropped(&registry) == 2); /* one refused registration, one full ring */
-    for (int i = 0; i < BW_MAX_THREADS; i++) {
-        bw_ring_destroy(registry.rings[i]);
+    CHECK(bw_registry_dropped(&registry) == 2); /* one refused thread, one full ring */
+    bw_registry_reset(&registry);
+    CHECK(registry.used == 0 && registry.rings[0] == NULL);
+}
+
+static void a_released_slot_is_reclaimed_after_draining_and_its_ring_reused_in_order(void) {
+    static struct bw_registry registry;
+    uint8_t in[4] = {7, 0, 0, 0};
+    uint8_t out[BW_MAX_RECORD_SIZE];
+    int first = bw_registry_acquire(&registry, 4);
+    int second = bw_registry_acquire(&registry, 4);
+    CHECK(first == 0 && second == 1);
+    bw_ring_push(registry.rings[first], in, 4);
+    bw_registry_release(&registry, first);
+    CHECK(bw_registry_acquire(&registry, 4) == 2); /* released, not yet read: not handed out again */
+    CHECK(bw_ring_pop(registry.rings[first], out) == 4 && out[0] == 7);
+    bw_registry_reclaim(&registry, first);
+    bw_registry_reclaim(&registry, second); /* still in use: stays its thread's */
+    CHECK(registry.states[second] == BW_SLOT_ACTIVE);
+    struct bw_ring *reused = registry.rings[first];
+    CHECK(bw_registry_acquire(&registry, 4) == first && registry.rings[first] == reused);
+    in[0] = 8;
+    CHECK(bw_ring_push(reused, in, 4) == 0 && bw_ring_pop(reused, out) == 4 && out[0] == 8);
+    bw_registry_reset(&registry);
+}
+
+static void *acquire_record_release(void *arg) {
+    struct bw_registry *registry = arg;
+    int index = bw_registry_acquire(registry, 8);
+    if (index >= 0) {
+        uint8_t in[4] = {1, 2, 3, 4};
+        bw_ring_push(registry->rings[index], in, 4);
+        bw_registry_release(registry, index);
     }
+    return NULL;
+}
+
+static void ten_thousand_short_lived_threads_keep_every_record_with_few_rings(void) {
+    static struct bw_registry registry;
+    uint8_t out[BW_MAX_RECORD_SIZE];
+    uint64_t received = 0;
+    for (int round = 0; round < 1250; round++) {
+        pthread_t threads[8];
+        for (int t = 0; t < 8; t++) {
+            CHECK(pthread_create(&threads[t], NULL, acquire_record_release, &registry) == 0);
+        }
+        for (int t = 0; t < 8; t++) {
+            pthread_join(threads[t], NULL);
+        }
+        for (uint32_t i = 0; i < registry.used; i++) { /* what the drain thread does */
+            while (bw_ring_pop(registry.rings[i], out) > 0) {
+                received++;
+            }
+            bw_registry_reclaim(&registry, (int) i);
+        }
+    }
+    CHECK(received == 10000);
+    CHECK(bw_registry_dropped(&registry) == 0);
+    CHECK(registry.used <= 8); /* at most as many rings as threads alive at once */
+    bw_registry_reset(&registry);
 }
 
 int main(void) {
     records_come_out_in_order_and_a_full_ring_drops();
     a_concurrent_drain_sees_every_pushed_record_once_in_order();
     the_registry_is_bounded_and_counts_what_it_refuses();
+    a_released_slot_is_reclaimed_after_draining_and_its_ring_reused_in_order();
+    ten_thousand_short_lived_threads_keep_every_record_with_few_rings();
     printf("test_ring: ok\n");
     return 0;
 }
