@@ -19,6 +19,17 @@ static size_t file_size(const char *path) {
     return (size_t) size;
 }
 
+static int listen_at(const char *socket_path) {
+    int server = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un address;
+    memset(&address, 0, sizeof(address));
+    address.sun_family = AF_UNIX;
+    strcpy(address.sun_path, socket_path);
+    CHECK(bind(server, (struct sockaddr *) &address, sizeof(address)) == 0);
+    CHECK(listen(server, 1) == 0);
+    return server;
+}
+
 static void writes_the_file_when_no_collector_listens(const char *dir) {
     static struct bw_sink sink;
     char pattern[256];
@@ -36,14 +47,7 @@ static void writes_the_file_when_no_collector_listens(const char *dir) {
 static void moves_to_the_file_when_the_collector_goes_away(const char *dir) {
     char socket_path[108];
     snprintf(socket_path, sizeof(socket_path), "%s/collector.sock", dir);
-    int server = socket(AF_UNIX, SOCK_STREAM, 0);
-    struct sockaddr_un address;
-    memset(&address, 0, sizeof(address));
-    address.sun_family = AF_UNIX;
-    strcpy(address.sun_path, socket_path);
-    CHECK(bind(server, (struct sockaddr *) &address, sizeof(address)) == 0);
-    CHECK(listen(server, 1) == 0);
-
+    int server = listen_at(socket_path);
     static struct bw_sink sink;
     char pattern[256];
     snprintf(pattern, sizeof(pattern), "%s/after-%%p.bwr", dir);
@@ -69,17 +73,6 @@ static void moves_to_the_file_when_the_collector_goes_away(const char *dir) {
     snprintf(path, sizeof(path), "%s/after-77.bwr", dir);
     CHECK(file_size(path) == BW_STREAM_HEADER_SIZE + 2 * length);
     unlink(socket_path);
-}
-
-static int listen_at(const char *socket_path) {
-    int server = socket(AF_UNIX, SOCK_STREAM, 0);
-    struct sockaddr_un address;
-    memset(&address, 0, sizeof(address));
-    address.sun_family = AF_UNIX;
-    strcpy(address.sun_path, socket_path);
-    CHECK(bind(server, (struct sockaddr *) &address, sizeof(address)) == 0);
-    CHECK(listen(server, 1) == 0);
-    return server;
 }
 
 static void a_stalled_collector_is_left_for_the_file_at_the_deadline(const char *dir) {

@@ -138,12 +138,18 @@ public final class AgentRecordReader {
             name = new String(bytes, StandardCharsets.UTF_8);
         }
         int flags = b.getInt(20);
+        long tid = Integer.toUnsignedLong(b.getInt(12));
+        long stream = gpu ? b.getLong(32) : DefaultStreams.streamOf(b.getLong(32), (flags & PER_THREAD_STREAM) != 0, tid);
         return new AgentRecord.Event(gpu, api, direction(b.get(2)), memory(b.get(3)), b.getInt(4), b.getInt(8),
-                Integer.toUnsignedLong(b.getInt(12)), b.getInt(16), (flags & 1) != 0, b.getLong(24), b.getLong(32),
+                tid, b.getInt(16), (flags & ASYNC) != 0, b.getLong(24), stream,
                 b.getLong(40), b.getLong(48), b.getLong(56), b.getLong(64),
                 List.of(b.getInt(72), b.getInt(76), b.getInt(80)), List.of(b.getInt(84), b.getInt(88), b.getInt(92)),
                 name);
     }
+
+    /** Event flags (BW_FLAG_* in bw_record.h). */
+    private static final int ASYNC = 1;
+    private static final int PER_THREAD_STREAM = 4;
 
     private static AgentRecord info(ByteBuffer b) {
         byte[] bytes = new byte[b.remaining()];
