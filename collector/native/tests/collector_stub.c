@@ -38,6 +38,18 @@ static void keep(struct test_collector *c, const struct bw_event *e, int connect
     pthread_mutex_unlock(&c->lock);
 }
 
+static void keep_raw(struct test_collector *c, const uint8_t *bytes, size_t n) {
+    if (__atomic_load_n(&c->count_only, __ATOMIC_ACQUIRE)) {
+        return;
+    }
+    pthread_mutex_lock(&c->lock);
+    c->raw = realloc(c->raw, c->raw_length + n);
+    CHECK(c->raw != NULL);
+    memcpy(c->raw + c->raw_length, bytes, n);
+    c->raw_length += n;
+    pthread_mutex_unlock(&c->lock);
+}
+
 /* Takes the whole records at the front of a connection's buffer. */
 static void consume(struct test_collector *c, struct connection *in, int index) {
     size_t at = 0;
@@ -97,6 +109,7 @@ static void *serve(void *arg) {
                 connections[i].fd = -1;
                 continue;
             }
+            keep_raw(c, connections[i].buffer + connections[i].used, (size_t) n);
             connections[i].used += (size_t) n;
             consume(c, &connections[i], i);
         }
@@ -131,6 +144,7 @@ void collector_stop(struct test_collector *c) {
     close(c->server);
     unlink(c->path);
     free(c->events);
+    free(c->raw);
 }
 
 size_t collector_wait(struct test_collector *c, size_t count, int timeout_ms) {

@@ -29,6 +29,8 @@ struct test_collector {
     int connections;
     int stop;
     int count_only;      /* set: events are counted, not kept (long measurements) */
+    uint8_t *raw;        /* every byte received while events are kept, in arrival order per read */
+    size_t raw_length;
 };
 
 /* Starts listening at path and reading in a thread of its own. */
