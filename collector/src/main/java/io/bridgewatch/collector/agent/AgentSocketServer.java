@@ -14,11 +14,14 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * events, and the node's NodeInfo whenever the agent states facts or reports drops (label
  * {@code agent_dropped_records}), to the sink (the collector, which produces them
  * to Kafka). A connection whose stream turns out damaged is closed with a clear log line, after everything valid
- * before the damage was handed on; the server keeps serving the others.
+ * before the damage was handed on; the server keeps serving the others. Only admitted peers ({@link AgentPeers},
+ * checked by the kernel's credentials of the connecting process) are read; the socket file is the owner's and
+ * its group's only.
  */
 public final class AgentSocketServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentSocketServer.class);
@@ -42,6 +47,7 @@ public final class AgentSocketServer implements AutoCloseable {
     private final String nodeId;
     private final Map<String, String> labels;
     private final EventSink sink;
+    private final AgentPeers peers;
     private final ServerSocketChannel server;
     private final AtomicLong connections = new AtomicLong();
     private final Thread acceptor;
@@ -53,10 +59,17 @@ public final class AgentSocketServer implements AutoCloseable {
      * @param labels labels of the node (and {@code cc_mode}, {@code model}, ... as for imports)
      */
     public AgentSocketServer(Path socket, String nodeId, Map<String, String> labels, EventSink sink) {
+        this(socket, nodeId, labels, sink, AgentPeers.ownUser());
+    }
+
+    /** As above, admitting the given peers. */
+    public AgentSocketServer(Path socket, String nodeId, Map<String, String> labels, EventSink sink,
+            AgentPeers peers) {
         this.socket = socket;
         this.nodeId = nodeId;
         this.labels = Map.copyOf(labels);
         this.sink = sink;
+        this.peers = peers;
         try {
             Files.deleteIfExists(socket);
             if (socket.getParent() != null) {
@@ -64,6 +77,7 @@ public final class AgentSocketServer implements AutoCloseable {
             }
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + socket + ": " + e.getMessage(), e);
         }
@@ -98,6 +112,13 @@ public final class AgentSocketServer implements AutoCloseable {
     }
 
     private void serve(long id, SocketChannel channel) {
+        String refusal = refusal(channel);
+        if (refusal != null) {
+            LOG.error("agent connection {} on {}: {}", id, socket, refusal);
+            closeQuietly(channel);
+            finished.add(new ConnectionSummary(id, 0, 0, 0, 0, refusal));
+            return;
+        }
         AgentEventAssembler assembler = new AgentEventAssembler(nodeId, sink);
         String damage = null;
         try (channel; InputStream in = Channels.newInputStream(channel)) {
@@ -124,6 +145,25 @@ public final class AgentSocketServer implements AutoCloseable {
         finished.add(summary);
         LOG.info("agent connection {} ended: {} crossings, {} kernels, {} memsets, {} records dropped by the agent",
                 id, summary.crossings(), summary.kernels(), summary.memsets(), summary.dropped());
+    }
+
+    /** Why a connection is not read (its peer is not admitted, or has no credentials), or null. */
+    private String refusal(SocketChannel channel) {
+        try {
+            UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            return peers.admits(peer) ? null : "refused: peer user " + peer.user().getName() + " (group "
+                    + peer.group().getName() + ") is not admitted (agent.allowed.users, agent.allowed.groups)";
+        } catch (IOException | UnsupportedOperationException e) {
+            return "refused: the peer's credentials cannot be read: " + e.getMessage();
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing a refused agent connection: {}", e.getMessage());
+        }
     }
 
     private CcMode ccMode(String stated) {

@@ -36,7 +36,8 @@ public final class CollectorService implements AutoCloseable {
         collector = new Collector(config.nodeId(), config.producer(), meter);
         resources.add(0, collector);
         try {
-            socket = new AgentSocketServer(config.agentSocket(), config.nodeId(), config.labels(), collector);
+            socket = new AgentSocketServer(config.agentSocket(), config.nodeId(), config.labels(), collector,
+                    config.agentPeers());
         } catch (UncheckedIOException e) {
             close();
             throw new StartupException(StartupException.Reason.PORT, e.getMessage());

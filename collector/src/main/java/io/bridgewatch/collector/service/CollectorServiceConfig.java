@@ -1,6 +1,7 @@
 package io.bridgewatch.collector.service;
 
 import io.bridgewatch.collector.CollectorConfig;
+import io.bridgewatch.collector.agent.AgentPeers;
 import io.bridgewatch.config.ConfigFile;
 import java.net.URI;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -23,11 +25,14 @@ import org.apache.kafka.common.config.ConfigException;
  * @param metricsPort port of the collector's own /metrics (0: off)
  */
 public record CollectorServiceConfig(String nodeId, Map<String, String> labels, CollectorConfig producer,
-        Path agentSocket, URI servingUrl, Duration servingInterval, String metricsHost, int metricsPort) {
+        Path agentSocket, AgentPeers agentPeers, URI servingUrl, Duration servingInterval, String metricsHost,
+        int metricsPort) {
 
     public static final String NODE_ID = "node.id";
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String AGENT_SOCKET = "agent.socket";
+    public static final String AGENT_ALLOWED_USERS = "agent.allowed.users";
+    public static final String AGENT_ALLOWED_GROUPS = "agent.allowed.groups";
     public static final String SERVING_URL = "serving.url";
     public static final String SERVING_INTERVAL = "serving.interval.ms";
     public static final String QUEUE_CAPACITY = "queue.capacity";
@@ -52,6 +57,10 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
                     Importance.HIGH, "Kafka cluster, host:port[,host:port...].")
             .define(AGENT_SOCKET, Type.STRING, "/run/bridgewatch/agent.sock", new ConfigDef.NonEmptyString(),
                     Importance.HIGH, "Unix socket the native agent connects to (BRIDGEWATCH_AGENT_SOCKET there).")
+            .define(AGENT_ALLOWED_USERS, Type.LIST, "", Importance.MEDIUM, "Users whose processes may stream to"
+                    + " the agent socket, besides the collector's own (checked by the kernel's peer credentials).")
+            .define(AGENT_ALLOWED_GROUPS, Type.LIST, "", Importance.MEDIUM, "Groups whose processes may stream to"
+                    + " the agent socket (a process's primary group when it connects).")
             .define(SERVING_URL, Type.STRING, null, CollectorServiceConfig::requireUrl, Importance.MEDIUM,
                     "The serving engine's Prometheus endpoint (vLLM, SGLang); unset: not scraped.")
             .define(SERVING_INTERVAL, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
@@ -97,9 +106,15 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
                     (Long) loaded.get(SPOOL_MAX_BYTES)));
         }
         return new CollectorServiceConfig(node, loaded.under(LABEL_PREFIX), producer,
-                Path.of((String) loaded.get(AGENT_SOCKET)), url == null ? null : URI.create(url),
+                Path.of((String) loaded.get(AGENT_SOCKET)), agentPeers(loaded), url == null ? null : URI.create(url),
                 Duration.ofMillis((Long) loaded.get(SERVING_INTERVAL)), (String) loaded.get(METRICS_HOST),
                 (Integer) loaded.get(METRICS_PORT));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static AgentPeers agentPeers(ConfigFile.Loaded loaded) {
+        return AgentPeers.ownUserAnd(Set.copyOf((List<String>) loaded.get(AGENT_ALLOWED_USERS)),
+                Set.copyOf((List<String>) loaded.get(AGENT_ALLOWED_GROUPS)));
     }
 
     private static void requireUrl(String name, Object value) {

@@ -11,9 +11,12 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +59,27 @@ class AgentSocketServerTest {
             assertThat(n.getModel()).isEqualTo("llama");
             assertThat(n.getLabels()).containsEntry("agent_mode", "interposition");
         });
+    }
+
+    @Test
+    void shouldReadNothingFromAPeerItDoesNotAdmit(@TempDir Path dir) throws Exception {
+        CapturingSink received = new CapturingSink();
+        AgentPeers onlyAnother = new AgentPeers(Set.of("bridgewatch-test-nobody"), Set.of("bridgewatch-test-none"));
+        try (AgentSocketServer server = new AgentSocketServer(dir.resolve("agent.sock"), "h200-a", Map.of(),
+                received, onlyAnother)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(server.socket())))
+                    .isEqualTo("rw-rw----");
+            try {
+                send(server.socket(), AgentRecordReaderTest.fixture());
+            } catch (IOException closedByTheServer) {
+                // refused: the server closes the connection
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.finishedConnections().size() == 1);
+            assertThat(server.finishedConnections().get(0).damage()).startsWith("refused: peer user "
+                    + System.getProperty("user.name"));
+        }
+        assertThat(received.crossings).isEmpty();
+        assertThat(received.nodes).isEmpty();
     }
 
     private static void send(Path socket, byte[] bytes) throws Exception {

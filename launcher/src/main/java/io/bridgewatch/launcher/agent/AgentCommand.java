@@ -1,6 +1,7 @@
 package io.bridgewatch.launcher.agent;
 
 import io.bridgewatch.collector.CollectorConfig;
+import io.bridgewatch.collector.agent.AgentPeers;
 import io.bridgewatch.collector.service.CollectorService;
 import io.bridgewatch.collector.service.CollectorServiceConfig;
 import io.bridgewatch.config.StartupException;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -65,11 +67,20 @@ public final class AgentCommand implements Runnable {
         @Option(names = "--metrics-host", defaultValue = "127.0.0.1", description = "Address of that endpoint.")
         String metricsHost;
 
+        @Option(names = "--allow-user", description = "A user whose processes may stream to the socket, besides"
+                + " this one's (repeatable).")
+        Set<String> allowedUsers = Set.of();
+
+        @Option(names = "--allow-group", description = "A group whose processes may stream to the socket"
+                + " (repeatable).")
+        Set<String> allowedGroups = Set.of();
+
         /** The same node service as {@code bridgewatch collector}, configured from these options. */
         @Override
         public Integer call() throws Exception {
             CollectorServiceConfig settings = new CollectorServiceConfig(node, labels,
-                    CollectorConfig.defaults(bootstrapServers, "bridgewatch-agent-" + node), socket, servingUrl,
+                    CollectorConfig.defaults(bootstrapServers, "bridgewatch-agent-" + node), socket,
+                    AgentPeers.ownUserAnd(allowedUsers, allowedGroups), servingUrl,
                     servingInterval, metricsHost, metricsPort);
             MetricsEndpoint metrics;
             try {
