@@ -112,4 +112,9 @@ public record CollectorConfig(String bootstrapServers, int queueCapacity, Durati
     public static CollectorConfig defaults(String bootstrapServers, String clientId) {
         return new CollectorConfig(bootstrapServers, DEFAULT_QUEUE_CAPACITY, DEFAULT_CLOSE_TIMEOUT, clientId);
     }
+
+    /** The defaults with Kafka client settings on top (a secured cluster's security.protocol, keystores, ...). */
+    public static CollectorConfig defaults(String bootstrapServers, String clientId, Map<String, String> client) {
+        return new CollectorConfig(bootstrapServers, DEFAULT_QUEUE_CAPACITY, DEFAULT_CLOSE_TIMEOUT, clientId, client);
+    }
 }

@@ -4,6 +4,7 @@ import io.bridgewatch.collector.TracePublisher;
 import io.bridgewatch.collector.input.TraceFormatException;
 import io.bridgewatch.collector.input.TraceProgress;
 import io.bridgewatch.kafka.embedded.EmbeddedKafkaBroker;
+import io.bridgewatch.launcher.KafkaClientProperties;
 import io.bridgewatch.schema.topics.TopicProvisioner;
 import io.bridgewatch.schema.topics.Topics;
 import java.nio.file.Path;
@@ -44,6 +45,11 @@ public final class ImportCommand implements Callable<Integer> {
             description = "Kafka cluster to publish to; without it an embedded single-node broker is started.")
     String bootstrapServers;
 
+    @Option(names = "--kafka-config", paramLabel = "FILE", description = "Kafka client properties for the cluster"
+            + " (a secured one: security.protocol, keystores or SASL settings). The topics are then taken to be"
+            + " provisioned by the cluster's operator: the import only writes the node topics.")
+    Path kafkaConfig;
+
     @Option(names = "--keep-times", description = "Publish the trace's own times instead of moving its last event"
             + " to now (a live pipeline drops events older than its windows' grace as late).")
     boolean keepTimes;
@@ -79,10 +85,13 @@ public final class ImportCommand implements Callable<Integer> {
                 broker = EmbeddedKafkaBroker.start();
                 servers = broker.bootstrapServers();
             }
-            provisionTopics(servers);
+            Map<String, String> client = kafkaConfig == null ? Map.of() : KafkaClientProperties.load(kafkaConfig);
+            if (kafkaConfig == null) {
+                provisionTopics(servers);
+            }
             String target = servers;
             TraceImport.Result result = withBar(showProgress, "publishing", bar -> traceImport.publish(trace, checked,
-                    target, System.currentTimeMillis() * 1_000_000L, bar));
+                    target, client, System.currentTimeMillis() * 1_000_000L, bar));
             TracePublisher.Outcome outcome = result.outcome();
             if (!outcome.complete()) {
                 System.err.printf("bridgewatch import: INCOMPLETE: %d of %d records acknowledged by %s, %d refused"

@@ -55,12 +55,13 @@ public final class TraceImport {
     }
 
     /** Publishes a checked trace; the outcome says whether every event was acknowledged. */
-    public Result publish(Path trace, Checked checked, String bootstrapServers, long nowNs, TraceProgress progress) {
+    public Result publish(Path trace, Checked checked, String bootstrapServers, Map<String, String> client,
+            long nowNs, TraceProgress progress) {
         long offsetNs = keepTimes || checked.summary().events() == 0 ? 0 : nowNs - checked.lastEventNs();
         NodeInfo node = TraceNodeInfo.of(nodeId, checked.summary().facts(), checked.summary().facts().gpuSku(),
                 ccMode(checked.summary().facts().ccMode()), checked.firstEventNs() + offsetNs, labels);
         try (TracePublisher publisher = new TracePublisher(nodeId,
-                CollectorConfig.defaults(bootstrapServers, "bridgewatch-import-" + nodeId))) {
+                CollectorConfig.defaults(bootstrapServers, "bridgewatch-import-" + nodeId, client))) {
             TraceSummary published = null;
             try {
                 publisher.nodeInfo(node);
