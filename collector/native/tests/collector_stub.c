@@ -38,8 +38,8 @@ static void keep(struct test_collector *c, const struct bw_event *e, int connect
     pthread_mutex_unlock(&c->lock);
 }
 
-static void keep_raw(struct test_collector *c, const uint8_t *bytes, size_t n) {
-    if (__atomic_load_n(&c->count_only, __ATOMIC_ACQUIRE)) {
+static void keep_raw(struct test_collector *c, int connection, const uint8_t *bytes, size_t n) {
+    if (connection != 0 || __atomic_load_n(&c->count_only, __ATOMIC_ACQUIRE)) {
         return;
     }
     pthread_mutex_lock(&c->lock);
@@ -109,7 +109,7 @@ static void *serve(void *arg) {
                 connections[i].fd = -1;
                 continue;
             }
-            keep_raw(c, connections[i].buffer + connections[i].used, (size_t) n);
+            keep_raw(c, i, connections[i].buffer + connections[i].used, (size_t) n);
             connections[i].used += (size_t) n;
             consume(c, &connections[i], i);
         }

@@ -29,7 +29,7 @@ struct test_collector {
     int connections;
     int stop;
     int count_only;      /* set: events are counted, not kept (long measurements) */
-    uint8_t *raw;        /* every byte received while events are kept, in arrival order per read */
+    uint8_t *raw;        /* the first connection's stream as received (while events are kept) */
     size_t raw_length;
 };
 
