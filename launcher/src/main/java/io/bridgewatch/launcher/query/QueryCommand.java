@@ -3,6 +3,7 @@ package io.bridgewatch.launcher.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bridgewatch.launcher.DurationConverter;
+import io.bridgewatch.streams.query.HttpAccess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -53,6 +56,17 @@ public final class QueryCommand implements Callable<Integer> {
             description = "How long to wait to reach the instance (default: ${DEFAULT-VALUE}).")
     Duration connectTimeout;
 
+    @Option(names = "--token-file", paramLabel = "FILE", description = "A file whose first line is the instance's"
+            + " bearer token (http.token.file there).")
+    Path tokenFile;
+
+    @Option(names = "--truststore", paramLabel = "FILE", description = "PKCS12 truststore to check an https"
+            + " instance's certificate against (default: the JVM's).")
+    Path truststore;
+
+    @Option(names = "--truststore-password", description = "Its password (default: empty).", defaultValue = "")
+    String truststorePassword;
+
     @Override
     public Integer call() throws Exception {
         AnswerFormat answerFormat;
@@ -66,10 +80,13 @@ public final class QueryCommand implements Callable<Integer> {
             System.err.println("bridgewatch query: give a SQL query, or --tables to see what can be asked");
             return 2;
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        HttpAccess access = new HttpAccess(Optional.empty(), Optional.ofNullable(truststore).map(
+                file -> new HttpAccess.Store(file, truststorePassword)), Optional.ofNullable(tokenFile).map(
+                        HttpAccess::tokenFrom));
+        HttpClient http = access.client(connectTimeout);
         HttpRequest request = tables
-                ? HttpRequest.newBuilder(url.resolve("/v1/tables")).GET().build()
-                : HttpRequest.newBuilder(url.resolve("/v1/query"))
+                ? access.authorize(HttpRequest.newBuilder(url.resolve("/v1/tables"))).GET().build()
+                : access.authorize(HttpRequest.newBuilder(url.resolve("/v1/query")))
                         .header("Content-Type", "text/plain; charset=utf-8")
                         .header("Accept", "application/x-ndjson")
                         .POST(HttpRequest.BodyPublishers.ofString(sql)).build();

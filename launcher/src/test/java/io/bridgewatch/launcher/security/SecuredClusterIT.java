@@ -16,6 +16,7 @@ import io.bridgewatch.simulator.FleetSimulator;
 import io.bridgewatch.simulator.ScenarioLoader;
 import io.bridgewatch.simulator.SimulatedFleet;
 import io.bridgewatch.streams.StreamsAppConfig;
+import io.bridgewatch.streams.query.HttpAccess;
 import io.bridgewatch.streams.TopologyConfig;
 import io.bridgewatch.streams.service.StreamsService;
 import io.bridgewatch.streams.service.StreamsServiceConfig;
@@ -79,7 +80,7 @@ class SecuredClusterIT {
             StreamsService streams = new StreamsService(new StreamsServiceConfig(new StreamsAppConfig(
                     broker.bootstrapServers(), APPLICATION, dir.resolve("state"), 1, TopologyConfig.DEFAULTS), 0,
                     "127.0.0.1", 0, null, "127.0.0.1", 0, false, PARTITIONS, 1, Duration.ofMinutes(5),
-                    Duration.ofSeconds(30), SqlSettings.DEFAULTS, streamsSettings),
+                    Duration.ofSeconds(30), SqlSettings.DEFAULTS, streamsSettings, HttpAccess.OPEN),
                     OpenTelemetry.noop().getMeter("it"), Clock.systemUTC());
             try (streams) {
                 streams.start();

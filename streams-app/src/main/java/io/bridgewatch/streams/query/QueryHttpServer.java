@@ -38,13 +38,16 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /health}: 200 while the instance runs, 503 otherwise.</li>
  * </ul>
  * Times are ISO-8601 instants or epoch milliseconds and select windows by their start; both are optional. Errors
- * are JSON {@code {"status", "error"}} with a 4xx for the asker's mistakes.
+ * are JSON {@code {"status", "error"}} with a 4xx for the asker's mistakes. Read-only by construction: nothing
+ * here changes state (SQL is queries only). Over HTTPS and behind a bearer token as {@link HttpAccess} says;
+ * {@code /health} stays open for load balancers.
  */
 public final class QueryHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryHttpServer.class);
     private static final int MAX_THREADS = 2048;
 
     private final HttpServer server;
+    private final HttpAccess access;
     private final ExecutorService executor;
     private QueryService queries;
     private Supplier<ObjectNode> instances;
@@ -55,9 +58,10 @@ public final class QueryHttpServer implements AutoCloseable {
      *
      * @throws UncheckedIOException when the address cannot be bound, saying which
      */
-    public QueryHttpServer(InetSocketAddress address) {
+    public QueryHttpServer(InetSocketAddress address, HttpAccess access) {
+        this.access = access;
         try {
-            this.server = HttpServer.create(address, 64);
+            this.server = access.createServer(address, 64);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen for queries on " + address.getHostString() + ":"
                     + address.getPort() + ": " + e.getMessage(), e);
@@ -77,9 +81,9 @@ public final class QueryHttpServer implements AutoCloseable {
             Supplier<Boolean> healthy) {
         this.queries = queryService;
         this.instances = instanceList;
-        server.createContext("/v1/", this::api);
-        server.createContext("/v1/query", sql::query);
-        server.createContext("/v1/tables", sql::tables);
+        server.createContext("/v1/", this::api).getFilters().add(access.authentication());
+        server.createContext("/v1/query", sql::query).getFilters().add(access.authentication());
+        server.createContext("/v1/tables", sql::tables).getFilters().add(access.authentication());
         server.createContext("/health", exchange -> {
             boolean up = healthy.get();
             AnswerJson.respond(exchange, up ? 200 : 503, AnswerJson.error(up ? 200 : 503,

@@ -40,15 +40,21 @@ public final class QueryService {
     private final PartitionRouter router;
     private final HostInfo self;
     private final Duration routeTimeout;
+    private final HttpAccess access;
     private final HttpClient http;
 
-    /** @param routeTimeout how long a query waits for partition metadata while the group rebalances */
-    public QueryService(LocalAnswers local, PartitionRouter router, HostInfo self, Duration routeTimeout) {
+    /**
+     * @param routeTimeout how long a query waits for partition metadata while the group rebalances
+     * @param access how the peers are asked (scheme, trust, token)
+     */
+    public QueryService(LocalAnswers local, PartitionRouter router, HostInfo self, Duration routeTimeout,
+            HttpAccess access) {
         this.local = local;
         this.router = router;
         this.self = self;
         this.routeTimeout = routeTimeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        this.access = access;
+        this.http = access.client(Duration.ofSeconds(2));
     }
 
     /** How many partitions each scope has. */
@@ -184,8 +190,8 @@ public final class QueryService {
 
     /** Asks another instance; its 4xx answers are answers (thrown as such), anything else is a failure. */
     private ObjectNode remote(HostInfo host, String pathAndQuery) throws RemoteFailure {
-        URI uri = URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+        URI uri = URI.create(access.scheme() + "://" + host.host() + ":" + host.port() + pathAndQuery);
+        HttpRequest request = access.authorize(HttpRequest.newBuilder(uri)).timeout(Duration.ofSeconds(10))
                 .header(FORWARDED_HEADER, self.host() + ":" + self.port()).GET().build();
         HttpResponse<byte[]> response;
         try {

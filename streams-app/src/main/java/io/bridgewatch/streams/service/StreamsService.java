@@ -82,7 +82,8 @@ public final class StreamsService implements AutoCloseable {
         Cluster cluster = prepareTopics(bootstrap);
         QueryHttpServer http;
         try {
-            http = new QueryHttpServer(new InetSocketAddress(config.httpHost(), config.httpPort()));
+            http = new QueryHttpServer(new InetSocketAddress(config.httpHost(), config.httpPort()),
+                    config.httpAccess());
         } catch (java.io.UncheckedIOException e) {
             throw new StartupException(StartupException.Reason.PORT, e.getMessage());
         }
@@ -106,7 +107,7 @@ public final class StreamsService implements AutoCloseable {
         resources.add(0, new ResultMetrics(meter, views, config.metricsStaleAfter(), clock));
         QueryService queries = new QueryService(new LocalAnswers(views, instanceName()),
                 new PartitionRouter(app.streams(), config.app().applicationId(), cluster.partitions()), self,
-                ROUTE_TIMEOUT);
+                ROUTE_TIMEOUT, config.httpAccess());
         Map<String, Object> clients = clientConfig(bootstrap);
         SqlEngine sql = new SqlEngine(new FleetResultPartitions(queries), Optional.of(clients),
                 config.sql().pull());
@@ -122,7 +123,7 @@ public final class StreamsService implements AutoCloseable {
 
     /** The base URL of this instance's query API. */
     public String queryUrl() {
-        return "http://" + self.host() + ":" + self.port();
+        return config.httpAccess().scheme() + "://" + self.host() + ":" + self.port();
     }
 
     /** This instance's {@code application.server}. */

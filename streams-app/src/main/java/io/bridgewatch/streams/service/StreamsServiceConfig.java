@@ -1,20 +1,23 @@
 package io.bridgewatch.streams.service;
 
-import io.bridgewatch.streams.sql.SqlLimits;
-import io.bridgewatch.streams.sql.SqlSettings;
 import io.bridgewatch.config.ConfigFile;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.StreamsAppConfig;
 import io.bridgewatch.streams.TopologyConfig;
 import io.bridgewatch.streams.cohort.ReferenceBaseline;
+import io.bridgewatch.streams.query.HttpAccess;
+import io.bridgewatch.streams.sql.SqlLimits;
+import io.bridgewatch.streams.sql.SqlSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * The settings of one streams-app instance ({@code bridgewatch streams --config FILE}), loaded once at start by
@@ -36,7 +39,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, String httpHost, int httpPort,
         String advertisedServer, String metricsHost, int metricsPort, boolean provisionTopics, int partitions,
         int replicationFactor, Duration metricsStaleAfter, Duration startupTimeout, SqlSettings sql,
-        Map<String, String> kafka) {
+        Map<String, String> kafka, HttpAccess httpAccess) {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String APPLICATION_ID = "application.id";
@@ -46,6 +49,11 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
     public static final String APPLICATION_SERVER = "application.server";
+    public static final String HTTP_TLS_KEYSTORE = "http.tls.keystore";
+    public static final String HTTP_TLS_KEYSTORE_PASSWORD = "http.tls.keystore.password";
+    public static final String HTTP_TLS_TRUSTSTORE = "http.tls.truststore";
+    public static final String HTTP_TLS_TRUSTSTORE_PASSWORD = "http.tls.truststore.password";
+    public static final String HTTP_TOKEN_FILE = "http.token.file";
     public static final String METRICS_HOST = "metrics.host";
     public static final String METRICS_PORT = "metrics.port";
     public static final String METRICS_STALE_AFTER = "metrics.stale.after.ms";
@@ -91,6 +99,14 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                     "Port of the query API (0: any free port).")
             .define(APPLICATION_SERVER, Type.STRING, null, Importance.MEDIUM,
                     "host:port other instances reach this one's query API at; default: http.host:http.port.")
+            .define(HTTP_TLS_KEYSTORE, Type.STRING, null, Importance.MEDIUM, "PKCS12 keystore of the query API's"
+                    + " certificate: the API then speaks HTTPS only (and instances ask each other over HTTPS).")
+            .define(HTTP_TLS_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Its password.")
+            .define(HTTP_TLS_TRUSTSTORE, Type.STRING, null, Importance.MEDIUM, "PKCS12 truststore the instances"
+                    + " check each other's certificates against; default: the JVM's.")
+            .define(HTTP_TLS_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Its password.")
+            .define(HTTP_TOKEN_FILE, Type.STRING, null, Importance.MEDIUM, "File whose first line is the bearer token"
+                    + " every query (all but /health) must carry, and instances send each other; unset: none.")
             .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.LOW, "Address of the /metrics endpoint.")
             .define(METRICS_PORT, Type.INT, DEFAULT_METRICS_PORT, Range.between(0, 65535), Importance.MEDIUM,
                     "Port of the Prometheus /metrics endpoint (0: off).")
@@ -160,7 +176,21 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                 millis(loaded, STARTUP_TIMEOUT), new SqlSettings(new SqlLimits((Integer) loaded.get(QUERY_MAX_ROWS),
                         (Long) loaded.get(QUERY_MAX_SCANNED), millis(loaded, QUERY_TIMEOUT)),
                         (Integer) loaded.get(QUERY_PUSH_MAX), (Integer) loaded.get(QUERY_PUSH_QUEUE)),
-                loaded.under(KAFKA_PREFIX));
+                loaded.under(KAFKA_PREFIX), httpAccess(loaded));
+    }
+
+    private static HttpAccess httpAccess(ConfigFile.Loaded loaded) {
+        String token = (String) loaded.get(HTTP_TOKEN_FILE);
+        return new HttpAccess(store(loaded, HTTP_TLS_KEYSTORE, HTTP_TLS_KEYSTORE_PASSWORD),
+                store(loaded, HTTP_TLS_TRUSTSTORE, HTTP_TLS_TRUSTSTORE_PASSWORD),
+                Optional.ofNullable(token).map(file -> HttpAccess.tokenFrom(Path.of(file))));
+    }
+
+    private static Optional<HttpAccess.Store> store(ConfigFile.Loaded loaded, String fileKey, String passwordKey) {
+        String file = (String) loaded.get(fileKey);
+        Password password = (Password) loaded.get(passwordKey);
+        return Optional.ofNullable(file).map(f -> new HttpAccess.Store(Path.of(f),
+                password == null ? "" : password.value()));
     }
 
     /**
@@ -170,7 +200,8 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
     public static StreamsServiceConfig of(StreamsAppConfig app, int partitions, int standbyReplicas, String httpHost,
             int httpPort) {
         return new StreamsServiceConfig(app, standbyReplicas, httpHost, httpPort, null, "127.0.0.1", 0, true,
-                partitions, 0, Duration.ofMinutes(5), Duration.ofSeconds(30), SqlSettings.DEFAULTS, Map.of());
+                partitions, 0, Duration.ofMinutes(5), Duration.ofSeconds(30), SqlSettings.DEFAULTS, Map.of(),
+                HttpAccess.OPEN);
     }
 
     /** The same settings for another instance of one process (the demo, tests): its own state and ports. */
@@ -179,7 +210,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                 app.threads(), app.topology());
         return new StreamsServiceConfig(instanceApp, standbyReplicas, httpHost, httpPort, null, metricsHost,
                 metricsPort, provisionTopics, partitions, replicationFactor, metricsStaleAfter, startupTimeout, sql,
-                kafka);
+                kafka, httpAccess);
     }
 
     private static Duration millis(ConfigFile.Loaded loaded, String key) {

@@ -1,0 +1,150 @@
+package io.bridgewatch.streams.query;
+
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Who may ask the query API, and over what: TLS from a PKCS12 keystore (the instance's certificate) and a bearer
+ * token every request but {@code /health} must carry. The same settings make the requests an instance sends its
+ * peers (forwarded reads, distributed SQL): https, trusting the truststore, with the token. Without a keystore the
+ * API is plain HTTP; without a token it answers anyone who reaches it (bind it to loopback then).
+ *
+ * @param keystore the server's certificate and key, or empty for plain HTTP
+ * @param truststore what peers' certificates are checked against, or empty for the JVM's default trust
+ * @param token the bearer token, or empty for no authentication
+ */
+public record HttpAccess(Optional<Store> keystore, Optional<Store> truststore, Optional<String> token) {
+    public static final HttpAccess OPEN = new HttpAccess(Optional.empty(), Optional.empty(), Optional.empty());
+
+    /** A PKCS12 file and its password. */
+    public record Store(Path file, String password) {
+    }
+
+    /** The token from a file (its first line, trimmed), so that it stays out of config files and process lists. */
+    public static String tokenFrom(Path file) {
+        try {
+            String token = Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("").trim();
+            if (token.length() < 16) {
+                throw new IllegalArgumentException("the token in " + file + " is shorter than 16 characters");
+            }
+            return token;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the token file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String scheme() {
+        return keystore.isPresent() ? "https" : "http";
+    }
+
+    /** A server on the address: HTTPS when there is a keystore. */
+    HttpServer createServer(InetSocketAddress address, int backlog) throws IOException {
+        if (keystore.isEmpty()) {
+            return HttpServer.create(address, backlog);
+        }
+        HttpsServer server = HttpsServer.create(address, backlog);
+        server.setHttpsConfigurator(new HttpsConfigurator(serverContext()));
+        return server;
+    }
+
+    /** Refuses (401) a request without the token; lets every request through when there is none. */
+    Filter authentication() {
+        return new Filter() {
+            @Override
+            public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+                if (token.isPresent() && !carriesToken(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                    exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"bridgewatch\"");
+                    AnswerJson.respond(exchange, 401, AnswerJson.error(401, "a bearer token is required"));
+                    return;
+                }
+                chain.doFilter(exchange);
+            }
+
+            @Override
+            public String description() {
+                return "bearer token";
+            }
+        };
+    }
+
+    private boolean carriesToken(String authorization) {
+        if (authorization == null || !authorization.startsWith("Bearer ")) {
+            return false;
+        }
+        byte[] given = authorization.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, token.orElseThrow().getBytes(StandardCharsets.UTF_8)); // constant time
+    }
+
+    /** A client for the peers: trusting the truststore where there is one. */
+    public HttpClient client(Duration connectTimeout) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(connectTimeout);
+        truststore.ifPresent(store -> builder.sslContext(clientContext()));
+        return builder.build();
+    }
+
+    /** The request with the token, where there is one. */
+    public HttpRequest.Builder authorize(HttpRequest.Builder request) {
+        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        return request;
+    }
+
+    private SSLContext serverContext() {
+        try {
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            Store store = keystore.orElseThrow();
+            keys.init(load(store), store.password().toCharArray());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot use the keystore " + keystore.get().file() + ": " + e, e);
+        }
+    }
+
+    private SSLContext clientContext() {
+        try {
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(load(truststore.orElseThrow()));
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot use the truststore " + truststore.get().file() + ": " + e, e);
+        }
+    }
+
+    private static KeyStore load(Store store) throws GeneralSecurityException {
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store.file())) {
+            keyStore.load(in, store.password().toCharArray());
+        } catch (IOException e) {
+            throw new GeneralSecurityException("cannot read " + store.file() + ": " + e.getMessage(), e);
+        }
+        return keyStore;
+    }
+
+    @Override
+    public String toString() {
+        return "HttpAccess[" + scheme() + (token.isPresent() ? ", bearer token" : ", no token") + "]";
+    }
+}
