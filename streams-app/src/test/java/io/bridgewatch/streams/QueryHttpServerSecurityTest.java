@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.bridgewatch.kafka.embedded.LocalCertificateAuthority;
 import io.bridgewatch.schema.CcMode;
+import io.bridgewatch.streams.query.BearerToken;
 import io.bridgewatch.streams.query.HttpAccess;
 import io.bridgewatch.streams.query.LocalAnswers;
 import io.bridgewatch.streams.query.QueryHttpServer;
@@ -67,10 +68,10 @@ class QueryHttpServerSecurityTest {
         LocalCertificateAuthority.Identity instance = authority.issue("streams-1");
         HttpAccess.Store trust = new HttpAccess.Store(authority.truststore(), authority.truststorePassword());
         HttpAccess serving = new HttpAccess(Optional.of(new HttpAccess.Store(instance.keystore(), instance.password())),
-                Optional.of(trust), Optional.of(TOKEN));
+                Optional.of(trust), Optional.of(BearerToken.of(TOKEN)));
         server = new QueryHttpServer(new InetSocketAddress("127.0.0.1", 0), serving);
         server.serve(null, new SqlHttpHandler(engine, push), JsonNodeFactory.instance::objectNode, () -> true);
-        client = new HttpAccess(Optional.empty(), Optional.of(trust), Optional.of(TOKEN));
+        client = new HttpAccess(Optional.empty(), Optional.of(trust), Optional.of(BearerToken.of(TOKEN)));
         url = "https://127.0.0.1:" + server.port();
     }
 

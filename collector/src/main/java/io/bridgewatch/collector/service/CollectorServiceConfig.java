@@ -26,7 +26,7 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public record CollectorServiceConfig(String nodeId, Map<String, String> labels, CollectorConfig producer,
         Path agentSocket, AgentPeers agentPeers, URI servingUrl, Duration servingInterval, String metricsHost,
-        int metricsPort) {
+        int metricsPort, Optional<Path> metricsTokenFile) {
 
     public static final String NODE_ID = "node.id";
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
@@ -45,6 +45,7 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
     public static final String BATCH_LINGER = "batch.linger.ms";
     public static final String METRICS_HOST = "metrics.host";
     public static final String METRICS_PORT = "metrics.port";
+    public static final String METRICS_TOKEN_FILE = "metrics.token.file";
     public static final String LABEL_PREFIX = "node.label.";
     public static final String KAFKA_PREFIX = "kafka.";
     public static final int DEFAULT_METRICS_PORT = 9465;
@@ -86,7 +87,9 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
                     Importance.LOW, "How long a batch's first event may wait for more before the batch is sent.")
             .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.LOW, "Address of the /metrics endpoint.")
             .define(METRICS_PORT, Type.INT, DEFAULT_METRICS_PORT, Range.between(0, 65535), Importance.MEDIUM,
-                    "Port of the collector's own Prometheus /metrics (0: off).");
+                    "Port of the collector's own Prometheus /metrics (0: off).")
+            .define(METRICS_TOKEN_FILE, Type.STRING, null, Importance.MEDIUM, "File whose first line is the bearer"
+                    + " token scrapes of /metrics must show; unset: none.");
 
     public static CollectorServiceConfig load(Path file, Map<String, String> environment) {
         ConfigFile.Loaded loaded = ConfigFile.load(file, DEFINITION, List.of(LABEL_PREFIX, KAFKA_PREFIX),
@@ -108,7 +111,8 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
         return new CollectorServiceConfig(node, loaded.under(LABEL_PREFIX), producer,
                 Path.of((String) loaded.get(AGENT_SOCKET)), agentPeers(loaded), url == null ? null : URI.create(url),
                 Duration.ofMillis((Long) loaded.get(SERVING_INTERVAL)), (String) loaded.get(METRICS_HOST),
-                (Integer) loaded.get(METRICS_PORT));
+                (Integer) loaded.get(METRICS_PORT),
+                Optional.ofNullable((String) loaded.get(METRICS_TOKEN_FILE)).map(Path::of));
     }
 
     @SuppressWarnings("unchecked")

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -81,7 +82,7 @@ public final class AgentCommand implements Runnable {
             CollectorServiceConfig settings = new CollectorServiceConfig(node, labels,
                     CollectorConfig.defaults(bootstrapServers, "bridgewatch-agent-" + node), socket,
                     AgentPeers.ownUserAnd(allowedUsers, allowedGroups), servingUrl,
-                    servingInterval, metricsHost, metricsPort);
+                    servingInterval, metricsHost, metricsPort, Optional.empty());
             MetricsEndpoint metrics;
             try {
                 metrics = MetricsEndpoint.serve(metricsHost, metricsPort);

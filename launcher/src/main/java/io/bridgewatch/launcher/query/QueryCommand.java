@@ -3,6 +3,7 @@ package io.bridgewatch.launcher.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bridgewatch.launcher.DurationConverter;
+import io.bridgewatch.streams.query.BearerToken;
 import io.bridgewatch.streams.query.HttpAccess;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -82,7 +83,7 @@ public final class QueryCommand implements Callable<Integer> {
         }
         HttpAccess access = new HttpAccess(Optional.empty(), Optional.ofNullable(truststore).map(
                 file -> new HttpAccess.Store(file, truststorePassword)), Optional.ofNullable(tokenFile).map(
-                        HttpAccess::tokenFrom));
+                        BearerToken::fromFile));
         HttpClient http = access.client(connectTimeout);
         HttpRequest request = tables
                 ? access.authorize(HttpRequest.newBuilder(url.resolve("/v1/tables"))).GET().build()

@@ -5,6 +5,8 @@ import io.bridgewatch.collector.service.CollectorService;
 import io.bridgewatch.collector.service.CollectorServiceConfig;
 import io.bridgewatch.config.ConfigFileException;
 import io.bridgewatch.config.StartupException;
+import io.bridgewatch.streams.query.BearerToken;
+import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -29,8 +31,9 @@ public final class CollectorCommand implements Callable<Integer> {
         MetricsEndpoint metrics;
         try {
             settings = CollectorServiceConfig.load(config.file(), System.getenv());
-            metrics = MetricsEndpoint.serve(settings.metricsHost(), settings.metricsPort());
-        } catch (ConfigFileException | StartupException | IllegalArgumentException e) {
+            metrics = MetricsEndpoint.serve(settings.metricsHost(), settings.metricsPort(),
+                    settings.metricsTokenFile().map(BearerToken::fromFile));
+        } catch (ConfigFileException | StartupException | IllegalArgumentException | UncheckedIOException e) {
             return ServiceMain.startFailure("collector", e);
         }
         try (metrics) {

@@ -2,8 +2,10 @@ package io.bridgewatch.launcher.service;
 
 import io.bridgewatch.config.ConfigFileException;
 import io.bridgewatch.config.StartupException;
+import io.bridgewatch.streams.query.BearerToken;
 import io.bridgewatch.streams.service.StreamsService;
 import io.bridgewatch.streams.service.StreamsServiceConfig;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,8 +31,9 @@ public final class StreamsCommand implements Callable<Integer> {
         StreamsService service;
         try {
             settings = StreamsServiceConfig.load(config.file(), System.getenv());
-            metrics = MetricsEndpoint.serve(settings.metricsHost(), settings.metricsPort());
-        } catch (ConfigFileException | StartupException | IllegalArgumentException e) {
+            metrics = MetricsEndpoint.serve(settings.metricsHost(), settings.metricsPort(),
+                    settings.metricsTokenFile().map(BearerToken::fromFile));
+        } catch (ConfigFileException | StartupException | IllegalArgumentException | UncheckedIOException e) {
             return ServiceMain.startFailure("streams", e);
         }
         try (metrics) {

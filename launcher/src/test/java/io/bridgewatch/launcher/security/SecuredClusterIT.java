@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -80,7 +81,7 @@ class SecuredClusterIT {
             StreamsService streams = new StreamsService(new StreamsServiceConfig(new StreamsAppConfig(
                     broker.bootstrapServers(), APPLICATION, dir.resolve("state"), 1, TopologyConfig.DEFAULTS), 0,
                     "127.0.0.1", 0, null, "127.0.0.1", 0, false, PARTITIONS, 1, Duration.ofMinutes(5),
-                    Duration.ofSeconds(30), SqlSettings.DEFAULTS, streamsSettings, HttpAccess.OPEN),
+                    Duration.ofSeconds(30), SqlSettings.DEFAULTS, streamsSettings, HttpAccess.OPEN, Optional.empty()),
                     OpenTelemetry.noop().getMeter("it"), Clock.systemUTC());
             try (streams) {
                 streams.start();

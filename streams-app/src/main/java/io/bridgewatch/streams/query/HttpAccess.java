@@ -7,16 +7,13 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
@@ -33,24 +30,11 @@ import javax.net.ssl.TrustManagerFactory;
  * @param truststore what peers' certificates are checked against, or empty for the JVM's default trust
  * @param token the bearer token, or empty for no authentication
  */
-public record HttpAccess(Optional<Store> keystore, Optional<Store> truststore, Optional<String> token) {
+public record HttpAccess(Optional<Store> keystore, Optional<Store> truststore, Optional<BearerToken> token) {
     public static final HttpAccess OPEN = new HttpAccess(Optional.empty(), Optional.empty(), Optional.empty());
 
     /** A PKCS12 file and its password. */
     public record Store(Path file, String password) {
-    }
-
-    /** The token from a file (its first line, trimmed), so that it stays out of config files and process lists. */
-    public static String tokenFrom(Path file) {
-        try {
-            String token = Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("").trim();
-            if (token.length() < 16) {
-                throw new IllegalArgumentException("the token in " + file + " is shorter than 16 characters");
-            }
-            return token;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the token file " + file + ": " + e.getMessage(), e);
-        }
     }
 
     public String scheme() {
@@ -72,7 +56,7 @@ public record HttpAccess(Optional<Store> keystore, Optional<Store> truststore, O
         return new Filter() {
             @Override
             public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
-                if (token.isPresent() && !carriesToken(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                if (token.isPresent() && !token.get().admits(exchange.getRequestHeaders().getFirst("Authorization"))) {
                     exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"bridgewatch\"");
                     AnswerJson.respond(exchange, 401, AnswerJson.error(401, "a bearer token is required"));
                     return;
@@ -87,14 +71,6 @@ public record HttpAccess(Optional<Store> keystore, Optional<Store> truststore, O
         };
     }
 
-    private boolean carriesToken(String authorization) {
-        if (authorization == null || !authorization.startsWith("Bearer ")) {
-            return false;
-        }
-        byte[] given = authorization.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, token.orElseThrow().getBytes(StandardCharsets.UTF_8)); // constant time
-    }
-
     /** A client for the peers: trusting the truststore where there is one. */
     public HttpClient client(Duration connectTimeout) {
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(connectTimeout);
@@ -104,7 +80,7 @@ public record HttpAccess(Optional<Store> keystore, Optional<Store> truststore, O
 
     /** The request with the token, where there is one. */
     public HttpRequest.Builder authorize(HttpRequest.Builder request) {
-        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        token.ifPresent(t -> request.header("Authorization", t.header()));
         return request;
     }
 

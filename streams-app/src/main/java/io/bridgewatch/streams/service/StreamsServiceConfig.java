@@ -5,6 +5,7 @@ import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.StreamsAppConfig;
 import io.bridgewatch.streams.TopologyConfig;
 import io.bridgewatch.streams.cohort.ReferenceBaseline;
+import io.bridgewatch.streams.query.BearerToken;
 import io.bridgewatch.streams.query.HttpAccess;
 import io.bridgewatch.streams.sql.SqlLimits;
 import io.bridgewatch.streams.sql.SqlSettings;
@@ -39,7 +40,7 @@ import org.apache.kafka.common.config.types.Password;
 public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, String httpHost, int httpPort,
         String advertisedServer, String metricsHost, int metricsPort, boolean provisionTopics, int partitions,
         int replicationFactor, Duration metricsStaleAfter, Duration startupTimeout, SqlSettings sql,
-        Map<String, String> kafka, HttpAccess httpAccess) {
+        Map<String, String> kafka, HttpAccess httpAccess, Optional<Path> metricsTokenFile) {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String APPLICATION_ID = "application.id";
@@ -56,6 +57,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
     public static final String HTTP_TOKEN_FILE = "http.token.file";
     public static final String METRICS_HOST = "metrics.host";
     public static final String METRICS_PORT = "metrics.port";
+    public static final String METRICS_TOKEN_FILE = "metrics.token.file";
     public static final String METRICS_STALE_AFTER = "metrics.stale.after.ms";
     public static final String TOPICS_PROVISION = "topics.provision";
     public static final String TOPICS_PARTITIONS = "topics.partitions";
@@ -110,6 +112,8 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
             .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.LOW, "Address of the /metrics endpoint.")
             .define(METRICS_PORT, Type.INT, DEFAULT_METRICS_PORT, Range.between(0, 65535), Importance.MEDIUM,
                     "Port of the Prometheus /metrics endpoint (0: off).")
+            .define(METRICS_TOKEN_FILE, Type.STRING, null, Importance.MEDIUM, "File whose first line is the bearer"
+                    + " token scrapes of /metrics must show; unset: none.")
             .define(METRICS_STALE_AFTER, Type.LONG, Duration.ofMinutes(5).toMillis(), Range.atLeast(1),
                     Importance.LOW, "Result windows that started longer ago are not exported as metrics.")
             .define(TOPICS_PROVISION, Type.BOOLEAN, true, Importance.MEDIUM,
@@ -176,14 +180,15 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                 millis(loaded, STARTUP_TIMEOUT), new SqlSettings(new SqlLimits((Integer) loaded.get(QUERY_MAX_ROWS),
                         (Long) loaded.get(QUERY_MAX_SCANNED), millis(loaded, QUERY_TIMEOUT)),
                         (Integer) loaded.get(QUERY_PUSH_MAX), (Integer) loaded.get(QUERY_PUSH_QUEUE)),
-                loaded.under(KAFKA_PREFIX), httpAccess(loaded));
+                loaded.under(KAFKA_PREFIX), httpAccess(loaded),
+                Optional.ofNullable((String) loaded.get(METRICS_TOKEN_FILE)).map(Path::of));
     }
 
     private static HttpAccess httpAccess(ConfigFile.Loaded loaded) {
         String token = (String) loaded.get(HTTP_TOKEN_FILE);
         return new HttpAccess(store(loaded, HTTP_TLS_KEYSTORE, HTTP_TLS_KEYSTORE_PASSWORD),
                 store(loaded, HTTP_TLS_TRUSTSTORE, HTTP_TLS_TRUSTSTORE_PASSWORD),
-                Optional.ofNullable(token).map(file -> HttpAccess.tokenFrom(Path.of(file))));
+                Optional.ofNullable(token).map(file -> BearerToken.fromFile(Path.of(file))));
     }
 
     private static Optional<HttpAccess.Store> store(ConfigFile.Loaded loaded, String fileKey, String passwordKey) {
@@ -201,7 +206,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
             int httpPort) {
         return new StreamsServiceConfig(app, standbyReplicas, httpHost, httpPort, null, "127.0.0.1", 0, true,
                 partitions, 0, Duration.ofMinutes(5), Duration.ofSeconds(30), SqlSettings.DEFAULTS, Map.of(),
-                HttpAccess.OPEN);
+                HttpAccess.OPEN, Optional.empty());
     }
 
     /** The same settings for another instance of one process (the demo, tests): its own state and ports. */
@@ -210,7 +215,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                 app.threads(), app.topology());
         return new StreamsServiceConfig(instanceApp, standbyReplicas, httpHost, httpPort, null, metricsHost,
                 metricsPort, provisionTopics, partitions, replicationFactor, metricsStaleAfter, startupTimeout, sql,
-                kafka, httpAccess);
+                kafka, httpAccess, metricsTokenFile);
     }
 
     private static Duration millis(ConfigFile.Loaded loaded, String key) {
