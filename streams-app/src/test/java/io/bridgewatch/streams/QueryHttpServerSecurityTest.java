@@ -1,26 +1,13 @@
 package io.bridgewatch.streams;
 
-import static io.bridgewatch.streams.TestEvents.MS;
-import static io.bridgewatch.streams.TestEvents.S;
-import static io.bridgewatch.streams.TestEvents.T0;
-import static io.bridgewatch.streams.TestEvents.US;
-import static io.bridgewatch.streams.TestEvents.copy;
-import static io.bridgewatch.streams.TestEvents.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.bridgewatch.kafka.embedded.LocalCertificateAuthority;
-import io.bridgewatch.schema.CcMode;
 import io.bridgewatch.streams.query.BearerToken;
 import io.bridgewatch.streams.query.HttpAccess;
-import io.bridgewatch.streams.query.LocalAnswers;
 import io.bridgewatch.streams.query.QueryHttpServer;
-import io.bridgewatch.streams.sql.LocalResultPartitions;
-import io.bridgewatch.streams.sql.PushQueries;
-import io.bridgewatch.streams.sql.SqlEngine;
-import io.bridgewatch.streams.sql.SqlHttpHandler;
-import io.bridgewatch.streams.sql.SqlLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -29,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
@@ -43,26 +29,14 @@ class QueryHttpServerSecurityTest {
 
     @TempDir
     Path dir;
-    private TopologyHarness harness;
-    private SqlEngine engine;
-    private PushQueries push;
+    private SqlFixture sql;
     private QueryHttpServer server;
     private HttpAccess client;
     private String url;
 
     @BeforeEach
     void start() {
-        harness = new TopologyHarness(new TopologyConfig(Duration.ofSeconds(10), Duration.ofSeconds(5)));
-        harness.nodes.pipeInput("n1", node("n1", CcMode.ON));
-        for (int i = 0; i < 20; i++) {
-            long a = T0 + i * 100 * MS;
-            harness.crossings.pipeInput("n1", copy(a, a + 300 * US, a, a + 300 * US, 4096).build());
-        }
-        harness.advanceStreamTimeTo(T0 + 30 * S);
-        DriverViews views = new DriverViews(harness.driver);
-        engine = new SqlEngine(new LocalResultPartitions(views, new LocalAnswers(views, "test:1")),
-                Optional.empty(), new SqlLimits(5, 1_000, Duration.ofSeconds(10)));
-        push = new PushQueries(Map.of("bootstrap.servers", "unused:9092"), 10, 10);
+        sql = new SqlFixture();
 
         LocalCertificateAuthority authority = LocalCertificateAuthority.create(dir.resolve("ca"), "query-ca");
         LocalCertificateAuthority.Identity instance = authority.issue("streams-1");
@@ -70,7 +44,7 @@ class QueryHttpServerSecurityTest {
         HttpAccess serving = new HttpAccess(Optional.of(new HttpAccess.Store(instance.keystore(), instance.password())),
                 Optional.of(trust), Optional.of(BearerToken.of(TOKEN)));
         server = new QueryHttpServer(new InetSocketAddress("127.0.0.1", 0), serving);
-        server.serve(null, new SqlHttpHandler(engine, push), JsonNodeFactory.instance::objectNode, () -> true);
+        server.serve(null, sql.handler, JsonNodeFactory.instance::objectNode, () -> true);
         client = new HttpAccess(Optional.empty(), Optional.of(trust), Optional.of(BearerToken.of(TOKEN)));
         url = "https://127.0.0.1:" + server.port();
     }
@@ -78,9 +52,7 @@ class QueryHttpServerSecurityTest {
     @AfterEach
     void stop() {
         server.close();
-        push.close();
-        engine.close();
-        harness.close();
+        sql.close();
     }
 
     @Test

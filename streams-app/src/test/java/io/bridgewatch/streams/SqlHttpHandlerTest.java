@@ -1,31 +1,16 @@
 package io.bridgewatch.streams;
 
-import static io.bridgewatch.streams.TestEvents.MS;
-import static io.bridgewatch.streams.TestEvents.S;
-import static io.bridgewatch.streams.TestEvents.T0;
-import static io.bridgewatch.streams.TestEvents.US;
-import static io.bridgewatch.streams.TestEvents.copy;
-import static io.bridgewatch.streams.TestEvents.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.bridgewatch.schema.CcMode;
-import io.bridgewatch.streams.query.LocalAnswers;
-import io.bridgewatch.streams.sql.LocalResultPartitions;
-import io.bridgewatch.streams.sql.PushQueries;
-import io.bridgewatch.streams.sql.SqlEngine;
 import io.bridgewatch.streams.sql.SqlHttpHandler;
-import io.bridgewatch.streams.sql.SqlLimits;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,26 +20,14 @@ import org.junit.jupiter.api.Test;
 class SqlHttpHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
-    private TopologyHarness harness;
-    private SqlEngine engine;
-    private PushQueries push;
+    private SqlFixture sql;
     private HttpServer server;
     private String url;
 
     @BeforeEach
     void start() throws Exception {
-        harness = new TopologyHarness(new TopologyConfig(Duration.ofSeconds(10), Duration.ofSeconds(5)));
-        harness.nodes.pipeInput("n1", node("n1", CcMode.ON));
-        for (int i = 0; i < 20; i++) {
-            long a = T0 + i * 100 * MS;
-            harness.crossings.pipeInput("n1", copy(a, a + 300 * US, a, a + 300 * US, 4096).build());
-        }
-        harness.advanceStreamTimeTo(T0 + 30 * S);
-        DriverViews views = new DriverViews(harness.driver);
-        engine = new SqlEngine(new LocalResultPartitions(views, new LocalAnswers(views, "test:1")),
-                Optional.empty(), new SqlLimits(5, 1_000, Duration.ofSeconds(10)));
-        push = new PushQueries(Map.of("bootstrap.servers", "unused:9092"), 10, 10);
-        SqlHttpHandler handler = new SqlHttpHandler(engine, push);
+        sql = new SqlFixture();
+        SqlHttpHandler handler = sql.handler;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         server.createContext("/v1/query", handler::query);
         server.createContext("/v1/tables", handler::tables);
@@ -65,9 +38,7 @@ class SqlHttpHandlerTest {
     @AfterEach
     void stop() {
         server.stop(0);
-        push.close();
-        engine.close();
-        harness.close();
+        sql.close();
     }
 
     @Test
