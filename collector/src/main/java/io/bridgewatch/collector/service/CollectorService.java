@@ -3,8 +3,10 @@ package io.bridgewatch.collector.service;
 import io.bridgewatch.collector.Collector;
 import io.bridgewatch.collector.CollectorStats;
 import io.bridgewatch.collector.agent.AgentSocketServer;
+import io.bridgewatch.collector.redact.RedactingSink;
 import io.bridgewatch.collector.serving.ServingScrapeLoop;
 import io.bridgewatch.config.StartupException;
+import io.bridgewatch.schema.EventSink;
 import io.opentelemetry.api.metrics.Meter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -35,8 +37,9 @@ public final class CollectorService implements AutoCloseable {
     public void start() {
         collector = new Collector(config.nodeId(), config.producer(), meter);
         resources.add(0, collector);
+        EventSink outgoing = RedactingSink.around(collector, config.redaction());
         try {
-            socket = new AgentSocketServer(config.agentSocket(), config.nodeId(), config.labels(), collector,
+            socket = new AgentSocketServer(config.agentSocket(), config.nodeId(), config.labels(), outgoing,
                     config.agentPeers());
         } catch (UncheckedIOException e) {
             close();
@@ -45,10 +48,10 @@ public final class CollectorService implements AutoCloseable {
         resources.add(0, socket);
         if (config.servingUrl() != null) {
             resources.add(0, new ServingScrapeLoop(config.nodeId(), config.servingUrl(), config.servingInterval(),
-                    collector));
+                    outgoing));
         }
-        LOG.info("collector of node {} listening on {}, producing to {}", config.nodeId(), socket.socket(),
-                config.producer().bootstrapServers());
+        LOG.info("collector of node {} listening on {}, producing to {}; redaction: {}", config.nodeId(),
+                socket.socket(), config.producer().bootstrapServers(), config.redaction());
     }
 
     public AgentSocketServer socket() {

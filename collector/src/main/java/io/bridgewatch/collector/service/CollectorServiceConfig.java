@@ -2,11 +2,15 @@ package io.bridgewatch.collector.service;
 
 import io.bridgewatch.collector.CollectorConfig;
 import io.bridgewatch.collector.agent.AgentPeers;
+import io.bridgewatch.collector.redact.Redaction;
 import io.bridgewatch.config.ConfigFile;
+import io.bridgewatch.config.ConfigFileException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,7 +30,7 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public record CollectorServiceConfig(String nodeId, Map<String, String> labels, CollectorConfig producer,
         Path agentSocket, AgentPeers agentPeers, URI servingUrl, Duration servingInterval, String metricsHost,
-        int metricsPort, Optional<Path> metricsTokenFile) {
+        int metricsPort, Optional<Path> metricsTokenFile, Redaction redaction) {
 
     public static final String NODE_ID = "node.id";
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
@@ -46,6 +50,10 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
     public static final String METRICS_HOST = "metrics.host";
     public static final String METRICS_PORT = "metrics.port";
     public static final String METRICS_TOKEN_FILE = "metrics.token.file";
+    public static final String REDACT_KERNEL_NAMES = "redact.kernel.names";
+    public static final String REDACT_KEY_FILE = "redact.key.file";
+    public static final String REDACT_SIZE_BUCKETS = "redact.size.buckets";
+    public static final String REDACT_TIME_RESOLUTION = "redact.time.resolution.us";
     public static final String LABEL_PREFIX = "node.label.";
     public static final String KAFKA_PREFIX = "kafka.";
     public static final int DEFAULT_METRICS_PORT = 9465;
@@ -89,7 +97,16 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
             .define(METRICS_PORT, Type.INT, DEFAULT_METRICS_PORT, Range.between(0, 65535), Importance.MEDIUM,
                     "Port of the collector's own Prometheus /metrics (0: off).")
             .define(METRICS_TOKEN_FILE, Type.STRING, null, Importance.MEDIUM, "File whose first line is the bearer"
-                    + " token scrapes of /metrics must show; unset: none.");
+                    + " token scrapes of /metrics must show; unset: none.")
+            .define(REDACT_KERNEL_NAMES, Type.STRING, "keep", ConfigDef.ValidString.in("keep", "hash", "drop"),
+                    Importance.MEDIUM, "Kernel names as sent: keep, hash (HMAC-SHA256 with redact.key.file, 16 hex"
+                            + " digits) or drop.")
+            .define(REDACT_KEY_FILE, Type.STRING, null, Importance.MEDIUM, "File of the kernel-name hash key (16"
+                    + " bytes or more); the same key on every node keeps names comparable across the fleet.")
+            .define(REDACT_SIZE_BUCKETS, Type.BOOLEAN, false, Importance.MEDIUM, "Send copy sizes rounded up to a"
+                    + " power of two.")
+            .define(REDACT_TIME_RESOLUTION, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM, "Send timestamps"
+                    + " rounded down to multiples of this many microseconds (0: as measured).");
 
     public static CollectorServiceConfig load(Path file, Map<String, String> environment) {
         ConfigFile.Loaded loaded = ConfigFile.load(file, DEFINITION, List.of(LABEL_PREFIX, KAFKA_PREFIX),
@@ -112,7 +129,19 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
                 Path.of((String) loaded.get(AGENT_SOCKET)), agentPeers(loaded), url == null ? null : URI.create(url),
                 Duration.ofMillis((Long) loaded.get(SERVING_INTERVAL)), (String) loaded.get(METRICS_HOST),
                 (Integer) loaded.get(METRICS_PORT),
-                Optional.ofNullable((String) loaded.get(METRICS_TOKEN_FILE)).map(Path::of));
+                Optional.ofNullable((String) loaded.get(METRICS_TOKEN_FILE)).map(Path::of), redaction(loaded));
+    }
+
+    private static Redaction redaction(ConfigFile.Loaded loaded) {
+        String keyFile = (String) loaded.get(REDACT_KEY_FILE);
+        Redaction.KernelNames names = Redaction.KernelNames.of((String) loaded.get(REDACT_KERNEL_NAMES));
+        try {
+            return new Redaction(names, keyFile == null ? new byte[0] : Redaction.keyFrom(Path.of(keyFile)),
+                    (Boolean) loaded.get(REDACT_SIZE_BUCKETS), (Long) loaded.get(REDACT_TIME_RESOLUTION) * 1_000L);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new ConfigFileException("key '" + REDACT_KERNEL_NAMES + "' = " + names.name().toLowerCase(
+                    Locale.ROOT) + " with '" + REDACT_KEY_FILE + "' = " + keyFile + ": " + e.getMessage());
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -2,6 +2,7 @@ package io.bridgewatch.launcher.agent;
 
 import io.bridgewatch.collector.CollectorConfig;
 import io.bridgewatch.collector.agent.AgentPeers;
+import io.bridgewatch.collector.redact.Redaction;
 import io.bridgewatch.collector.service.CollectorService;
 import io.bridgewatch.collector.service.CollectorServiceConfig;
 import io.bridgewatch.config.StartupException;
@@ -82,7 +83,7 @@ public final class AgentCommand implements Runnable {
             CollectorServiceConfig settings = new CollectorServiceConfig(node, labels,
                     CollectorConfig.defaults(bootstrapServers, "bridgewatch-agent-" + node), socket,
                     AgentPeers.ownUserAnd(allowedUsers, allowedGroups), servingUrl,
-                    servingInterval, metricsHost, metricsPort, Optional.empty());
+                    servingInterval, metricsHost, metricsPort, Optional.empty(), Redaction.NONE);
             MetricsEndpoint metrics;
             try {
                 metrics = MetricsEndpoint.serve(metricsHost, metricsPort);

@@ -1,6 +1,7 @@
 package io.bridgewatch.launcher.bench;
 
 import io.bridgewatch.launcher.DurationConverter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code bridgewatch bench}: benchmarks that print figures (not tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
         subcommands = {BenchCommand.TopologyBench.class, BenchCommand.TraceBench.class,
-                BenchCommand.InstancesBench.class, BenchCommand.SqlBench.class})
+                BenchCommand.InstancesBench.class, BenchCommand.SqlBench.class, BenchCommand.RedactionBench.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -50,6 +51,28 @@ public final class BenchCommand implements Runnable {
                                 + liveSpeed + ")");
             }
             new TopologyBenchmark(System.out).run(events, live, liveSpeed);
+            return 0;
+        }
+    }
+
+    /** {@code bridgewatch bench redaction}. */
+    @Command(name = "redaction", mixinStandardHelpOptions = true,
+            description = "How far each redaction option of the collector (kernel names hashed or dropped, sizes"
+                    + " to powers of two, times rounded) moves toll, bandwidth, slowdown, concurrency, gap and phase"
+                    + " figures, on a trace and on the simulated fleet.")
+    static final class RedactionBench implements Callable<Integer> {
+        @Option(names = "--trace", defaultValue = "collector/src/test/resources/traces/h200-decode-trace.json.gz",
+                description = "The trace (default: the H200 decode loop, ${DEFAULT-VALUE}); a missing file is"
+                        + " skipped.")
+        Path trace;
+
+        @Option(names = "--fleet", defaultValue = "180s", converter = DurationConverter.class,
+                description = "Simulated time of the fleet (default: ${DEFAULT-VALUE}).")
+        Duration fleet;
+
+        @Override
+        public Integer call() throws Exception {
+            new RedactionBenchmark(System.out).run(Files.exists(trace) ? trace : null, fleet);
             return 0;
         }
     }

@@ -2,6 +2,7 @@ package io.bridgewatch.launcher.trace;
 
 import io.bridgewatch.collector.input.TraceFormatException;
 import io.bridgewatch.collector.input.TraceProgress;
+import io.bridgewatch.collector.redact.Redaction;
 import io.bridgewatch.launcher.DurationConverter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +37,21 @@ public final class AnalyzeCommand implements Callable<Integer> {
             description = "Window of the concurrency figures, e.g. 1s, 10s (default: ${DEFAULT-VALUE}).")
     Duration window;
 
+    @Option(names = "--redact-kernel-names", defaultValue = "keep", paramLabel = "keep|hash|drop",
+            description = "Analyse the trace as a collector redacting kernel names would send it (hash needs"
+                    + " --redact-key-file).")
+    String redactKernelNames;
+
+    @Option(names = "--redact-key-file", paramLabel = "FILE", description = "The kernel-name hash key.")
+    Path redactKeyFile;
+
+    @Option(names = "--redact-sizes", description = "... with copy sizes rounded up to powers of two.")
+    boolean redactSizes;
+
+    @Option(names = "--redact-time-us", defaultValue = "0", paramLabel = "US",
+            description = "... with timestamps rounded down to multiples of this (0: as measured).")
+    long redactTimeUs;
+
     @Option(names = "--progress", negatable = true, description = "Show a progress bar on stderr (default: when"
             + " stderr is a terminal).")
     Boolean progress;
@@ -46,7 +62,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
         ProgressBar bar = showProgress ? new ProgressBar(System.err, "reading", trace.toFile().length()) : null;
         TraceReport report;
         try {
-            report = new TraceAnalysis(window).analyze(trace, reference, bar == null ? TraceProgress.NONE : bar);
+            Redaction.KernelNames names = Redaction.KernelNames.of(redactKernelNames);
+            Redaction redaction = new Redaction(names, redactKeyFile == null ? new byte[0]
+                    : Redaction.keyFrom(redactKeyFile), redactSizes, redactTimeUs * 1_000L);
+            report = new TraceAnalysis(window, redaction).analyze(trace, reference,
+                    bar == null ? TraceProgress.NONE : bar);
         } catch (TraceFormatException | IllegalArgumentException e) {
             if (bar != null) {
                 bar.done();

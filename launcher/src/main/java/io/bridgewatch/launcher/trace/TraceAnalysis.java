@@ -5,6 +5,8 @@ import io.bridgewatch.collector.trace.TraceFormat;
 import io.bridgewatch.collector.input.TraceNodeInfo;
 import io.bridgewatch.collector.input.TraceProgress;
 import io.bridgewatch.collector.input.TraceSummary;
+import io.bridgewatch.collector.redact.RedactingSink;
+import io.bridgewatch.collector.redact.Redaction;
 import io.bridgewatch.schema.CcMode;
 import io.bridgewatch.streams.TopologyConfig;
 import io.bridgewatch.streams.cohort.ReferenceBaseline;
@@ -29,12 +31,19 @@ public final class TraceAnalysis {
     private static final String ANALYSIS_SKU = "analysis";
 
     private final Duration window;
+    private final Redaction redaction;
 
     public TraceAnalysis(Duration window) {
+        this(window, Redaction.NONE);
+    }
+
+    /** The analysis of the traces as a collector with this redaction would send them. */
+    public TraceAnalysis(Duration window, Redaction redaction) {
         if (window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("window must be positive, got " + window);
         }
         this.window = window;
+        this.redaction = redaction;
     }
 
     /** One window over the whole input, no grace needed: nothing closes before the end-of-input watermark. */
@@ -67,14 +76,16 @@ public final class TraceAnalysis {
             CcMode subjectMode = reference == null ? CcMode.UNKNOWN : CcMode.ON;
             tap.nodeInfo(TraceNodeInfo.of(NODE, TraceFacts.NONE, ANALYSIS_SKU,
                     subjectMode, 0, Map.of()));
-            TraceSummary summary = TraceFormat.of(trace).reader(NODE).read(trace, tap, progress);
+            TraceSummary summary = TraceFormat.of(trace).reader(NODE).read(trace, RedactingSink.around(tap, redaction),
+                    progress);
             TraceSummary referenceSummary = null;
             if (reference != null) {
                 whole.nodeInfo(TraceNodeInfo.of(REFERENCE_NODE, TraceFacts.NONE,
                         ANALYSIS_SKU, CcMode.OFF, 0, Map.of()));
                 long alignTo = tap.firstEventNs() == Long.MAX_VALUE ? 0 : tap.firstEventNs();
                 referenceSummary = TraceFormat.of(reference).reader(REFERENCE_NODE)
-                        .read(reference, TimeShiftingSink.alignFirstEvent(whole, alignTo), progress);
+                        .read(reference, RedactingSink.around(TimeShiftingSink.alignFirstEvent(whole, alignTo),
+                                redaction), progress);
             }
             return TraceReport.of(trace, summary, reference, referenceSummary, window, whole.finish(),
                     overTime.finish());

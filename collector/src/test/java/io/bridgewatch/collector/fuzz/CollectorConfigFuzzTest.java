@@ -1,0 +1,34 @@
+package io.bridgewatch.collector.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.bridgewatch.collector.service.CollectorServiceConfig;
+import io.bridgewatch.config.ConfigFileException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** A collector's config file: settings, or {@link ConfigFileException} naming the file, line and key. */
+class CollectorConfigFuzzTest {
+    private static final Path FILE = temporaryFile();
+
+    @FuzzTest(maxExecutions = 1_000_000)
+    void load(byte[] properties) throws IOException {
+        Files.write(FILE, properties);
+        try {
+            CollectorServiceConfig.load(FILE, Map.of());
+        } catch (ConfigFileException refused) {
+            // a clear error
+        }
+    }
+
+    private static Path temporaryFile() {
+        try {
+            Path file = Files.createTempFile("bridgewatch-fuzz-", ".properties");
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

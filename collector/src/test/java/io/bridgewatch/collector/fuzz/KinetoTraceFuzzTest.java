@@ -1,0 +1,37 @@
+package io.bridgewatch.collector.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.bridgewatch.collector.input.TraceFormatException;
+import io.bridgewatch.collector.trace.KinetoTraceReader;
+import io.bridgewatch.schema.EventSink;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A profiler trace as {@code analyze} and {@code import} read it: whatever the file holds, the reader returns a
+ * summary or refuses with {@link TraceFormatException}. Anything else is a finding.
+ */
+class KinetoTraceFuzzTest {
+    private static final Path FILE = temporaryFile();
+
+    @FuzzTest(maxExecutions = 1_000_000)
+    void read(byte[] trace) throws IOException {
+        Files.write(FILE, trace);
+        try {
+            new KinetoTraceReader("fuzz").read(FILE, EventSink.discarding());
+        } catch (TraceFormatException refused) {
+            // a clear error naming the file and the place
+        }
+    }
+
+    private static Path temporaryFile() {
+        try {
+            Path file = Files.createTempFile("bridgewatch-fuzz-", ".json");
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
