@@ -3,6 +3,7 @@ package io.bridgewatch.config;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,26 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class ConfigFile {
     public static final String ENV_PREFIX = "BRIDGEWATCH_";
+
+    /** Accepts a value this system can use as a file path (or none); a NUL or the like is a config error. */
+    public static final ConfigDef.Validator FILE_PATH = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return;
+            }
+            try {
+                Path.of(value.toString());
+            } catch (InvalidPathException e) {
+                throw new ConfigException(name, value, "not a file path (" + e.getReason() + ")");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a file path";
+        }
+    };
 
     /** The parsed values (every defined key, defaults filled in) and the pass-through settings by prefix. */
     public record Loaded(Map<String, Object> values, Map<String, Map<String, String>> passThrough) {

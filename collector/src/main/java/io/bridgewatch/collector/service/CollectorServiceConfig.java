@@ -5,6 +5,7 @@ import io.bridgewatch.collector.agent.AgentPeers;
 import io.bridgewatch.collector.redact.Redaction;
 import io.bridgewatch.config.ConfigFile;
 import io.bridgewatch.config.ConfigFileException;
+import io.bridgewatch.config.Keystore;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public record CollectorServiceConfig(String nodeId, Map<String, String> labels, CollectorConfig producer,
         Path agentSocket, AgentPeers agentPeers, URI servingUrl, Duration servingInterval, String metricsHost,
-        int metricsPort, Optional<Path> metricsTokenFile, Redaction redaction) {
+        int metricsPort, Optional<Path> metricsTokenFile, Optional<Keystore> metricsTls, Redaction redaction) {
 
     public static final String NODE_ID = "node.id";
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
@@ -50,6 +51,8 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
     public static final String METRICS_HOST = "metrics.host";
     public static final String METRICS_PORT = "metrics.port";
     public static final String METRICS_TOKEN_FILE = "metrics.token.file";
+    public static final String METRICS_TLS_KEYSTORE = "metrics.tls.keystore";
+    public static final String METRICS_TLS_KEYSTORE_PASSWORD = "metrics.tls.keystore.password";
     public static final String REDACT_KERNEL_NAMES = "redact.kernel.names";
     public static final String REDACT_KEY_FILE = "redact.key.file";
     public static final String REDACT_SIZE_BUCKETS = "redact.size.buckets";
@@ -64,7 +67,8 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
                     Importance.HIGH, "This node's id: the key of all its events.")
             .define(BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, "Kafka cluster, host:port[,host:port...].")
-            .define(AGENT_SOCKET, Type.STRING, "/run/bridgewatch/agent.sock", new ConfigDef.NonEmptyString(),
+            .define(AGENT_SOCKET, Type.STRING, "/run/bridgewatch/agent.sock",
+                    ConfigDef.CompositeValidator.of(new ConfigDef.NonEmptyString(), ConfigFile.FILE_PATH),
                     Importance.HIGH, "Unix socket the native agent connects to (BRIDGEWATCH_AGENT_SOCKET there).")
             .define(AGENT_ALLOWED_USERS, Type.LIST, "", Importance.MEDIUM, "Users whose processes may stream to"
                     + " the agent socket, besides the collector's own (checked by the kernel's peer credentials).")
@@ -79,7 +83,7 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
             .define(CLOSE_TIMEOUT, Type.LONG, CollectorConfig.DEFAULT_CLOSE_TIMEOUT.toMillis(), Range.atLeast(0),
                     Importance.LOW, "How long a stop waits for queued events to be acknowledged.")
             .define(SPOOL_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/bridgewatch-spool",
-                    Importance.HIGH, "Where events wait on disk until Kafka acknowledges them (a folder per node"
+                    ConfigFile.FILE_PATH, Importance.HIGH, "Where events wait on disk until Kafka acknowledges them (a folder per node"
                             + " below it; keep it across restarts); empty: no spool, events wait in memory only.")
             .define(SPOOL_MAX_BYTES, Type.LONG, CollectorConfig.Spool.DEFAULT_MAX_BYTES, Range.atLeast(1L << 20),
                     Importance.MEDIUM, "The spool's size on disk; when full, its oldest events are dropped and"
@@ -96,13 +100,17 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
             .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.LOW, "Address of the /metrics endpoint.")
             .define(METRICS_PORT, Type.INT, DEFAULT_METRICS_PORT, Range.between(0, 65535), Importance.MEDIUM,
                     "Port of the collector's own Prometheus /metrics (0: off).")
-            .define(METRICS_TOKEN_FILE, Type.STRING, null, Importance.MEDIUM, "File whose first line is the bearer"
-                    + " token scrapes of /metrics must show; unset: none.")
+            .define(METRICS_TOKEN_FILE, Type.STRING, null, ConfigFile.FILE_PATH, Importance.MEDIUM,
+                    "File whose first line is the bearer token scrapes of /metrics must show; unset: none.")
+            .define(METRICS_TLS_KEYSTORE, Type.STRING, null, ConfigFile.FILE_PATH, Importance.MEDIUM,
+                    "PKCS12 keystore of /metrics: HTTPS only.")
+            .define(METRICS_TLS_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Its password.")
             .define(REDACT_KERNEL_NAMES, Type.STRING, "keep", ConfigDef.ValidString.in("keep", "hash", "drop"),
                     Importance.MEDIUM, "Kernel names as sent: keep, hash (HMAC-SHA256 with redact.key.file, 16 hex"
                             + " digits) or drop.")
-            .define(REDACT_KEY_FILE, Type.STRING, null, Importance.MEDIUM, "File of the kernel-name hash key (16"
-                    + " bytes or more); the same key on every node keeps names comparable across the fleet.")
+            .define(REDACT_KEY_FILE, Type.STRING, null, ConfigFile.FILE_PATH, Importance.MEDIUM,
+                    "File of the kernel-name hash key (16 bytes or more); the same key on every node keeps names"
+                            + " comparable across the fleet.")
             .define(REDACT_SIZE_BUCKETS, Type.BOOLEAN, false, Importance.MEDIUM, "Send copy sizes rounded up to a"
                     + " power of two.")
             .define(REDACT_TIME_RESOLUTION, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM, "Send timestamps"
@@ -129,7 +137,8 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
                 Path.of((String) loaded.get(AGENT_SOCKET)), agentPeers(loaded), url == null ? null : URI.create(url),
                 Duration.ofMillis((Long) loaded.get(SERVING_INTERVAL)), (String) loaded.get(METRICS_HOST),
                 (Integer) loaded.get(METRICS_PORT),
-                Optional.ofNullable((String) loaded.get(METRICS_TOKEN_FILE)).map(Path::of), redaction(loaded));
+                Optional.ofNullable((String) loaded.get(METRICS_TOKEN_FILE)).map(Path::of),
+                Keystore.of(loaded, METRICS_TLS_KEYSTORE, METRICS_TLS_KEYSTORE_PASSWORD), redaction(loaded));
     }
 
     private static Redaction redaction(ConfigFile.Loaded loaded) {

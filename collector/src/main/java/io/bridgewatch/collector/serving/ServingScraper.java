@@ -121,6 +121,20 @@ public final class ServingScraper {
         return 0;
     }
 
+    /** A bucket's upper bound, its {@code le} label. */
+    private static double bound(PrometheusText.Sample bucket) {
+        String le = bucket.labels().get("le");
+        if ("+Inf".equals(le)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        try {
+            return Double.parseDouble(le == null ? "" : le);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(bucket.name() + " has no valid le label (" + (le == null ? "none"
+                    : "'" + le + "'") + ")", e);
+        }
+    }
+
     private static Histogram histogram(List<PrometheusText.Sample> samples, List<String> names) {
         for (String name : names) {
             Map<Double, Double> byBound = new TreeMap<>();
@@ -129,8 +143,7 @@ public final class ServingScraper {
             boolean found = false;
             for (PrometheusText.Sample s : samples) {
                 if (s.name().equals(name + "_bucket")) {
-                    double bound = "+Inf".equals(s.labels().get("le")) ? Double.POSITIVE_INFINITY
-                            : Double.parseDouble(s.labels().get("le"));
+                    double bound = bound(s);
                     if (!Double.isInfinite(bound)) {
                         byBound.merge(bound, s.value(), Double::sum);
                     }

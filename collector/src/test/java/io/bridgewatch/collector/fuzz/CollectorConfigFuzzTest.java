@@ -10,7 +10,7 @@ import java.util.Map;
 
 /** A collector's config file: settings, or {@link ConfigFileException} naming the file, line and key. */
 class CollectorConfigFuzzTest {
-    private static final Path FILE = temporaryFile();
+    private static final Path FILE = FuzzFiles.temporary(".properties");
 
     @FuzzTest(maxExecutions = 1_000_000)
     void load(byte[] properties) throws IOException {
@@ -19,16 +19,6 @@ class CollectorConfigFuzzTest {
             CollectorServiceConfig.load(FILE, Map.of());
         } catch (ConfigFileException refused) {
             // a clear error
-        }
-    }
-
-    private static Path temporaryFile() {
-        try {
-            Path file = Files.createTempFile("bridgewatch-fuzz-", ".properties");
-            file.toFile().deleteOnExit();
-            return file;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * summary or refuses with {@link TraceFormatException}. Anything else is a finding.
  */
 class KinetoTraceFuzzTest {
-    private static final Path FILE = temporaryFile();
+    private static final Path FILE = FuzzFiles.temporary(".json");
 
     @FuzzTest(maxExecutions = 1_000_000)
     void read(byte[] trace) throws IOException {
@@ -22,16 +22,6 @@ class KinetoTraceFuzzTest {
             new KinetoTraceReader("fuzz").read(FILE, EventSink.discarding());
         } catch (TraceFormatException refused) {
             // a clear error naming the file and the place
-        }
-    }
-
-    private static Path temporaryFile() {
-        try {
-            Path file = Files.createTempFile("bridgewatch-fuzz-", ".json");
-            file.toFile().deleteOnExit();
-            return file;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -83,7 +83,8 @@ public final class AgentCommand implements Runnable {
             CollectorServiceConfig settings = new CollectorServiceConfig(node, labels,
                     CollectorConfig.defaults(bootstrapServers, "bridgewatch-agent-" + node), socket,
                     AgentPeers.ownUserAnd(allowedUsers, allowedGroups), servingUrl,
-                    servingInterval, metricsHost, metricsPort, Optional.empty(), Redaction.NONE);
+                    servingInterval, metricsHost, metricsPort, Optional.empty(), Optional.empty(),
+                    Redaction.NONE);
             MetricsEndpoint metrics;
             try {
                 metrics = MetricsEndpoint.serve(metricsHost, metricsPort);

@@ -6,6 +6,7 @@ import io.bridgewatch.collector.service.CollectorServiceConfig;
 import io.bridgewatch.config.ConfigFileException;
 import io.bridgewatch.config.StartupException;
 import io.bridgewatch.streams.query.BearerToken;
+import io.bridgewatch.streams.query.HttpAccess;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +33,8 @@ public final class CollectorCommand implements Callable<Integer> {
         try {
             settings = CollectorServiceConfig.load(config.file(), System.getenv());
             metrics = MetricsEndpoint.serve(settings.metricsHost(), settings.metricsPort(),
-                    settings.metricsTokenFile().map(BearerToken::fromFile));
+                    settings.metricsTokenFile().map(BearerToken::fromFile),
+                    settings.metricsTls().map(k -> new HttpAccess.Store(k.file(), k.password())));
         } catch (ConfigFileException | StartupException | IllegalArgumentException | UncheckedIOException e) {
             return ServiceMain.startFailure("collector", e);
         }
@@ -47,7 +49,8 @@ public final class CollectorCommand implements Callable<Integer> {
             System.out.println("Collector of node " + settings.nodeId() + ": agent socket " + service.socket().socket()
                     + ", producing to " + settings.producer().bootstrapServers()
                     + (settings.servingUrl() != null ? ", scraping " + settings.servingUrl() : "")
-                    + MetricsEndpoint.describe(settings.metricsHost(), settings.metricsPort()));
+                    + MetricsEndpoint.describe(settings.metricsHost(), settings.metricsPort(),
+                    settings.metricsTls().isPresent()));
             CountDownLatch stop = new CountDownLatch(1);
             return ServiceMain.runUntilStopped("collector", () -> {
                 stop.await();

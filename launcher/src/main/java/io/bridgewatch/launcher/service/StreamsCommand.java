@@ -3,6 +3,7 @@ package io.bridgewatch.launcher.service;
 import io.bridgewatch.config.ConfigFileException;
 import io.bridgewatch.config.StartupException;
 import io.bridgewatch.streams.query.BearerToken;
+import io.bridgewatch.streams.query.HttpAccess;
 import io.bridgewatch.streams.service.StreamsService;
 import io.bridgewatch.streams.service.StreamsServiceConfig;
 import java.io.UncheckedIOException;
@@ -32,7 +33,8 @@ public final class StreamsCommand implements Callable<Integer> {
         try {
             settings = StreamsServiceConfig.load(config.file(), System.getenv());
             metrics = MetricsEndpoint.serve(settings.metricsHost(), settings.metricsPort(),
-                    settings.metricsTokenFile().map(BearerToken::fromFile));
+                    settings.metricsTokenFile().map(BearerToken::fromFile),
+                    settings.metricsTls().map(k -> new HttpAccess.Store(k.file(), k.password())));
         } catch (ConfigFileException | StartupException | IllegalArgumentException | UncheckedIOException e) {
             return ServiceMain.startFailure("streams", e);
         }
@@ -46,7 +48,8 @@ public final class StreamsCommand implements Callable<Integer> {
             }
             System.out.println("Streams instance " + service.instanceName() + " of " + settings.app().applicationId()
                     + " on " + settings.app().bootstrapServers() + "; queries at " + service.queryUrl()
-                    + MetricsEndpoint.describe(settings.metricsHost(), settings.metricsPort()));
+                    + MetricsEndpoint.describe(settings.metricsHost(), settings.metricsPort(),
+                    settings.metricsTls().isPresent()));
             return ServiceMain.runUntilStopped("streams", () -> {
                 boolean failed = service.awaitStopped();
                 service.close();

@@ -81,7 +81,8 @@ class SecuredClusterIT {
             StreamsService streams = new StreamsService(new StreamsServiceConfig(new StreamsAppConfig(
                     broker.bootstrapServers(), APPLICATION, dir.resolve("state"), 1, TopologyConfig.DEFAULTS), 0,
                     "127.0.0.1", 0, null, "127.0.0.1", 0, false, PARTITIONS, 1, Duration.ofMinutes(5),
-                    Duration.ofSeconds(30), SqlSettings.DEFAULTS, streamsSettings, HttpAccess.OPEN, Optional.empty()),
+                    Duration.ofSeconds(30), SqlSettings.DEFAULTS, streamsSettings, HttpAccess.OPEN, Optional.empty(),
+                    Optional.empty()),
                     OpenTelemetry.noop().getMeter("it"), Clock.systemUTC());
             try (streams) {
                 streams.start();

@@ -85,15 +85,19 @@ public record HttpAccess(Optional<Store> keystore, Optional<Store> truststore, O
     }
 
     private SSLContext serverContext() {
+        return serverTls(keystore.orElseThrow());
+    }
+
+    /** A TLS server context presenting the keystore's certificate (the metrics endpoints use it too). */
+    public static SSLContext serverTls(Store store) {
         try {
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            Store store = keystore.orElseThrow();
             keys.init(load(store), store.password().toCharArray());
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys.getKeyManagers(), null, null);
             return context;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot use the keystore " + keystore.get().file() + ": " + e, e);
+            throw new IllegalStateException("cannot use the keystore " + store.file() + ": " + e, e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.bridgewatch.streams.service;
 
 import io.bridgewatch.config.ConfigFile;
+import io.bridgewatch.config.Keystore;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.StreamsAppConfig;
 import io.bridgewatch.streams.TopologyConfig;
@@ -18,7 +19,6 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.types.Password;
 
 /**
  * The settings of one streams-app instance ({@code bridgewatch streams --config FILE}), loaded once at start by
@@ -40,7 +40,8 @@ import org.apache.kafka.common.config.types.Password;
 public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, String httpHost, int httpPort,
         String advertisedServer, String metricsHost, int metricsPort, boolean provisionTopics, int partitions,
         int replicationFactor, Duration metricsStaleAfter, Duration startupTimeout, SqlSettings sql,
-        Map<String, String> kafka, HttpAccess httpAccess, Optional<Path> metricsTokenFile) {
+        Map<String, String> kafka, HttpAccess httpAccess, Optional<Path> metricsTokenFile,
+        Optional<Keystore> metricsTls) {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String APPLICATION_ID = "application.id";
@@ -58,6 +59,8 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
     public static final String METRICS_HOST = "metrics.host";
     public static final String METRICS_PORT = "metrics.port";
     public static final String METRICS_TOKEN_FILE = "metrics.token.file";
+    public static final String METRICS_TLS_KEYSTORE = "metrics.tls.keystore";
+    public static final String METRICS_TLS_KEYSTORE_PASSWORD = "metrics.tls.keystore.password";
     public static final String METRICS_STALE_AFTER = "metrics.stale.after.ms";
     public static final String TOPICS_PROVISION = "topics.provision";
     public static final String TOPICS_PARTITIONS = "topics.partitions";
@@ -91,7 +94,8 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                     new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Kafka Streams application id: instances with the same id share the partitions.")
             .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/bridgewatch-streams",
-                    new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    ConfigDef.CompositeValidator.of(new ConfigDef.NonEmptyString(),
+                    ConfigFile.FILE_PATH), Importance.HIGH,
                     "Where local state lives; keep it across restarts so a restarted instance resumes quickly.")
             .define(THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, "Stream threads of this instance.")
             .define(STANDBYS, Type.INT, 1, Range.atLeast(0), Importance.HIGH,
@@ -101,19 +105,24 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                     "Port of the query API (0: any free port).")
             .define(APPLICATION_SERVER, Type.STRING, null, Importance.MEDIUM,
                     "host:port other instances reach this one's query API at; default: http.host:http.port.")
-            .define(HTTP_TLS_KEYSTORE, Type.STRING, null, Importance.MEDIUM, "PKCS12 keystore of the query API's"
-                    + " certificate: the API then speaks HTTPS only (and instances ask each other over HTTPS).")
+            .define(HTTP_TLS_KEYSTORE, Type.STRING, null, ConfigFile.FILE_PATH, Importance.MEDIUM,
+                    "PKCS12 keystore of the query API's certificate: the API then speaks HTTPS only (and instances"
+                            + " ask each other over HTTPS).")
             .define(HTTP_TLS_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Its password.")
-            .define(HTTP_TLS_TRUSTSTORE, Type.STRING, null, Importance.MEDIUM, "PKCS12 truststore the instances"
-                    + " check each other's certificates against; default: the JVM's.")
+            .define(HTTP_TLS_TRUSTSTORE, Type.STRING, null, ConfigFile.FILE_PATH, Importance.MEDIUM,
+                    "PKCS12 truststore the instances check each other's certificates against; default: the JVM's.")
             .define(HTTP_TLS_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Its password.")
-            .define(HTTP_TOKEN_FILE, Type.STRING, null, Importance.MEDIUM, "File whose first line is the bearer token"
-                    + " every query (all but /health) must carry, and instances send each other; unset: none.")
+            .define(HTTP_TOKEN_FILE, Type.STRING, null, ConfigFile.FILE_PATH, Importance.MEDIUM,
+                    "File whose first line is the bearer token every query (all but /health) must carry, and"
+                            + " instances send each other; unset: none.")
             .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.LOW, "Address of the /metrics endpoint.")
             .define(METRICS_PORT, Type.INT, DEFAULT_METRICS_PORT, Range.between(0, 65535), Importance.MEDIUM,
                     "Port of the Prometheus /metrics endpoint (0: off).")
-            .define(METRICS_TOKEN_FILE, Type.STRING, null, Importance.MEDIUM, "File whose first line is the bearer"
-                    + " token scrapes of /metrics must show; unset: none.")
+            .define(METRICS_TOKEN_FILE, Type.STRING, null, ConfigFile.FILE_PATH, Importance.MEDIUM,
+                    "File whose first line is the bearer token scrapes of /metrics must show; unset: none.")
+            .define(METRICS_TLS_KEYSTORE, Type.STRING, null, ConfigFile.FILE_PATH, Importance.MEDIUM,
+                    "PKCS12 keystore of /metrics: HTTPS only.")
+            .define(METRICS_TLS_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Its password.")
             .define(METRICS_STALE_AFTER, Type.LONG, Duration.ofMinutes(5).toMillis(), Range.atLeast(1),
                     Importance.LOW, "Result windows that started longer ago are not exported as metrics.")
             .define(TOPICS_PROVISION, Type.BOOLEAN, true, Importance.MEDIUM,
@@ -140,7 +149,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                             + " closes; never on the result topics or views, never alerted on); 0: none.")
             .define(RESULT_RETENTION, Type.LONG, TopologyConfig.DEFAULT_RESULT_RETENTION.toMillis(),
                     Range.atLeast(1), Importance.MEDIUM, "How long (event time) closed windows stay queryable.")
-            .define(BASELINE_FILE, Type.STRING, null, Importance.LOW,
+            .define(BASELINE_FILE, Type.STRING, null, ConfigFile.FILE_PATH, Importance.LOW,
                     "Reference figures (YAML) for cohorts without cc_mode=OFF nodes.")
             .define(ASYNC_REFERENCE_P99, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
                     "p99 host time (us) of pinned async copy calls on reference nodes, e.g. from `analyze` of a"
@@ -181,7 +190,8 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                         (Long) loaded.get(QUERY_MAX_SCANNED), millis(loaded, QUERY_TIMEOUT)),
                         (Integer) loaded.get(QUERY_PUSH_MAX), (Integer) loaded.get(QUERY_PUSH_QUEUE)),
                 loaded.under(KAFKA_PREFIX), httpAccess(loaded),
-                Optional.ofNullable((String) loaded.get(METRICS_TOKEN_FILE)).map(Path::of));
+                Optional.ofNullable((String) loaded.get(METRICS_TOKEN_FILE)).map(Path::of),
+                Keystore.of(loaded, METRICS_TLS_KEYSTORE, METRICS_TLS_KEYSTORE_PASSWORD));
     }
 
     private static HttpAccess httpAccess(ConfigFile.Loaded loaded) {
@@ -192,10 +202,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
     }
 
     private static Optional<HttpAccess.Store> store(ConfigFile.Loaded loaded, String fileKey, String passwordKey) {
-        String file = (String) loaded.get(fileKey);
-        Password password = (Password) loaded.get(passwordKey);
-        return Optional.ofNullable(file).map(f -> new HttpAccess.Store(Path.of(f),
-                password == null ? "" : password.value()));
+        return Keystore.of(loaded, fileKey, passwordKey).map(k -> new HttpAccess.Store(k.file(), k.password()));
     }
 
     /**
@@ -206,7 +213,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
             int httpPort) {
         return new StreamsServiceConfig(app, standbyReplicas, httpHost, httpPort, null, "127.0.0.1", 0, true,
                 partitions, 0, Duration.ofMinutes(5), Duration.ofSeconds(30), SqlSettings.DEFAULTS, Map.of(),
-                HttpAccess.OPEN, Optional.empty());
+                HttpAccess.OPEN, Optional.empty(), Optional.empty());
     }
 
     /** The same settings for another instance of one process (the demo, tests): its own state and ports. */
@@ -215,7 +222,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                 app.threads(), app.topology());
         return new StreamsServiceConfig(instanceApp, standbyReplicas, httpHost, httpPort, null, metricsHost,
                 metricsPort, provisionTopics, partitions, replicationFactor, metricsStaleAfter, startupTimeout, sql,
-                kafka, httpAccess, metricsTokenFile);
+                kafka, httpAccess, metricsTokenFile, metricsTls);
     }
 
     private static Duration millis(ConfigFile.Loaded loaded, String key) {
