@@ -6,6 +6,7 @@ import io.bridgewatch.collector.redact.Redaction;
 import io.bridgewatch.config.ConfigFile;
 import io.bridgewatch.config.ConfigFileException;
 import io.bridgewatch.config.Keystore;
+import io.bridgewatch.config.MetricsAccessKeys;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -50,9 +52,6 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
     public static final String BATCH_LINGER = "batch.linger.ms";
     public static final String METRICS_HOST = "metrics.host";
     public static final String METRICS_PORT = "metrics.port";
-    public static final String METRICS_TOKEN_FILE = "metrics.token.file";
-    public static final String METRICS_TLS_KEYSTORE = "metrics.tls.keystore";
-    public static final String METRICS_TLS_KEYSTORE_PASSWORD = "metrics.tls.keystore.password";
     public static final String REDACT_KERNEL_NAMES = "redact.kernel.names";
     public static final String REDACT_KEY_FILE = "redact.key.file";
     public static final String REDACT_SIZE_BUCKETS = "redact.size.buckets";
@@ -62,9 +61,10 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
     public static final int DEFAULT_METRICS_PORT = 9465;
 
     /** Every key, its type, default and meaning: the README's config reference is this list. */
-    public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(NODE_ID, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
-                    Importance.HIGH, "This node's id: the key of all its events.")
+    public static final ConfigDef DEFINITION = MetricsAccessKeys.define(new ConfigDef()
+            .define(NODE_ID, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, CollectorServiceConfig::requireNodeId,
+                    Importance.HIGH, "This node's id: the key of all its events, and its spool folder's name"
+                            + " (letters, digits and . _ : @ -, at most 200).")
             .define(BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, "Kafka cluster, host:port[,host:port...].")
             .define(AGENT_SOCKET, Type.STRING, "/run/bridgewatch/agent.sock",
@@ -100,11 +100,6 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
             .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.LOW, "Address of the /metrics endpoint.")
             .define(METRICS_PORT, Type.INT, DEFAULT_METRICS_PORT, Range.between(0, 65535), Importance.MEDIUM,
                     "Port of the collector's own Prometheus /metrics (0: off).")
-            .define(METRICS_TOKEN_FILE, Type.STRING, null, ConfigFile.FILE_PATH, Importance.MEDIUM,
-                    "File whose first line is the bearer token scrapes of /metrics must show; unset: none.")
-            .define(METRICS_TLS_KEYSTORE, Type.STRING, null, ConfigFile.FILE_PATH, Importance.MEDIUM,
-                    "PKCS12 keystore of /metrics: HTTPS only.")
-            .define(METRICS_TLS_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Its password.")
             .define(REDACT_KERNEL_NAMES, Type.STRING, "keep", ConfigDef.ValidString.in("keep", "hash", "drop"),
                     Importance.MEDIUM, "Kernel names as sent: keep, hash (HMAC-SHA256 with redact.key.file, 16 hex"
                             + " digits) or drop.")
@@ -114,7 +109,7 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
             .define(REDACT_SIZE_BUCKETS, Type.BOOLEAN, false, Importance.MEDIUM, "Send copy sizes rounded up to a"
                     + " power of two.")
             .define(REDACT_TIME_RESOLUTION, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM, "Send timestamps"
-                    + " rounded down to multiples of this many microseconds (0: as measured).");
+                    + " rounded down to multiples of this many microseconds (0: as measured)."));
 
     public static CollectorServiceConfig load(Path file, Map<String, String> environment) {
         ConfigFile.Loaded loaded = ConfigFile.load(file, DEFINITION, List.of(LABEL_PREFIX, KAFKA_PREFIX),
@@ -137,8 +132,7 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
                 Path.of((String) loaded.get(AGENT_SOCKET)), agentPeers(loaded), url == null ? null : URI.create(url),
                 Duration.ofMillis((Long) loaded.get(SERVING_INTERVAL)), (String) loaded.get(METRICS_HOST),
                 (Integer) loaded.get(METRICS_PORT),
-                Optional.ofNullable((String) loaded.get(METRICS_TOKEN_FILE)).map(Path::of),
-                Keystore.of(loaded, METRICS_TLS_KEYSTORE, METRICS_TLS_KEYSTORE_PASSWORD), redaction(loaded));
+                MetricsAccessKeys.tokenFile(loaded), MetricsAccessKeys.tls(loaded), redaction(loaded));
     }
 
     private static Redaction redaction(ConfigFile.Loaded loaded) {
@@ -157,6 +151,16 @@ public record CollectorServiceConfig(String nodeId, Map<String, String> labels, 
     private static AgentPeers agentPeers(ConfigFile.Loaded loaded) {
         return AgentPeers.ownUserAnd(Set.copyOf((List<String>) loaded.get(AGENT_ALLOWED_USERS)),
                 Set.copyOf((List<String>) loaded.get(AGENT_ALLOWED_GROUPS)));
+    }
+
+    /** A node id also names a folder: nothing that could leave the spool folder or that no file system takes. */
+    private static final Pattern NODE_ID_FORM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}");
+
+    private static void requireNodeId(String name, Object value) {
+        if (value == null || !NODE_ID_FORM.matcher(value.toString()).matches() || value.toString().contains("..")) {
+            throw new ConfigException(name, value, "a node id is letters, digits and . _ : @ - (at most 200, no"
+                    + " '..', starting with a letter or digit)");
+        }
     }
 
     private static void requireUrl(String name, Object value) {

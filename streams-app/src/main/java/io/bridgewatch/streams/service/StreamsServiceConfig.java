@@ -2,6 +2,7 @@ package io.bridgewatch.streams.service;
 
 import io.bridgewatch.config.ConfigFile;
 import io.bridgewatch.config.Keystore;
+import io.bridgewatch.config.MetricsAccessKeys;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.StreamsAppConfig;
 import io.bridgewatch.streams.TopologyConfig;
@@ -58,9 +59,6 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
     public static final String HTTP_TOKEN_FILE = "http.token.file";
     public static final String METRICS_HOST = "metrics.host";
     public static final String METRICS_PORT = "metrics.port";
-    public static final String METRICS_TOKEN_FILE = "metrics.token.file";
-    public static final String METRICS_TLS_KEYSTORE = "metrics.tls.keystore";
-    public static final String METRICS_TLS_KEYSTORE_PASSWORD = "metrics.tls.keystore.password";
     public static final String METRICS_STALE_AFTER = "metrics.stale.after.ms";
     public static final String TOPICS_PROVISION = "topics.provision";
     public static final String TOPICS_PARTITIONS = "topics.partitions";
@@ -87,7 +85,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
     public static final int DEFAULT_METRICS_PORT = 9464;
 
     /** Every key, its type, default and meaning: the README's config reference is this list. */
-    public static final ConfigDef DEFINITION = new ConfigDef()
+    public static final ConfigDef DEFINITION = MetricsAccessKeys.define(new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, "Kafka cluster, host:port[,host:port...].")
             .define(APPLICATION_ID, Type.STRING, StreamsAppConfig.DEFAULT_APPLICATION_ID,
@@ -118,11 +116,6 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
             .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.LOW, "Address of the /metrics endpoint.")
             .define(METRICS_PORT, Type.INT, DEFAULT_METRICS_PORT, Range.between(0, 65535), Importance.MEDIUM,
                     "Port of the Prometheus /metrics endpoint (0: off).")
-            .define(METRICS_TOKEN_FILE, Type.STRING, null, ConfigFile.FILE_PATH, Importance.MEDIUM,
-                    "File whose first line is the bearer token scrapes of /metrics must show; unset: none.")
-            .define(METRICS_TLS_KEYSTORE, Type.STRING, null, ConfigFile.FILE_PATH, Importance.MEDIUM,
-                    "PKCS12 keystore of /metrics: HTTPS only.")
-            .define(METRICS_TLS_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Its password.")
             .define(METRICS_STALE_AFTER, Type.LONG, Duration.ofMinutes(5).toMillis(), Range.atLeast(1),
                     Importance.LOW, "Result windows that started longer ago are not exported as metrics.")
             .define(TOPICS_PROVISION, Type.BOOLEAN, true, Importance.MEDIUM,
@@ -166,7 +159,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
             .define(QUERY_PUSH_MAX, Type.INT, SqlSettings.DEFAULT_MAX_PUSH_QUERIES, Range.atLeast(0),
                     Importance.LOW, "Push queries (EMIT CHANGES) this instance serves at once (429 beyond).")
             .define(QUERY_PUSH_QUEUE, Type.INT, SqlSettings.DEFAULT_PUSH_QUEUE_ROWS, Range.atLeast(1),
-                    Importance.LOW, "Rows a push query may have waiting for a slow client before it is ended.");
+                    Importance.LOW, "Rows a push query may have waiting for a slow client before it is ended."));
 
     /** Loads the file (null: defaults and environment only), then the environment's overrides. */
     public static StreamsServiceConfig load(Path file, Map<String, String> environment) {
@@ -190,8 +183,7 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                         (Long) loaded.get(QUERY_MAX_SCANNED), millis(loaded, QUERY_TIMEOUT)),
                         (Integer) loaded.get(QUERY_PUSH_MAX), (Integer) loaded.get(QUERY_PUSH_QUEUE)),
                 loaded.under(KAFKA_PREFIX), httpAccess(loaded),
-                Optional.ofNullable((String) loaded.get(METRICS_TOKEN_FILE)).map(Path::of),
-                Keystore.of(loaded, METRICS_TLS_KEYSTORE, METRICS_TLS_KEYSTORE_PASSWORD));
+                MetricsAccessKeys.tokenFile(loaded), MetricsAccessKeys.tls(loaded));
     }
 
     private static HttpAccess httpAccess(ConfigFile.Loaded loaded) {
