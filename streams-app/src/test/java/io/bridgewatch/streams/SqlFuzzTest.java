@@ -23,7 +23,7 @@ class SqlFuzzTest {
         sql.close();
     }
 
-    @FuzzTest(maxExecutions = 1_000_000)
+    @FuzzTest(maxExecutions = 1_000_000, maxDuration = "3h")
     void pull(byte[] query) {
         try {
             sql.engine.pull(new String(query, StandardCharsets.UTF_8));

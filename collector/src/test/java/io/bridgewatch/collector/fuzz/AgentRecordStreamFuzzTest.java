@@ -14,7 +14,7 @@ import java.io.IOException;
  * it is given. Anything else (another exception, a hang, unbounded memory) is a finding.
  */
 class AgentRecordStreamFuzzTest {
-    @FuzzTest(maxExecutions = 1_000_000)
+    @FuzzTest(maxExecutions = 1_000_000, maxDuration = "3h")
     void readAndAssemble(byte[] stream) throws IOException {
         AgentEventAssembler assembler = new AgentEventAssembler("fuzz", EventSink.discarding());
         try {

@@ -12,7 +12,7 @@ import java.util.Map;
 class CollectorConfigFuzzTest {
     private static final Path FILE = FuzzFiles.temporary(".properties");
 
-    @FuzzTest(maxExecutions = 1_000_000)
+    @FuzzTest(maxExecutions = 1_000_000, maxDuration = "3h")
     void load(byte[] properties) throws IOException {
         Files.write(FILE, properties);
         try {

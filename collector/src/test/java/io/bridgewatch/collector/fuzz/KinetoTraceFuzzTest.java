@@ -15,7 +15,7 @@ import java.nio.file.Path;
 class KinetoTraceFuzzTest {
     private static final Path FILE = FuzzFiles.temporary(".json");
 
-    @FuzzTest(maxExecutions = 1_000_000)
+    @FuzzTest(maxExecutions = 1_000_000, maxDuration = "3h")
     void read(byte[] trace) throws IOException {
         Files.write(FILE, trace);
         try {

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 class NsightTraceFuzzTest {
     private static final Path FILE = FuzzFiles.temporary(".sqlite");
 
-    @FuzzTest(maxExecutions = 1_000_000)
+    @FuzzTest(maxExecutions = 1_000_000, maxDuration = "3h")
     void read(byte[] export) throws IOException {
         Files.write(FILE, export);
         try {

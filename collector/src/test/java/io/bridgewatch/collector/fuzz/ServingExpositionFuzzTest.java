@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * nothing, or {@link IllegalArgumentException} saying what is wrong (the scrape loop logs it and tries again).
  */
 class ServingExpositionFuzzTest {
-    @FuzzTest(maxExecutions = 1_000_000)
+    @FuzzTest(maxExecutions = 1_000_000, maxDuration = "3h")
     void scrape(byte[] body) {
         String exposition = new String(body, StandardCharsets.UTF_8);
         ServingScraper scraper = new ServingScraper("fuzz", URI.create("http://127.0.0.1:1/metrics"));

@@ -20,7 +20,7 @@ class InputPayloadFuzzTest {
             BridgewatchSerdes.kernelExec(), BridgewatchSerdes.nodeInfo(), BridgewatchSerdes.of(NodeEventBatch.class),
             BridgewatchSerdes.servingSample());
 
-    @FuzzTest(maxExecutions = 1_000_000)
+    @FuzzTest(maxExecutions = 1_000_000, maxDuration = "3h")
     void decode(byte[] payload) {
         for (SingleObjectSerde<?> serde : SERDES) {
             try {
