@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -81,9 +82,15 @@ public final class QueryCommand implements Callable<Integer> {
             System.err.println("bridgewatch query: give a SQL query, or --tables to see what can be asked");
             return 2;
         }
-        HttpAccess access = new HttpAccess(Optional.empty(), Optional.ofNullable(truststore).map(
-                file -> new HttpAccess.Store(file, truststorePassword)), Optional.ofNullable(tokenFile).map(
-                        BearerToken::fromFile));
+        HttpAccess access;
+        try {
+            access = new HttpAccess(Optional.empty(), Optional.ofNullable(truststore).map(
+                    file -> new HttpAccess.Store(file, truststorePassword)), Optional.ofNullable(tokenFile).map(
+                            BearerToken::fromFile));
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            System.err.println("bridgewatch query: " + e.getMessage());
+            return 2;
+        }
         HttpClient http = access.client(connectTimeout);
         HttpRequest request = tables
                 ? access.authorize(HttpRequest.newBuilder(url.resolve("/v1/tables"))).GET().build()

@@ -4,6 +4,7 @@ import io.bridgewatch.collector.input.TraceFormatException;
 import io.bridgewatch.collector.input.TraceProgress;
 import io.bridgewatch.collector.redact.Redaction;
 import io.bridgewatch.launcher.DurationConverter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -67,7 +68,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     : Redaction.keyFrom(redactKeyFile), redactSizes, redactTimeUs * 1_000L);
             report = new TraceAnalysis(window, redaction).analyze(trace, reference,
                     bar == null ? TraceProgress.NONE : bar);
-        } catch (TraceFormatException | IllegalArgumentException e) {
+        } catch (TraceFormatException | IllegalArgumentException | UncheckedIOException e) {
             if (bar != null) {
                 bar.done();
             }

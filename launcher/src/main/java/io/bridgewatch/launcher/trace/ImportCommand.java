@@ -7,6 +7,7 @@ import io.bridgewatch.kafka.embedded.EmbeddedKafkaBroker;
 import io.bridgewatch.launcher.KafkaClientProperties;
 import io.bridgewatch.schema.topics.TopicProvisioner;
 import io.bridgewatch.schema.topics.Topics;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -106,7 +107,7 @@ public final class ImportCommand implements Callable<Integer> {
                 EmbeddedImportResults.run(target, node, result.lastEventNs(), System.out);
             }
             return damage == null ? 0 : 3;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | UncheckedIOException e) {
             System.err.println("bridgewatch import: " + e.getMessage());
             return 1;
         } finally {
