@@ -2,6 +2,7 @@
 # The agent's runs on the H200 (through the device tool). Builds the agent, then runs the PARTS asked for:
 #   probe     what the real driver's cuGetProcAddress hands out, against libcuda's exports (proc_address_probe.c)
 #   workload  bridge_workload.py twice: agent (interposition) + torch.profiler in one process; CUPTI mode alone
+#             (workload-interposition, workload-cupti: one of them)
 #   fixture   the decode loop with the agent preloaded AND under torch.profiler, 60 steps per batch size
 #   cupti     the decode loop in CUPTI mode (agent preloaded and injected), alone and next to torch.profiler
 #   fallback  CUPTI mode when the profiler took CUPTI first: the agent falls back to interposition
@@ -46,11 +47,13 @@ if has probe; then
   tail -1 "$OUT/proc-address.jsonl"
 fi
 
-if has workload; then
+if has workload || has workload-interposition; then
   BRIDGEWATCH_AGENT_FILE="$OUT/workload-interposition.bwr" LD_PRELOAD="$agent" \
     run workload-interposition "$python" "$here/bridge_workload.py" --scale "${SCALE:-0.5}" \
       --profile "$OUT/workload-kineto.json.gz" --label interposition+profiler
   gzip -9 "$OUT/workload-interposition.bwr"
+fi
+if has workload || has workload-cupti; then
   BRIDGEWATCH_AGENT_FILE="$OUT/workload-cupti.bwr" LD_PRELOAD="$agent" CUDA_INJECTION64_PATH="$agent" \
     run workload-cupti "$python" "$here/bridge_workload.py" --scale "${SCALE:-0.5}" --label cupti
   gzip -9 "$OUT/workload-cupti.bwr"

@@ -11,9 +11,11 @@
  */
 #include <cupti.h>
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bw_agent.h"
 
@@ -28,11 +30,12 @@ typedef CUptiResult (*push_correlation_t)(CUpti_ExternalCorrelationKind, uint64_
 typedef CUptiResult (*pop_correlation_t)(CUpti_ExternalCorrelationKind, uint64_t *);
 typedef CUptiResult (*timestamp_t)(uint64_t *);
 typedef CUptiResult (*subscribe_t)(CUpti_SubscriberHandle *, CUpti_CallbackFunc, void *);
-typedef CUptiResult (*flush_period_t)(uint32_t);
 
-/* GPU activity is handed over once a second, not only when a buffer fills: the collector joins it to its calls
- * within a bounded window. */
-#define FLUSH_PERIOD_MS 1000
+/* CUPTI hands over a buffer only when it is full (its own periodic flush returns full buffers only, seen on the
+ * H200: a quiet process's activity came up to 50 s after its calls). The collector joins activity to its calls
+ * within a bounded window, so a thread of the agent's asks for every buffer whose records are complete this often.
+ * The buffers are delivered on that thread, which pushes them into a ring of its own for the drain thread. */
+#define FLUSH_EVERY_MS 250
 
 static struct {
     next_record_t next_record;
@@ -204,6 +207,17 @@ static void CUPTIAPI buffer_completed(CUcontext context, uint32_t stream, uint8_
     free(buffer);
 }
 
+static void *flush_periodically(void *unused) {
+    struct timespec period = {0, FLUSH_EVERY_MS * 1000000L};
+    while (bw_cupti_active()) {
+        nanosleep(&period, NULL);
+        if (bw_cupti_active()) {
+            cupti.flush_all(0); /* buffers whose records are all complete, full or not */
+        }
+    }
+    return NULL;
+}
+
 static void CUPTIAPI ignore_callback(void *data, CUpti_CallbackDomain domain, CUpti_CallbackId id,
                                      const void *info) {
 }
@@ -277,11 +291,15 @@ BW_EXPORT int InitializeInjection(void) {
         refuse(describe(result_string, result)); /* e.g. CUPTI_ERROR_CONFIDENTIAL_COMPUTING_NOT_SUPPORTED */
         return 1;
     }
-    flush_period_t flush_period = (flush_period_t) dlsym(library, "cuptiActivityFlushPeriod");
-    if (flush_period != NULL) {
-        flush_period(FLUSH_PERIOD_MS);
-    }
     __atomic_store_n(&active, 1, __ATOMIC_RELEASE);
+    pthread_t flusher;
+    pthread_attr_t detached;
+    pthread_attr_init(&detached);
+    pthread_attr_setdetachstate(&detached, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&flusher, &detached, flush_periodically, NULL) != 0) {
+        fprintf(stderr, "bridgewatch agent: no periodic CUPTI flush: GPU activity comes as buffers fill\n");
+    }
+    pthread_attr_destroy(&detached);
     bw_emit_info("agent_mode=interposition+cupti\ncupti=active\n");
     return 1;
 }
