@@ -1,5 +1,5 @@
 /*
- * The runtime's copy and launch entry points, wrapped by symbol (the application links them): their host time is
+ * The runtime's copy, memset and launch entry points (graph launches too), wrapped by symbol (the application links them): their host time is
  * what the application waits, including the runtime's share, and is what profilers report; and CUPTI ties GPU
  * activity to the runtime call, so the correlation id must be pushed at its entry. The driver call the runtime
  * makes inside adds its details (direction, memory kind, context) to the runtime call's record instead of
@@ -110,6 +110,80 @@ BW_EXPORT int cudaMemcpyAsync_ptsz(void *dst, const void *src, size_t bytes, int
     return memcpy_async_through(1, "cudaMemcpyAsync_ptsz", dst, src, bytes, kind, stream);
 }
 
+/* ---- memsets ---- */
+
+typedef int (*cuda_memset_t)(void *, int, size_t);
+typedef int (*cuda_memset_async_t)(void *, int, size_t, void *);
+static cuda_memset_t real_cuda_memset[2];
+static cuda_memset_async_t real_cuda_memset_async[2];
+
+/* Records a runtime memset with its driver call's details, or (no driver call) what its arguments say. */
+static void leave_runtime_memset(struct bw_call c, uint16_t api, int status, size_t bytes, void *stream, int async) {
+    bw_runtime_call.depth--;
+    uint64_t end = bw_now_ns();
+    if (c.cupti) {
+        bw_cupti_pop_correlation();
+    }
+    struct bw_event e;
+    if (bw_runtime_call.have_details) {
+        e = bw_runtime_call.details;
+    } else {
+        memset(&e, 0, sizeof(e));
+        e.direction = BW_DIR_D2D;
+        e.memory = BW_MEM_DEVICE;
+        e.bytes = bytes;
+        e.stream = (uint64_t) (uintptr_t) stream;
+        bw_fill_context(&e);
+    }
+    e.api = api;
+    e.status = status != 0 ? status : e.status;
+    e.pid = bw_pid();
+    e.tid = bw_tid();
+    e.flags = (async ? BW_FLAG_ASYNC : 0) | (c.per_thread ? BW_FLAG_PER_THREAD_STREAM : 0);
+    e.correlation = c.correlation;
+    e.start_ns = c.start_ns;
+    e.end_ns = end;
+    bw_emit_event(BW_REC_API_CALL, &e);
+}
+
+static int memset_through(int per_thread, const char *name, void *dst, int value, size_t bytes) {
+    cuda_memset_t real = RESOLVED(real_cuda_memset[per_thread], name, cuda_memset_t);
+    if (bw_runtime_call.depth > 0) {
+        return real(dst, value, bytes);
+    }
+    struct bw_call c = enter_runtime(per_thread);
+    int status = real(dst, value, bytes);
+    leave_runtime_memset(c, BW_API_CUDA_MEMSET, status, bytes, NULL, 0);
+    return status;
+}
+
+static int memset_async_through(int per_thread, const char *name, void *dst, int value, size_t bytes, void *stream) {
+    cuda_memset_async_t real = RESOLVED(real_cuda_memset_async[per_thread], name, cuda_memset_async_t);
+    if (bw_runtime_call.depth > 0) {
+        return real(dst, value, bytes, stream);
+    }
+    struct bw_call c = enter_runtime(per_thread);
+    int status = real(dst, value, bytes, stream);
+    leave_runtime_memset(c, BW_API_CUDA_MEMSET_ASYNC, status, bytes, stream, 1);
+    return status;
+}
+
+BW_EXPORT int cudaMemset(void *dst, int value, size_t bytes) {
+    return memset_through(0, "cudaMemset", dst, value, bytes);
+}
+
+BW_EXPORT int cudaMemset_ptds(void *dst, int value, size_t bytes) {
+    return memset_through(1, "cudaMemset_ptds", dst, value, bytes);
+}
+
+BW_EXPORT int cudaMemsetAsync(void *dst, int value, size_t bytes, void *stream) {
+    return memset_async_through(0, "cudaMemsetAsync", dst, value, bytes, stream);
+}
+
+BW_EXPORT int cudaMemsetAsync_ptsz(void *dst, int value, size_t bytes, void *stream) {
+    return memset_async_through(1, "cudaMemsetAsync_ptsz", dst, value, bytes, stream);
+}
+
 /* ---- launches ---- */
 
 struct bw_dim3 {
@@ -194,4 +268,28 @@ BW_EXPORT int cudaLaunchKernelExC(const struct bw_launch_config *config, const v
 
 BW_EXPORT int cudaLaunchKernelExC_ptsz(const struct bw_launch_config *config, const void *function, void **args) {
     return launch_ex_through(1, "cudaLaunchKernelExC_ptsz", config, function, args);
+}
+
+/* A graph launch: CUPTI ties every copy and kernel the graph runs to the runtime call, so it is wrapped here too. */
+typedef int (*cuda_graph_launch_t)(void *, void *);
+static cuda_graph_launch_t real_cuda_graph_launch[2];
+
+static int graph_launch_through(int per_thread, const char *name, void *graph, void *stream) {
+    cuda_graph_launch_t real = RESOLVED(real_cuda_graph_launch[per_thread], name, cuda_graph_launch_t);
+    if (bw_runtime_call.depth > 0) {
+        return real(graph, stream);
+    }
+    struct bw_call c = enter_runtime(per_thread);
+    int status = real(graph, stream);
+    bw_runtime_call.depth--;
+    bw_leave_launch(c, BW_API_CUDA_GRAPH_LAUNCH, (CUresult) status, (CUstream) stream, NULL, NULL);
+    return status;
+}
+
+BW_EXPORT int cudaGraphLaunch(void *graph, void *stream) {
+    return graph_launch_through(0, "cudaGraphLaunch", graph, stream);
+}
+
+BW_EXPORT int cudaGraphLaunch_ptsz(void *graph, void *stream) {
+    return graph_launch_through(1, "cudaGraphLaunch_ptsz", graph, stream);
 }

@@ -33,6 +33,12 @@ int cudaMemcpy(void *, const void *, size_t, int);
 int cudaMemcpy_ptds(void *, const void *, size_t, int);
 int cudaMemcpyAsync(void *, const void *, size_t, int, void *);
 int cudaMemcpyAsync_ptsz(void *, const void *, size_t, int, void *);
+int cudaMemset(void *, int, size_t);
+int cudaMemset_ptds(void *, int, size_t);
+int cudaMemsetAsync(void *, int, size_t, void *);
+int cudaMemsetAsync_ptsz(void *, int, size_t, void *);
+int cudaGraphLaunch(void *, void *);
+int cudaGraphLaunch_ptsz(void *, void *);
 
 struct dim3 {
     unsigned int x, y, z;
@@ -559,6 +565,25 @@ static void runtime_entry_points_record_one_call_each_with_the_drivers_details(v
     check_runtime("cudaMemcpyAsync", BW_API_CUDA_MEMCPY_ASYNC, 0, 1, &back);
     CHECK(cudaMemcpyAsync_ptsz(pageable, (void *) DEV, 32, 2, STREAM) == 0);
     check_runtime("cudaMemcpyAsync_ptsz", BW_API_CUDA_MEMCPY_ASYNC, 1, 1, &back);
+
+    struct expected set = {.args = 3, .arg = {DEV, 7, 96}, .direction = BW_DIR_D2D, .memory = BW_MEM_DEVICE,
+                           .bytes = 96};
+    CHECK(cudaMemset((void *) DEV, 7, 96) == 0);
+    check_runtime("cudaMemset", BW_API_CUDA_MEMSET, 0, 0, &set);
+    CHECK(cudaMemset_ptds((void *) DEV, 7, 96) == 0);
+    check_runtime("cudaMemset_ptds", BW_API_CUDA_MEMSET, 1, 0, &set);
+    struct expected set_async = {.args = 4, .arg = {DEV, 7, 96, U(STREAM)}, .direction = BW_DIR_D2D,
+                                 .memory = BW_MEM_DEVICE, .bytes = 96};
+    CHECK(cudaMemsetAsync((void *) DEV, 7, 96, STREAM) == 0);
+    check_runtime("cudaMemsetAsync", BW_API_CUDA_MEMSET_ASYNC, 0, 1, &set_async);
+    CHECK(cudaMemsetAsync_ptsz((void *) DEV, 7, 96, STREAM) == 0);
+    check_runtime("cudaMemsetAsync_ptsz", BW_API_CUDA_MEMSET_ASYNC, 1, 1, &set_async);
+
+    struct expected graph = {.args = 2, .arg = {U(GRAPH), U(STREAM)}};
+    CHECK(cudaGraphLaunch((void *) GRAPH, STREAM) == 0);
+    check_runtime("cudaGraphLaunch", BW_API_CUDA_GRAPH_LAUNCH, 0, 1, &graph);
+    CHECK(cudaGraphLaunch_ptsz((void *) GRAPH, STREAM) == 0);
+    check_runtime("cudaGraphLaunch_ptsz", BW_API_CUDA_GRAPH_LAUNCH, 1, 1, &graph);
 
     struct dim3 grid = {7, 8, 9}, block = {32, 4, 1};
     struct expected launch = {.args = 10, .arg = {U(FUNCTION), 7, 8, 9, 32, 4, 1, U(kernel_params), 256, U(STREAM)},

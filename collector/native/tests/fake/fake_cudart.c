@@ -1,5 +1,5 @@
 /*
- * A test runtime standing in for libcudart: its copy and launch entry points (legacy and per-thread default
+ * A test runtime standing in for libcudart: its copy, memset and launch entry points (graph launches too) (legacy and per-thread default
  * stream) reach the driver as the real runtime does, through cuGetProcAddress_v2 found by dlsym on libcuda.so.1,
  * at CUDA 12.8 with the per-thread flag for the _ptds/_ptsz ones. Each records its own arguments after its driver
  * call, so the test sees both what reached the runtime and (as the record's details) what reached the driver.
@@ -70,6 +70,51 @@ EXPORT int cudaMemcpyAsync(void *dst, const void *src, size_t bytes, int kind, v
 
 EXPORT int cudaMemcpyAsync_ptsz(void *dst, const void *src, size_t bytes, int kind, void *stream) {
     return copy(1, "cudaMemcpyAsync_ptsz", dst, src, bytes, kind, stream, 1);
+}
+
+typedef int (*memset_d8_t)(uint64_t, unsigned char, size_t);
+typedef int (*memset_d8_async_t)(uint64_t, unsigned char, size_t, void *);
+
+static int set(int per_thread, const char *name, void *dst, int value, size_t bytes, void *stream, int async) {
+    int status = async ? ((memset_d8_async_t) driver("cuMemsetD8Async", per_thread))((uintptr_t) dst,
+                                                                                    (unsigned char) value, bytes, stream)
+                       : ((memset_d8_t) driver("cuMemsetD8", per_thread))((uintptr_t) dst, (unsigned char) value, bytes);
+    uint64_t args[4] = {(uintptr_t) dst, (uint64_t) value, bytes, (uintptr_t) stream};
+    fake_record(name, args, 4);
+    return status;
+}
+
+EXPORT int cudaMemset(void *dst, int value, size_t bytes) {
+    return set(0, "cudaMemset", dst, value, bytes, NULL, 0);
+}
+
+EXPORT int cudaMemset_ptds(void *dst, int value, size_t bytes) {
+    return set(1, "cudaMemset_ptds", dst, value, bytes, NULL, 0);
+}
+
+EXPORT int cudaMemsetAsync(void *dst, int value, size_t bytes, void *stream) {
+    return set(0, "cudaMemsetAsync", dst, value, bytes, stream, 1);
+}
+
+EXPORT int cudaMemsetAsync_ptsz(void *dst, int value, size_t bytes, void *stream) {
+    return set(1, "cudaMemsetAsync_ptsz", dst, value, bytes, stream, 1);
+}
+
+typedef int (*graph_launch_t)(void *, void *);
+
+static int graph_launch(int per_thread, const char *name, void *graph, void *stream) {
+    int status = ((graph_launch_t) driver("cuGraphLaunch", per_thread))(graph, stream);
+    uint64_t args[2] = {(uintptr_t) graph, (uintptr_t) stream};
+    fake_record(name, args, 2);
+    return status;
+}
+
+EXPORT int cudaGraphLaunch(void *graph, void *stream) {
+    return graph_launch(0, "cudaGraphLaunch", graph, stream);
+}
+
+EXPORT int cudaGraphLaunch_ptsz(void *graph, void *stream) {
+    return graph_launch(1, "cudaGraphLaunch_ptsz", graph, stream);
 }
 
 struct dim3 {

@@ -17,6 +17,7 @@ public enum AgentApi {
     MEMCPY_3D(13, "cuMemcpy3D", Category.COPY), MEMCPY_3D_ASYNC(14, "cuMemcpy3DAsync", Category.COPY),
     MEMCPY_BATCH_ASYNC(15, "cuMemcpyBatchAsync", Category.COPY),
     CUDA_MEMCPY(16, "cudaMemcpy", Category.COPY), CUDA_MEMCPY_ASYNC(17, "cudaMemcpyAsync", Category.COPY),
+    CUDA_MEMSET(18, "cudaMemset", Category.MEMSET), CUDA_MEMSET_ASYNC(19, "cudaMemsetAsync", Category.MEMSET),
     MEMCPY_HTOA(70, "cuMemcpyHtoA", Category.COPY), MEMCPY_HTOA_ASYNC(71, "cuMemcpyHtoAAsync", Category.COPY),
     MEMCPY_ATOH(72, "cuMemcpyAtoH", Category.COPY), MEMCPY_ATOH_ASYNC(73, "cuMemcpyAtoHAsync", Category.COPY),
     MEMCPY_3D_PEER(74, "cuMemcpy3DPeer", Category.COPY),
@@ -39,6 +40,7 @@ public enum AgentApi {
     EVENT_RECORD(53, "cuEventRecord", Category.SYNCHRONIZATION),
     LAUNCH_KERNEL(60, "cuLaunchKernel", Category.LAUNCH), LAUNCH_KERNEL_EX(61, "cuLaunchKernelEx", Category.LAUNCH),
     GRAPH_LAUNCH(62, "cuGraphLaunch", Category.LAUNCH), CUDA_LAUNCH_KERNEL(63, "cudaLaunchKernel", Category.LAUNCH),
+    CUDA_GRAPH_LAUNCH(64, "cudaGraphLaunch", Category.LAUNCH),
     GPU_MEMCPY(100, "gpu memcpy", Category.GPU_COPY), GPU_MEMSET(101, "gpu memset", Category.GPU_MEMSET),
     GPU_KERNEL(102, "gpu kernel", Category.GPU_KERNEL);
 
