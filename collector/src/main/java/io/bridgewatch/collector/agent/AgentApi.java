@@ -72,6 +72,11 @@ public enum AgentApi {
         return BY_ID.get(id);
     }
 
+    /** A CUDA graph launch: one call for every copy and kernel of its graph. */
+    public boolean launchesGraph() {
+        return this == GRAPH_LAUNCH || this == CUDA_GRAPH_LAUNCH;
+    }
+
     public String callName() {
         return callName;
     }

@@ -6,11 +6,13 @@ import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.KernelExec;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -19,10 +21,12 @@ import java.util.function.Consumer;
  * synchronization waited for it and nothing else ({@link SyncDating}) it gets that synchronization's return as
  * {@code host_sync_end_ns}, the moment the host learned it was done; else it goes out without. Memsets and launches
  * go out at once. With CUPTI on, a call waits for its GPU activity, joined through the external-correlation records
- * (CUPTI id to the agent's id), and the event carries both host and GPU times; calls whose activity does not come within {@link #JOIN_WINDOW_NS} of event time (or
- * beyond {@link #MAX_PENDING} waiting) are emitted with host times only, and activities that never meet their call
- * are counted and emitted as seen only on the GPU. Memsets are GPU work that crosses no bridge: KernelExec named
- * after them ({@code Memset (Device)}).
+ * (CUPTI id to the agent's id), and the event carries both host and GPU times; calls whose activity does not come
+ * within {@link #JOIN_WINDOW_NS} of event time (or beyond {@link #MAX_PENDING} waiting) are emitted with host times
+ * only, and activities that never meet their call are counted and emitted as seen only on the GPU. A graph launch
+ * is the call of every copy and kernel its graph runs: its kernels are joined to it, its copies are seen only on the
+ * GPU (no call of theirs says when the host asked for them), counted as launched by a CUDA graph. Memsets are GPU
+ * work that crosses no bridge: KernelExec named after them ({@code Memset (Device)}).
  */
 public final class AgentEventAssembler implements Consumer<AgentRecord> {
     static final long JOIN_WINDOW_NS = 30_000_000_000L;
@@ -32,8 +36,18 @@ public final class AgentEventAssembler implements Consumer<AgentRecord> {
     private final EventSink sink;
     private final Map<String, String> facts = new LinkedHashMap<>();
     private final LinkedHashMap<Long, AgentRecord.Event> pendingCalls = new LinkedHashMap<>();
-    private final LinkedHashMap<Long, AgentRecord.Event> pendingActivities = new LinkedHashMap<>();
+    /** Activities waiting for their call, by CUPTI correlation id: a graph's copies and kernels share their call's. */
+    private final LinkedHashMap<Long, List<AgentRecord.Event>> pendingActivities = new LinkedHashMap<>();
+    /** CUPTI on: graph launches, kept for every activity of their graph until the join window has passed. */
+    private final LinkedHashMap<Long, GraphLaunch> graphLaunches = new LinkedHashMap<>();
+    /** Activities emitted as seen only on the GPU, by why they have no call. */
+    private final Map<String, Long> withoutCall = new TreeMap<>();
     private final LinkedHashMap<Long, Long> cuptiToAgent = new LinkedHashMap<>();
+    /**
+     * Activities that came before their call's record (CUPTI may hand over a copy's activity before the agent's
+     * drain thread has read the call's record, which is written when the call returns): agent id to CUPTI ids.
+     */
+    private final LinkedHashMap<Long, List<Long>> activitiesBeforeCall = new LinkedHashMap<>();
     /** Interposition only: async copies waiting to see whether a synchronization dates them. */
     private final SyncDating syncDating = new SyncDating(MAX_PENDING, this::emitDated);
     private boolean cupti;
@@ -77,8 +91,12 @@ public final class AgentEventAssembler implements Consumer<AgentRecord> {
     private void call(AgentRecord.Event call) {
         switch (call.api().category()) {
             case COPY, MEMSET, LAUNCH -> {
-                if (cupti) {
+                if (cupti && call.api().launchesGraph()) {
+                    graphLaunches.put(call.correlation(), new GraphLaunch(call));
+                    joinActivitiesBefore(call.correlation());
+                } else if (cupti) {
                     pendingCalls.put(call.correlation(), call);
+                    joinActivitiesBefore(call.correlation());
                 } else if (call.api().category() == AgentApi.Category.COPY && call.async()) {
                     syncDating.asyncCopy(call);
                 } else {
@@ -122,33 +140,104 @@ public final class AgentEventAssembler implements Consumer<AgentRecord> {
 
     private void activity(AgentRecord.Event activity) {
         Long agentCorrelation = cuptiToAgent.get(activity.correlation());
-        AgentRecord.Event call = agentCorrelation == null ? null : pendingCalls.remove(agentCorrelation);
-        if (call != null) {
-            emit(call, activity);
-        } else {
-            pendingActivities.put(activity.correlation(), activity);
+        if (agentCorrelation == null || !join(agentCorrelation, activity)) {
+            waitForCall(agentCorrelation, activity);
         }
     }
 
     private void correlate(long cuptiCorrelation, long agentCorrelation) {
         cuptiToAgent.put(cuptiCorrelation, agentCorrelation);
-        AgentRecord.Event activity = pendingActivities.remove(cuptiCorrelation);
-        if (activity != null) {
-            AgentRecord.Event call = pendingCalls.remove(agentCorrelation);
-            if (call != null) {
-                emit(call, activity);
-            } else {
-                pendingActivities.put(cuptiCorrelation, activity);
+        List<AgentRecord.Event> activities = pendingActivities.remove(cuptiCorrelation);
+        if (activities != null) {
+            for (AgentRecord.Event activity : activities) {
+                if (!join(agentCorrelation, activity)) {
+                    waitForCall(agentCorrelation, activity);
+                }
             }
         }
+    }
+
+    /** An activity whose call has not come (yet): kept, and found by the call when it comes. */
+    private void waitForCall(Long agentCorrelation, AgentRecord.Event activity) {
+        List<AgentRecord.Event> waiting = pendingActivities.computeIfAbsent(activity.correlation(),
+                k -> new ArrayList<>());
+        waiting.add(activity);
+        if (agentCorrelation != null && waiting.size() == 1) {
+            activitiesBeforeCall.computeIfAbsent(agentCorrelation, k -> new ArrayList<>()).add(activity.correlation());
+        }
+    }
+
+    /** A call has come: the activities that came before it are joined to it now. */
+    private void joinActivitiesBefore(long agentCorrelation) {
+        List<Long> cuptiCorrelations = activitiesBeforeCall.remove(agentCorrelation);
+        if (cuptiCorrelations == null) {
+            return;
+        }
+        for (long cuptiCorrelation : cuptiCorrelations) {
+            List<AgentRecord.Event> activities = pendingActivities.remove(cuptiCorrelation);
+            if (activities == null) {
+                continue;
+            }
+            for (AgentRecord.Event activity : activities) {
+                if (!join(agentCorrelation, activity)) {
+                    waitForCall(null, activity); // a second activity of a one-activity call: left to expire
+                }
+            }
+        }
+    }
+
+    /** Emits the activity with its call, if the call is waiting; a graph launch waits for all its graph's work. */
+    private boolean join(long agentCorrelation, AgentRecord.Event activity) {
+        GraphLaunch graph = graphLaunches.get(agentCorrelation);
+        if (graph != null) {
+            graph.joined = true;
+            switch (activity.api().category()) {
+                case GPU_COPY -> emitWithoutCall(activity, "launched by a CUDA graph");
+                case GPU_MEMSET -> {
+                    sink.kernel(kernel(graph.call, activity, "Memset (" + memoryName(activity.memory()) + ")"));
+                    memsets++;
+                }
+                default -> emit(graph.call, activity);
+            }
+            return true;
+        }
+        AgentRecord.Event call = pendingCalls.remove(agentCorrelation);
+        if (call == null) {
+            return false;
+        }
+        emit(call, activity);
+        return true;
     }
 
     /** Gives up on joins older than the join window (or beyond the bound): calls go out with host times only. */
     private void expire() {
         expire(pendingCalls, e -> emit(e, null));
-        expire(pendingActivities, this::emitWithoutCall);
-        while (cuptiToAgent.size() > MAX_PENDING) {
-            Iterator<Long> oldest = cuptiToAgent.keySet().iterator();
+        Iterator<List<AgentRecord.Event>> oldestActivities = pendingActivities.values().iterator();
+        while (oldestActivities.hasNext()) {
+            List<AgentRecord.Event> activities = oldestActivities.next();
+            if (pendingActivities.size() <= MAX_PENDING && latestNs - activities.get(0).startNs() < JOIN_WINDOW_NS) {
+                break;
+            }
+            oldestActivities.remove();
+            activities.forEach(this::emitWithoutCall);
+        }
+        Iterator<GraphLaunch> oldestGraph = graphLaunches.values().iterator();
+        while (oldestGraph.hasNext()) {
+            GraphLaunch graph = oldestGraph.next();
+            if (graphLaunches.size() <= MAX_PENDING && latestNs - graph.call.startNs() < JOIN_WINDOW_NS) {
+                break;
+            }
+            oldestGraph.remove();
+            graphDone(graph);
+        }
+        trim(cuptiToAgent);
+        trim(activitiesBeforeCall);
+    }
+
+    /** Forgets the oldest entries of a correlation map beyond the bound. */
+    private static void trim(LinkedHashMap<Long, ?> correlations) {
+        Iterator<Long> oldest = correlations.keySet().iterator();
+        while (correlations.size() > MAX_PENDING) {
             oldest.next();
             oldest.remove();
         }
@@ -176,16 +265,32 @@ public final class AgentEventAssembler implements Consumer<AgentRecord> {
             emit(call, null);
         }
         pendingCalls.clear();
-        List.copyOf(pendingActivities.values()).forEach(this::emitWithoutCall);
+        graphLaunches.values().forEach(this::graphDone);
+        graphLaunches.clear();
+        List.copyOf(pendingActivities.values()).forEach(activities -> activities.forEach(this::emitWithoutCall));
         pendingActivities.clear();
+        activitiesBeforeCall.clear();
+    }
+
+    /** A graph launch none of whose work came goes out with host times only, as any call without its activity. */
+    private void graphDone(GraphLaunch graph) {
+        if (!graph.joined) {
+            callsWithoutActivity++;
+            emit(graph.call, null);
+        }
+    }
+
+    private void emitWithoutCall(AgentRecord.Event activity) {
+        emitWithoutCall(activity, "call not recorded");
     }
 
     /**
-     * A GPU activity whose call never came (made before the agent started, or its record dropped): counted, and
-     * emitted as seen only on the GPU (host_call false, host times at the GPU start).
+     * A GPU activity without a call of its own (made before the agent started, its record dropped, or run by a CUDA
+     * graph): counted by why, and emitted as seen only on the GPU (host_call false, host times at the GPU start).
      */
-    private void emitWithoutCall(AgentRecord.Event activity) {
+    private void emitWithoutCall(AgentRecord.Event activity, String why) {
         activitiesWithoutCall++;
+        withoutCall.merge(why, 1L, Long::sum);
         switch (activity.api().category()) {
             case GPU_COPY -> {
                 sink.crossing(Crossing.newBuilder().setNodeId(nodeId).setGpuIndex(Math.max(0, activity.device()))
@@ -317,6 +422,11 @@ public final class AgentEventAssembler implements Consumer<AgentRecord> {
         return activitiesWithoutCall;
     }
 
+    /** With CUPTI on: the activities emitted as seen only on the GPU, by why they have no call. */
+    public Map<String, Long> activitiesWithoutCallByReason() {
+        return Map.copyOf(withoutCall);
+    }
+
     /** Records the agent dropped (its rings were full), as it last reported. */
     public long dropped() {
         return dropped;
@@ -325,5 +435,15 @@ public final class AgentEventAssembler implements Consumer<AgentRecord> {
     /** Records of kinds or APIs this collector does not know (a newer agent), skipped. */
     public long skippedRecords() {
         return skippedRecords;
+    }
+
+    /** A graph launch waiting for its graph's work, and whether any came. */
+    private static final class GraphLaunch {
+        final AgentRecord.Event call;
+        boolean joined;
+
+        GraphLaunch(AgentRecord.Event call) {
+            this.call = call;
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.bridgewatch.collector.input.TraceReader;
 import io.bridgewatch.collector.input.TraceSummary;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Replays a record file the native agent wrote (plain or gzipped) as one node's events. A damaged stream (the
@@ -47,6 +48,6 @@ public final class AgentTraceReader implements TraceReader {
         progress.update(file.toFile().length(), assembler.crossings() + assembler.kernels() + assembler.memsets());
         return new TraceSummary(assembler.crossings(), assembler.kernels(), assembler.memsets(),
                 assembler.activitiesWithoutCall(), assembler.callsWithoutActivity(), 0, assembler.facts(),
-                damage == null ? null : file + ": " + damage);
+                damage == null ? null : file + ": " + damage, Map.of(), assembler.activitiesWithoutCallByReason());
     }
 }

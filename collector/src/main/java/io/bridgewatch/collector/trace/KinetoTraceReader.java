@@ -21,6 +21,7 @@ import io.bridgewatch.schema.KernelExec;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -51,14 +52,17 @@ import java.util.regex.Pattern;
  * ({@code bytes_known} false): counted and timed, left out of size-based figures.
  */
 public final class KinetoTraceReader implements TraceReader {
+    private static final String GRAPH_LAUNCHED = "launched by a CUDA graph";
     private static final Pattern MEMCPY = Pattern.compile("Memcpy (\\w+) \\((.+) -> (.+)\\)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PROGRESS_EVERY = 8192;
     /**
-     * A GPU activity whose call is missing once the host side of the trace has gone this far past its start will not
-     * find it: Kineto writes the host calls first, and a call precedes its work.
+     * GPU activities waiting for their host call, at most: beyond, the earliest is taken to have none in the trace.
+     * Kineto writes each CUPTI buffer's records together, buffers in the order they were handed over, not in time
+     * (seen on the H200: a buffer of calls and copies 30 s later came first), so an activity may precede its call
+     * by a buffer or more; a trace with no host calls at all must not hold every activity in memory.
      */
-    private static final long HOST_CALL_LOOKAHEAD_NS = 1_000_000_000L;
+    static final int MAX_WAITING_ACTIVITIES = 100_000;
     /** What the Chrome trace format's other event phases are, for the count of skipped events. */
     private static final Map<String, String> PHASE_KINDS = Map.ofEntries(Map.entry("M", "metadata"),
             Map.entry("i", "instant events"), Map.entry("I", "instant events"), Map.entry("C", "counters"),
@@ -81,11 +85,12 @@ public final class KinetoTraceReader implements TraceReader {
     private final Map<Long, HostCall> hostCalls = new HashMap<>();
     /** GPU activities read before their host call, by correlation id. */
     private final Map<Long, List<JsonNode>> waitingActivities = new HashMap<>();
+    /** The waiting activities in the order they were read, for the bound. */
+    private final ArrayDeque<Map.Entry<Long, JsonNode>> waitingOrder = new ArrayDeque<>();
     private final Map<String, Long> skipped = new TreeMap<>();
     /** GPU activities emitted without a host call, by why it is missing. */
     private final Map<String, Long> withoutHostCall = new TreeMap<>();
     private long firstHostCallNs = Long.MAX_VALUE;
-    private long latestHostCallNs = Long.MIN_VALUE;
     private final PhaseRanges phases = new PhaseRanges();
     private Path file;
     private long baseNs;
@@ -218,7 +223,6 @@ public final class KinetoTraceReader implements TraceReader {
         HostCall call = HostCall.of(validatedHostCall(event), this);
         hostCalls.put(id, call);
         firstHostCallNs = Math.min(firstHostCallNs, call.startNs);
-        latestHostCallNs = Math.max(latestHostCallNs, call.startNs);
         List<JsonNode> waiting = waitingActivities.remove(id);
         if (waiting != null) {
             waiting.forEach(activity -> emit(call, activity, id, sink));
@@ -239,10 +243,19 @@ public final class KinetoTraceReader implements TraceReader {
         HostCall call = hostCalls.get(id);
         if (call != null) {
             emit(call, event, id, sink);
-        } else if (latestHostCallNs > startNs(event) + HOST_CALL_LOOKAHEAD_NS) {
-            emitWithoutHostCall(event, id, sink); // the host side is written past it: its call is not in the trace
-        } else {
-            waitingActivities.computeIfAbsent(id, k -> new ArrayList<>()).add(event);
+            return;
+        }
+        waitingActivities.computeIfAbsent(id, k -> new ArrayList<>()).add(event);
+        waitingOrder.add(Map.entry(id, event));
+        while (waitingOrder.size() > MAX_WAITING_ACTIVITIES) {
+            Map.Entry<Long, JsonNode> earliest = waitingOrder.poll();
+            List<JsonNode> ofItsCall = waitingActivities.get(earliest.getKey());
+            if (ofItsCall != null && ofItsCall.remove(earliest.getValue())) {
+                if (ofItsCall.isEmpty()) {
+                    waitingActivities.remove(earliest.getKey());
+                }
+                emitWithoutHostCall(earliest.getValue(), earliest.getKey(), sink);
+            }
         }
     }
 
@@ -251,6 +264,7 @@ public final class KinetoTraceReader implements TraceReader {
         List<Map.Entry<Long, JsonNode>> waiting = new ArrayList<>();
         waitingActivities.forEach((id, activities) -> activities.forEach(a -> waiting.add(Map.entry(id, a))));
         waitingActivities.clear();
+        waitingOrder.clear();
         waiting.sort(Comparator.comparingLong(entry -> startNs(entry.getValue())));
         waiting.forEach(entry -> emitWithoutHostCall(entry.getValue(), entry.getKey(), sink));
     }
@@ -260,7 +274,7 @@ public final class KinetoTraceReader implements TraceReader {
         JsonNode args = gpu.path("args");
         String why;
         if (args.path("graph id").asLong(0) > 0 || args.path("graph node id").asLong(0) > 0) {
-            why = "launched by a CUDA graph";
+            why = GRAPH_LAUNCHED;
         } else if (startNs(gpu) < firstHostCallNs) {
             why = "started before the trace's first host call";
         } else {
@@ -272,7 +286,13 @@ public final class KinetoTraceReader implements TraceReader {
 
     private void emit(HostCall call, JsonNode gpu, long correlation, EventSink sink) {
         call.joined = true;
-        switch (LEGACY_CATEGORIES.getOrDefault(gpu.path("cat").asText(), gpu.path("cat").asText())) {
+        String cat = LEGACY_CATEGORIES.getOrDefault(gpu.path("cat").asText(), gpu.path("cat").asText());
+        if (call.launchesGraph() && "gpu_memcpy".equals(cat)) {
+            // A copy node of a graph: no call of its own says when the host asked for it.
+            withoutHostCall.merge(GRAPH_LAUNCHED, 1L, Long::sum);
+            call = HostCall.missing(startNs(gpu));
+        }
+        switch (cat) {
             case "gpu_memcpy" -> {
                 sink.crossing(crossing(call, gpu, correlation));
                 crossings++;
@@ -400,6 +420,11 @@ public final class KinetoTraceReader implements TraceReader {
         static HostCall of(JsonNode event, KinetoTraceReader reader) {
             return new HostCall(event.path("name").asText(), event.path("pid").asInt(), event.path("tid").asLong(),
                     reader.startNs(event), reader.endNs(event), true);
+        }
+
+        /** A graph launch (cudaGraphLaunch, cuGraphLaunch): the call of every copy and kernel of its graph. */
+        boolean launchesGraph() {
+            return name.contains("GraphLaunch");
         }
 
         /** No call recorded: the host times stand at the GPU start (the schema's host_call false). */

@@ -23,6 +23,11 @@ import java.util.Map;
  * trace's time line, as the cohort's cc_mode=OFF node; the analysed trace is its CC node.
  */
 public final class TraceAnalysis {
+    /**
+     * How far out of time order a trace's events may come and still count in their windows (seen on the H200: a
+     * profiler trace held copies 30 s after the calls of later ones); later ones are counted as late.
+     */
+    static final Duration OUT_OF_ORDER = Duration.ofMinutes(10);
     /** A window longer than any trace: 2^40 ms, about 35 years (every current timestamp falls in one of them). */
     static final Duration WHOLE_TRACE = Duration.ofMillis(1L << 40);
     static final String NODE = "trace";
@@ -64,10 +69,12 @@ public final class TraceAnalysis {
         // the reference measures it.
         Duration referenceAsyncP99 = reference == null ? Duration.ZERO : referenceAsyncP99(reference);
         TopologyConfig wholeTrace = wholeTraceConfig(referenceAsyncP99);
-        // Grace of one window: the readers emit in join order, which may lag event time by a little.
-        TopologyConfig windowed = new TopologyConfig(window, window, window, window,
-                TopologyConfig.DEFAULT_REORDER_SLACK, referenceAsyncP99, TopologyConfig.DEFAULT_PHASE_GAP,
-                ReferenceBaseline.NONE, TopologyConfig.DEFAULT_REGRESSION_THRESHOLD,
+        // The readers emit in file order, which is not time order: Kineto writes CUPTI's buffers as they were
+        // handed over, and the agent's activity joins its call when it comes. A file is read whole before any
+        // answer is given, so windows wait for what comes up to OUT_OF_ORDER late, and intervals stay open as long.
+        Duration grace = OUT_OF_ORDER.compareTo(window) > 0 ? OUT_OF_ORDER : window;
+        TopologyConfig windowed = new TopologyConfig(window, grace, window, grace, OUT_OF_ORDER, referenceAsyncP99,
+                TopologyConfig.DEFAULT_PHASE_GAP, ReferenceBaseline.NONE, TopologyConfig.DEFAULT_REGRESSION_THRESHOLD,
                 TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE, window, TopologyConfig.DEFAULT_NODE_SILENCE,
                 Duration.ZERO);
         try (OfflinePipeline whole = new OfflinePipeline(wholeTrace);
