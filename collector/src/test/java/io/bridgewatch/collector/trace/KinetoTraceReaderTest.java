@@ -271,6 +271,43 @@ class KinetoTraceReaderTest {
     }
 
     @Test
+    void shouldJoinActivitiesToTheirCallsWhateverOrderCuptisBuffersCameIn(@TempDir Path dir) throws Exception {
+        // As torch.profiler wrote the H200 workload: a buffer of calls and copies 30 s later first, then the earlier
+        // buffer, whose copy precedes its call in the file; and a graph launch whose copy and kernel share its id.
+        Path trace = dir.resolve("buffers.json");
+        Files.writeString(trace, """
+                {"traceEvents": [
+                  {"ph": "X", "cat": "cuda_runtime", "name": "cudaMemcpyAsync", "pid": 1, "tid": 2, "ts": 30001000,
+                   "dur": 5, "args": {"correlation": 40}},
+                  {"ph": "X", "cat": "gpu_memcpy", "name": "Memcpy DtoH (Device -> Pinned)", "pid": 0, "tid": 8,
+                   "ts": 30001010, "dur": 5, "args": {"device": 0, "stream": 8, "correlation": 40, "bytes": 64}},
+                  {"ph": "X", "cat": "gpu_memcpy", "name": "Memcpy HtoD (Pinned -> Device)", "pid": 0, "tid": 7,
+                   "ts": 1010, "dur": 5, "args": {"device": 0, "stream": 7, "correlation": 10, "bytes": 4096}},
+                  {"ph": "X", "cat": "cuda_runtime", "name": "cudaMemcpyAsync", "pid": 1, "tid": 1, "ts": 1000,
+                   "dur": 5, "args": {"correlation": 10}},
+                  {"ph": "X", "cat": "cuda_runtime", "name": "cudaGraphLaunch", "pid": 1, "tid": 1, "ts": 2000,
+                   "dur": 5, "args": {"correlation": 20}},
+                  {"ph": "X", "cat": "gpu_memcpy", "name": "Memcpy HtoD (Pinned -> Device)", "pid": 0, "tid": 7,
+                   "ts": 2010, "dur": 5, "args": {"device": 0, "stream": 7, "correlation": 20, "bytes": 1024}},
+                  {"ph": "X", "cat": "kernel", "name": "silu", "pid": 0, "tid": 7, "ts": 2020, "dur": 5,
+                   "args": {"device": 0, "stream": 7, "correlation": 20}}
+                ]}""");
+        CapturingSink capture = new CapturingSink();
+        TraceSummary summary = new KinetoTraceReader("n").read(trace, capture);
+
+        assertThat(capture.crossings).filteredOn(Crossing::getHostCall).extracting(Crossing::getCorrelationId)
+                .containsExactlyInAnyOrder(10L, 40L);
+        assertThat(capture.crossings).filteredOn(c -> !c.getHostCall()).singleElement()
+                .satisfies(c -> assertThat(c.getBytes()).isEqualTo(1024));
+        assertThat(capture.kernels).singleElement().satisfies(k -> {
+            assertThat(k.getHostCall()).isTrue();
+            assertThat(k.getApiStartNs()).as("the launch's").isEqualTo(2_000_000L);
+        });
+        assertThat(summary.withoutHostCall()).isEqualTo(Map.of("launched by a CUDA graph", 1L));
+        assertThat(summary.unmatchedHostCalls()).isZero();
+    }
+
+    @Test
     void shouldReadARocmTraceCountingACopyWithoutBytes(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("rocm.json");
         Files.writeString(trace, """
