@@ -15,15 +15,15 @@ host memory) with their bytes (graph-internal copies apart), which is what the t
 """
 import argparse
 import collections
-import gzip
 import json
 import os
-import shutil
 import threading
 import time
 
 import torch
 from torch.profiler import ProfilerActivity, profile, record_function
+
+from trace_export import export_trace
 
 WINDOW_S = 10
 MIB = 1 << 20
@@ -212,12 +212,7 @@ def main():
                                    "issued": issued.as_dict()})
     if profiler:
         profiler.stop()
-        plain = args.profile[:-3] if args.profile.endswith(".gz") else args.profile
-        profiler.export_chrome_trace(plain)
-        if plain != args.profile:
-            with open(plain, "rb") as source, gzip.open(args.profile, "wb") as target:
-                shutil.copyfileobj(source, target)
-            os.remove(plain)
+        export_trace(profiler, args.profile)
     report["preloaded"] = os.environ.get("LD_PRELOAD", "")
     report["injection"] = os.environ.get("CUDA_INJECTION64_PATH", "")
     print(json.dumps(report), flush=True)

@@ -10,15 +10,15 @@ Prints one JSON line: tokens, seconds, tokens/s (warm-up excluded).
 """
 import argparse
 import contextlib
-import gzip
 import json
 import os
-import shutil
 import statistics
 import time
 
 import torch
 from torch.profiler import ProfilerActivity, profile, record_function
+
+from trace_export import export_trace
 
 
 def build(hidden, vocab):
@@ -129,12 +129,7 @@ def main():
             start = time.perf_counter()
             tokens = loop(model, args.steps, batches, annotate=True)
             seconds = time.perf_counter() - start
-        plain = args.profile[:-3] if args.profile.endswith(".gz") else args.profile
-        prof.export_chrome_trace(plain)
-        if plain != args.profile:
-            with open(plain, "rb") as src, gzip.open(args.profile, "wb") as dst:
-                shutil.copyfileobj(src, dst)
-            os.remove(plain)
+        export_trace(prof, args.profile)
     else:
         start = time.perf_counter()
         tokens = loop(model, args.steps, batches, annotate=False)

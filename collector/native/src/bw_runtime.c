@@ -37,19 +37,40 @@ static struct bw_call enter_runtime(int per_thread) {
     return c;
 }
 
-/* Records a runtime copy with its driver call's details, or (no driver call) what its arguments say. */
-static void leave_runtime(struct bw_call c, uint16_t api, int status, void *dst, const void *src, size_t bytes,
-                          int kind, void *stream, int async) {
+/* Leaves a runtime call: returns when it returned, and starts its record from the driver call's details where the
+ * runtime made one (the caller fills in what the runtime call's own arguments say otherwise). */
+static uint64_t leave_runtime(struct bw_call c, struct bw_event *e) {
     bw_runtime_call.depth--;
     uint64_t end = bw_now_ns();
     if (c.cupti) {
         bw_cupti_pop_correlation();
     }
-    struct bw_event e;
     if (bw_runtime_call.have_details) {
-        e = bw_runtime_call.details;
+        *e = bw_runtime_call.details;
     } else {
-        memset(&e, 0, sizeof(e));
+        memset(e, 0, sizeof(*e));
+    }
+    return end;
+}
+
+static void record_runtime(struct bw_call c, uint16_t api, int status, struct bw_event *e, int async, uint64_t end) {
+    e->api = api;
+    e->status = status != 0 ? status : e->status;
+    e->pid = bw_pid();
+    e->tid = bw_tid();
+    e->flags = (async ? BW_FLAG_ASYNC : 0) | (c.per_thread ? BW_FLAG_PER_THREAD_STREAM : 0);
+    e->correlation = c.correlation;
+    e->start_ns = c.start_ns;
+    e->end_ns = end;
+    bw_emit_event(BW_REC_API_CALL, e);
+}
+
+/* Records a runtime copy with its driver call's details, or (no driver call) what its arguments say. */
+static void leave_runtime_copy(struct bw_call c, uint16_t api, int status, void *dst, const void *src, size_t bytes,
+                               int kind, void *stream, int async) {
+    struct bw_event e;
+    uint64_t end = leave_runtime(c, &e);
+    if (!bw_runtime_call.have_details) {
         if (kind == 1 || kind == 2) {
             e.direction = kind == 1 ? BW_DIR_H2D : BW_DIR_D2H;
             e.memory = bw_memory_kind(kind == 1 ? src : dst);
@@ -60,15 +81,7 @@ static void leave_runtime(struct bw_call c, uint16_t api, int status, void *dst,
         e.stream = (uint64_t) (uintptr_t) stream;
         bw_fill_context(&e);
     }
-    e.api = api;
-    e.status = status != 0 ? status : e.status;
-    e.pid = bw_pid();
-    e.tid = bw_tid();
-    e.flags = (async ? BW_FLAG_ASYNC : 0) | (c.per_thread ? BW_FLAG_PER_THREAD_STREAM : 0);
-    e.correlation = c.correlation;
-    e.start_ns = c.start_ns;
-    e.end_ns = end;
-    bw_emit_event(BW_REC_API_CALL, &e);
+    record_runtime(c, api, status, &e, async, end);
 }
 
 static int memcpy_through(int per_thread, const char *name, void *dst, const void *src, size_t bytes, int kind) {
@@ -78,7 +91,7 @@ static int memcpy_through(int per_thread, const char *name, void *dst, const voi
     }
     struct bw_call c = enter_runtime(per_thread);
     int status = real(dst, src, bytes, kind);
-    leave_runtime(c, BW_API_CUDA_MEMCPY, status, dst, src, bytes, kind, NULL, 0);
+    leave_runtime_copy(c, BW_API_CUDA_MEMCPY, status, dst, src, bytes, kind, NULL, 0);
     return status;
 }
 
@@ -90,7 +103,7 @@ static int memcpy_async_through(int per_thread, const char *name, void *dst, con
     }
     struct bw_call c = enter_runtime(per_thread);
     int status = real(dst, src, bytes, kind, stream);
-    leave_runtime(c, BW_API_CUDA_MEMCPY_ASYNC, status, dst, src, bytes, kind, stream, 1);
+    leave_runtime_copy(c, BW_API_CUDA_MEMCPY_ASYNC, status, dst, src, bytes, kind, stream, 1);
     return status;
 }
 
@@ -119,31 +132,16 @@ static cuda_memset_async_t real_cuda_memset_async[2];
 
 /* Records a runtime memset with its driver call's details, or (no driver call) what its arguments say. */
 static void leave_runtime_memset(struct bw_call c, uint16_t api, int status, size_t bytes, void *stream, int async) {
-    bw_runtime_call.depth--;
-    uint64_t end = bw_now_ns();
-    if (c.cupti) {
-        bw_cupti_pop_correlation();
-    }
     struct bw_event e;
-    if (bw_runtime_call.have_details) {
-        e = bw_runtime_call.details;
-    } else {
-        memset(&e, 0, sizeof(e));
+    uint64_t end = leave_runtime(c, &e);
+    if (!bw_runtime_call.have_details) {
         e.direction = BW_DIR_D2D;
         e.memory = BW_MEM_DEVICE;
         e.bytes = bytes;
         e.stream = (uint64_t) (uintptr_t) stream;
         bw_fill_context(&e);
     }
-    e.api = api;
-    e.status = status != 0 ? status : e.status;
-    e.pid = bw_pid();
-    e.tid = bw_tid();
-    e.flags = (async ? BW_FLAG_ASYNC : 0) | (c.per_thread ? BW_FLAG_PER_THREAD_STREAM : 0);
-    e.correlation = c.correlation;
-    e.start_ns = c.start_ns;
-    e.end_ns = end;
-    bw_emit_event(BW_REC_API_CALL, &e);
+    record_runtime(c, api, status, &e, async, end);
 }
 
 static int memset_through(int per_thread, const char *name, void *dst, int value, size_t bytes) {

@@ -1,5 +1,7 @@
 package io.bridgewatch.schema;
 
+import java.util.function.Consumer;
+
 /** Where a source (simulator, native agent, trace import) hands its events. Implementations must not block long. */
 public interface EventSink {
     void nodeInfo(NodeInfo info);
@@ -19,6 +21,12 @@ public interface EventSink {
 
     /** A sink that drops everything (for reading a source only to check it, or to time the reading). */
     static EventSink discarding() {
+        return crossingsTo(crossing -> {
+        });
+    }
+
+    /** A sink that hands the crossings on and drops every other event. */
+    static EventSink crossingsTo(Consumer<Crossing> crossings) {
         return new EventSink() {
             @Override
             public void nodeInfo(NodeInfo info) {
@@ -26,6 +34,7 @@ public interface EventSink {
 
             @Override
             public void crossing(Crossing crossing) {
+                crossings.accept(crossing);
             }
 
             @Override

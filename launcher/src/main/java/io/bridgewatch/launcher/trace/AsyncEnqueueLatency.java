@@ -3,9 +3,6 @@ package io.bridgewatch.launcher.trace;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.schema.HostMemoryKind;
-import io.bridgewatch.schema.KernelExec;
-import io.bridgewatch.schema.NodeInfo;
-import io.bridgewatch.schema.ServingSample;
 import java.time.Duration;
 import java.util.Arrays;
 
@@ -14,12 +11,16 @@ import java.util.Arrays;
  * on a node without CC, which async revocation's thresholds scale with (DESIGN 4.2: tau, and the CPU-only form's
  * 10x). Pageable calls are left out: they are staged and wait by CUDA's rules.
  */
-final class AsyncEnqueueLatency implements EventSink {
+final class AsyncEnqueueLatency {
     private long[] hostNs = new long[1024];
     private int count;
 
-    @Override
-    public void crossing(Crossing c) {
+    /** Where a reader hands the reference's events. */
+    EventSink sink() {
+        return EventSink.crossingsTo(this::add);
+    }
+
+    private void add(Crossing c) {
         if (c.getAsyncRequested() && c.getHostMemory() == HostMemoryKind.PINNED) {
             if (count == hostNs.length) {
                 hostNs = Arrays.copyOf(hostNs, count * 2);
@@ -37,17 +38,5 @@ final class AsyncEnqueueLatency implements EventSink {
         Arrays.sort(sorted);
         int rank = (int) Math.ceil(0.99 * count) - 1;
         return Duration.ofNanos(Math.max(0, sorted[Math.max(0, rank)]));
-    }
-
-    @Override
-    public void nodeInfo(NodeInfo info) {
-    }
-
-    @Override
-    public void kernel(KernelExec kernel) {
-    }
-
-    @Override
-    public void serving(ServingSample sample) {
     }
 }

@@ -101,7 +101,7 @@ public final class TraceAnalysis {
 
     private static Duration referenceAsyncP99(Path reference) {
         AsyncEnqueueLatency latency = new AsyncEnqueueLatency();
-        TraceFormat.of(reference).reader(REFERENCE_NODE).read(reference, latency, TraceProgress.NONE);
+        TraceFormat.of(reference).reader(REFERENCE_NODE).read(reference, latency.sink(), TraceProgress.NONE);
         return latency.p99();
     }
 }

@@ -8,11 +8,8 @@ import io.bridgewatch.collector.trace.TraceFormat;
 import io.bridgewatch.schema.BridgeCostWindow;
 import io.bridgewatch.schema.ConcurrencyWindow;
 import io.bridgewatch.schema.CostForm;
-import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.EventSink;
-import io.bridgewatch.schema.KernelExec;
-import io.bridgewatch.schema.NodeInfo;
-import io.bridgewatch.schema.ServingSample;
+import io.bridgewatch.simulator.CopyOverlap;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,44 +107,21 @@ class WorkloadAnalysisTest {
     /** DESIGN 4.3's index straight from the copies' GPU intervals, cut at window boundaries: sum over union. */
     private static Map<Long, Double> concurrencyOfGpuIntervals(Path trace) {
         Map<Long, List<long[]>> byWindow = new TreeMap<>();
-        TraceFormat.of(trace).reader("n").read(trace, new EventSink() {
-            @Override
-            public void crossing(Crossing c) {
-                if (c.getGpuStartNs() == null) {
-                    return;
-                }
-                for (long start = c.getGpuStartNs(); start < c.getGpuEndNs(); ) {
-                    long window = Math.floorDiv(start, WINDOW_NS) * WINDOW_NS;
-                    long end = Math.min(c.getGpuEndNs(), window + WINDOW_NS);
-                    byWindow.computeIfAbsent(window, w -> new ArrayList<>()).add(new long[] {start, end});
-                    start = end;
-                }
+        TraceFormat.of(trace).reader("n").read(trace, EventSink.crossingsTo(c -> {
+            if (c.getGpuStartNs() == null) {
+                return;
             }
-
-            @Override
-            public void nodeInfo(NodeInfo info) {
+            for (long start = c.getGpuStartNs(); start < c.getGpuEndNs(); ) {
+                long window = Math.floorDiv(start, WINDOW_NS) * WINDOW_NS;
+                long end = Math.min(c.getGpuEndNs(), window + WINDOW_NS);
+                byWindow.computeIfAbsent(window, w -> new ArrayList<>()).add(new long[] {start, end});
+                start = end;
             }
-
-            @Override
-            public void kernel(KernelExec kernel) {
-            }
-
-            @Override
-            public void serving(ServingSample sample) {
-            }
-        }, TraceProgress.NONE);
+        }), TraceProgress.NONE);
         Map<Long, Double> index = new TreeMap<>();
         byWindow.forEach((window, intervals) -> {
-            intervals.sort(Comparator.comparingLong(i -> i[0]));
-            long sum = 0;
-            long union = 0;
-            long coveredTo = Long.MIN_VALUE;
-            for (long[] interval : intervals) {
-                sum += interval[1] - interval[0];
-                union += Math.max(0, interval[1] - Math.max(interval[0], coveredTo));
-                coveredTo = Math.max(coveredTo, interval[1]);
-            }
-            index.put(window, (double) sum / union);
+            long[] timeAndUnion = CopyOverlap.timeAndUnion(intervals); // the simulator's truth, not the pipeline's
+            index.put(window, (double) timeAndUnion[0] / timeAndUnion[1]);
         });
         return index;
     }
