@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 /** {@code bridgewatch bench}: benchmarks that print figures (not tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
         subcommands = {BenchCommand.TopologyBench.class, BenchCommand.TraceBench.class,
-                BenchCommand.InstancesBench.class, BenchCommand.SqlBench.class, BenchCommand.RedactionBench.class})
+                BenchCommand.InstancesBench.class, BenchCommand.SqlBench.class, BenchCommand.RedactionBench.class,
+                BenchCommand.HotPathsBench.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -51,6 +52,27 @@ public final class BenchCommand implements Runnable {
                                 + liveSpeed + ")");
             }
             new TopologyBenchmark(System.out).run(events, live, liveSpeed);
+            return 0;
+        }
+    }
+
+    /** {@code bridgewatch bench hot-paths}. */
+    @Command(name = "hot-paths", mixinStandardHelpOptions = true,
+            description = "JMH microbenchmarks of the inner loops (event serdes and batches, window-state histogram,"
+                    + " toll and bandwidth fit, concurrency index, trace and agent readers): time per operation,"
+                    + " mean and 99.9% error, one forked JVM each. Run from the repository root (the readers'"
+                    + " inputs are its H200 recordings).")
+    static final class HotPathsBench implements Callable<Integer> {
+        @Option(names = "--include", defaultValue = "io.bridgewatch.launcher.bench.hot.",
+                description = "Regular expression of the benchmarks to run (default: all of them).")
+        String include;
+
+        @Option(names = "--quick", description = "Fewer and shorter iterations (a smoke run; figures are rough).")
+        boolean quick;
+
+        @Override
+        public Integer call() throws Exception {
+            new org.openjdk.jmh.runner.Runner(HotPaths.options(include, quick)).run();
             return 0;
         }
     }

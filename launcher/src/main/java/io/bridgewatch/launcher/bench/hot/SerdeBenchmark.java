@@ -1,0 +1,73 @@
+package io.bridgewatch.launcher.bench.hot;
+
+import io.bridgewatch.schema.Crossing;
+import io.bridgewatch.schema.Direction;
+import io.bridgewatch.schema.HostMemoryKind;
+import io.bridgewatch.schema.NodeEventBatch;
+import io.bridgewatch.schema.serde.NodeEventCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/** A crossing through the codec the collector and the topology use, alone and in a batch of 64 (per event). */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class SerdeBenchmark {
+    static final int BATCH = 64;
+    private Crossing crossing;
+    private byte[] encoded;
+    private List<byte[]> elements;
+    private NodeEventBatch batch;
+
+    @Setup
+    public void setUp() {
+        crossing = crossing(1);
+        encoded = NodeEventCodec.encode(crossing);
+        elements = new ArrayList<>();
+        for (int i = 0; i < BATCH; i++) {
+            elements.add(NodeEventCodec.encode(crossing(i)));
+        }
+        batch = NodeEventCodec.batch("cvm-7", elements);
+    }
+
+    @Benchmark
+    public byte[] encodeCrossing() {
+        return NodeEventCodec.encode(crossing);
+    }
+
+    @Benchmark
+    public SpecificRecord decodeCrossing() {
+        return NodeEventCodec.decode(encoded);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public NodeEventBatch batchOf64() {
+        return NodeEventCodec.batch("cvm-7", elements);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public List<SpecificRecord> unbatchOf64() {
+        return NodeEventCodec.events(batch);
+    }
+
+    static Crossing crossing(long i) {
+        long start = 1_790_000_000_000_000_000L + i * 10_000;
+        return Crossing.newBuilder().setNodeId("cvm-7").setGpuIndex(0).setPid(4242).setTid(4243).setContextId(1)
+                .setStreamId(7).setCorrelationId(i).setApi("cudaMemcpyAsync").setDirection(Direction.H2D)
+                .setHostMemory(HostMemoryKind.PINNED).setBytes(4096 + i).setAsyncRequested(true)
+                .setApiStartNs(start).setApiEndNs(start + 6_000).setGpuStartNs(start + 4_000)
+                .setGpuEndNs(start + 9_000).build();
+    }
+}
