@@ -28,6 +28,11 @@ public final class TraceAnalysis {
      * profiler trace held copies 30 s after the calls of later ones); later ones are counted as late.
      */
     static final Duration OUT_OF_ORDER = Duration.ofMinutes(10);
+    /**
+     * How far behind a window's latest copy its intervals may still come and overlap (after that they are folded
+     * into sums, which keeps a long trace's state small): a window's events come together, a CUPTI buffer at a time.
+     */
+    static final Duration REORDER_SLACK = Duration.ofSeconds(5);
     /** A window longer than any trace: 2^40 ms, about 35 years (every current timestamp falls in one of them). */
     static final Duration WHOLE_TRACE = Duration.ofMillis(1L << 40);
     static final String NODE = "trace";
@@ -71,9 +76,9 @@ public final class TraceAnalysis {
         TopologyConfig wholeTrace = wholeTraceConfig(referenceAsyncP99);
         // The readers emit in file order, which is not time order: Kineto writes CUPTI's buffers as they were
         // handed over, and the agent's activity joins its call when it comes. A file is read whole before any
-        // answer is given, so windows wait for what comes up to OUT_OF_ORDER late, and intervals stay open as long.
+        // answer is given, so windows wait for what comes up to OUT_OF_ORDER late.
         Duration grace = OUT_OF_ORDER.compareTo(window) > 0 ? OUT_OF_ORDER : window;
-        TopologyConfig windowed = new TopologyConfig(window, grace, window, grace, OUT_OF_ORDER, referenceAsyncP99,
+        TopologyConfig windowed = new TopologyConfig(window, grace, window, grace, REORDER_SLACK, referenceAsyncP99,
                 TopologyConfig.DEFAULT_PHASE_GAP, ReferenceBaseline.NONE, TopologyConfig.DEFAULT_REGRESSION_THRESHOLD,
                 TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE, window, TopologyConfig.DEFAULT_NODE_SILENCE,
                 Duration.ZERO);
