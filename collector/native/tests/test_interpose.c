@@ -801,6 +801,12 @@ static void a_stalled_collector_never_blocks_a_call_nor_the_exit(void) {
     /* No call waits on the socket (it would wait as long as the collector stalls): p99 in microseconds, and even the
      * slowest call (a preemption on a loaded machine) far below the stall. */
     CHECK(figures[1] < 50000 && figures[3] < 200000000ull);
+    if (exit_ms >= 200) {
+        /* The exit bound was reached: the drain thread was abandoned mid-way (a loaded machine), by design, so the
+         * last records and the final drop count may be missing. Only a timely exit can be held to account. */
+        printf("test_interpose: stalled collector: the exit bound was reached, accounting not checked\n");
+        return;
+    }
     CHECK(dropped > 0);                    /* the rings filled and the drops were counted */
     CHECK(delivered + written + dropped >= STALLED_CALLS); /* nothing unaccounted (the file may repeat a buffer) */
 }
