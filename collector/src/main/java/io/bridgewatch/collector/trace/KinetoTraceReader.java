@@ -25,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,6 +64,11 @@ public final class KinetoTraceReader implements TraceReader {
      * by a buffer or more; a trace with no host calls at all must not hold every activity in memory.
      */
     static final int MAX_WAITING_ACTIVITIES = 100_000;
+    /**
+     * Host calls kept for their activities, at most (the latest read): a call stays for every activity of its
+     * correlation id (a graph launch has many), and a multi-gigabyte trace holds millions of calls.
+     */
+    static final int MAX_HOST_CALLS = 500_000;
     /** What the Chrome trace format's other event phases are, for the count of skipped events. */
     private static final Map<String, String> PHASE_KINDS = Map.ofEntries(Map.entry("M", "metadata"),
             Map.entry("i", "instant events"), Map.entry("I", "instant events"), Map.entry("C", "counters"),
@@ -82,11 +88,26 @@ public final class KinetoTraceReader implements TraceReader {
 
     private final String nodeId;
     /** Host calls that launch GPU work, by correlation id: kept for every activity of theirs, however many. */
-    private final Map<Long, HostCall> hostCalls = new HashMap<>();
+    private final Map<Long, HostCall> hostCalls = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, HostCall> eldest) {
+            if (size() <= MAX_HOST_CALLS) {
+                return false;
+            }
+            if (!eldest.getValue().joined) {
+                forgottenUnmatchedCalls++;
+            }
+            return true;
+        }
+    };
+    /** Host calls forgotten (beyond the bound) before any activity of theirs came. */
+    private long forgottenUnmatchedCalls;
+    /** The call names, one string each (a trace repeats a few dozen names millions of times; at most 1,024 kept). */
+    private final Map<String, String> callNames = new HashMap<>();
     /** GPU activities read before their host call, by correlation id. */
     private final Map<Long, List<JsonNode>> waitingActivities = new HashMap<>();
-    /** The waiting activities in the order they were read, for the bound. */
-    private final ArrayDeque<Map.Entry<Long, JsonNode>> waitingOrder = new ArrayDeque<>();
+    /** The correlation ids activities waited for, in the order they were read, for the bound (some since joined). */
+    private final ArrayDeque<Long> waitingOrder = new ArrayDeque<>();
     private final Map<String, Long> skipped = new TreeMap<>();
     /** GPU activities emitted without a host call, by why it is missing. */
     private final Map<String, Long> withoutHostCall = new TreeMap<>();
@@ -158,7 +179,8 @@ public final class KinetoTraceReader implements TraceReader {
 
     private TraceSummary summary(TraceProgress progress, TraceInput input) {
         progress.update(input.bytesRead(), crossings + kernels + memsets);
-        long unmatchedCalls = hostCalls.values().stream().filter(call -> !call.joined).count();
+        long unmatchedCalls = forgottenUnmatchedCalls
+                + hostCalls.values().stream().filter(call -> !call.joined).count();
         return new TraceSummary(crossings, kernels, memsets,
                 withoutHostCall.values().stream().mapToLong(Long::longValue).sum(), unmatchedCalls, phases.size(),
                 new TraceFacts(gpuSku, "", cudaVersion, ""), null, skipped, withoutHostCall);
@@ -246,15 +268,12 @@ public final class KinetoTraceReader implements TraceReader {
             return;
         }
         waitingActivities.computeIfAbsent(id, k -> new ArrayList<>()).add(event);
-        waitingOrder.add(Map.entry(id, event));
+        waitingOrder.add(id);
         while (waitingOrder.size() > MAX_WAITING_ACTIVITIES) {
-            Map.Entry<Long, JsonNode> earliest = waitingOrder.poll();
-            List<JsonNode> ofItsCall = waitingActivities.get(earliest.getKey());
-            if (ofItsCall != null && ofItsCall.remove(earliest.getValue())) {
-                if (ofItsCall.isEmpty()) {
-                    waitingActivities.remove(earliest.getKey());
-                }
-                emitWithoutHostCall(earliest.getValue(), earliest.getKey(), sink);
+            long earliest = waitingOrder.poll();
+            List<JsonNode> ofItsCall = waitingActivities.remove(earliest);
+            if (ofItsCall != null) {
+                ofItsCall.forEach(activity -> emitWithoutHostCall(activity, earliest, sink));
             }
         }
     }
@@ -418,8 +437,11 @@ public final class KinetoTraceReader implements TraceReader {
         }
 
         static HostCall of(JsonNode event, KinetoTraceReader reader) {
-            return new HostCall(event.path("name").asText(), event.path("pid").asInt(), event.path("tid").asLong(),
-                    reader.startNs(event), reader.endNs(event), true);
+            String text = event.path("name").asText();
+            String name = reader.callNames.size() < 1024 ? reader.callNames.computeIfAbsent(text, n -> n)
+                    : reader.callNames.getOrDefault(text, text);
+            return new HostCall(name, event.path("pid").asInt(), event.path("tid").asLong(), reader.startNs(event),
+                    reader.endNs(event), true);
         }
 
         /** A graph launch (cudaGraphLaunch, cuGraphLaunch): the call of every copy and kernel of its graph. */
