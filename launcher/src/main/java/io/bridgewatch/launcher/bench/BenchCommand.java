@@ -60,7 +60,7 @@ public final class BenchCommand implements Runnable {
     @Command(name = "hot-paths", mixinStandardHelpOptions = true,
             description = "JMH microbenchmarks of the inner loops (event serdes and batches, window-state histogram,"
                     + " toll and bandwidth fit, concurrency index, trace and agent readers): time per operation,"
-                    + " mean and 99.9% error, one forked JVM each. Run from the repository root (the readers'"
+                    + " mean and 99.9%% error, one forked JVM each. Run from the repository root (the readers'"
                     + " inputs are its H200 recordings).")
     static final class HotPathsBench implements Callable<Integer> {
         @Option(names = "--include", defaultValue = "io.bridgewatch.launcher.bench.hot.",
@@ -70,8 +70,17 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--quick", description = "Fewer and shorter iterations (a smoke run; figures are rough).")
         boolean quick;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
+            try {
+                Pattern.compile(include);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--include: not a regular expression: " + e.getDescription() + " in '" + include + "'");
+            }
             new org.openjdk.jmh.runner.Runner(HotPaths.options(include, quick)).run();
             return 0;
         }
