@@ -56,6 +56,8 @@ public final class StreamsService implements AutoCloseable {
             Topics.SERVING);
     /** How long a query waits for partition metadata during a rebalance. */
     private static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(10);
+    /** How often a start without topic provisioning looks again for topics not there yet. */
+    private static final Duration TOPIC_POLL = Duration.ofMillis(500);
 
     private final StreamsServiceConfig config;
     private final Meter meter;
@@ -197,6 +199,30 @@ public final class StreamsService implements AutoCloseable {
     }
 
     /** Checks the cluster within the startup timeout, creates or checks the topics. */
+    /**
+     * The topics still missing once all exist or the timeout has passed. It waits because topics and ACLs made just
+     * before the start (by an operator's job, or another instance) reach a broker's metadata a moment later: until
+     * then the listing shows fewer topics, or none to a principal whose grants have not arrived.
+     */
+    private static Set<String> awaitTopics(Admin admin, List<TopicSpec> topics, long timeoutMs)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
+            Set<String> missing = new TreeSet<>();
+            topics.forEach(t -> {
+                if (!existing.contains(t.name())) {
+                    missing.add(t.name());
+                }
+            });
+            if (missing.isEmpty() || System.nanoTime() > deadline) {
+                return missing;
+            }
+            LOG.info("waiting for topics {}", missing);
+            Thread.sleep(TOPIC_POLL.toMillis());
+        }
+    }
+
     private Cluster prepareTopics(String bootstrap) {
         long timeoutMs = config.startupTimeout().toMillis();
         Map<String, Object> adminConfig = clientConfig(bootstrap);
@@ -220,17 +246,11 @@ public final class StreamsService implements AutoCloseable {
                     LOG.info("created topics {}", created);
                 }
             } else {
-                Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
-                Set<String> missing = new TreeSet<>();
-                topics.forEach(t -> {
-                    if (!existing.contains(t.name())) {
-                        missing.add(t.name());
-                    }
-                });
+                Set<String> missing = awaitTopics(admin, topics, timeoutMs);
                 if (!missing.isEmpty()) {
                     throw new StartupException(StartupException.Reason.CLUSTER, "topics missing on " + bootstrap
-                            + ": " + String.join(", ", missing) + " (create them, or set "
-                            + StreamsServiceConfig.TOPICS_PROVISION + "=true)");
+                            + " after " + config.startupTimeout().toSeconds() + " s: " + String.join(", ", missing)
+                            + " (create them, or set " + StreamsServiceConfig.TOPICS_PROVISION + "=true)");
                 }
             }
             int partitions = admin.describeTopics(List.of(Topics.CROSSINGS)).allTopicNames()

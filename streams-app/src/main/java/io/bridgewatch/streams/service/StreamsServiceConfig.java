@@ -149,7 +149,8 @@ public record StreamsServiceConfig(StreamsAppConfig app, int standbyReplicas, St
                             + " reference trace: an async call blocked only past max(20 us, 5x this) (max(50 us, 10x)"
                             + " without GPU times); 0: unknown.")
             .define(STARTUP_TIMEOUT, Type.LONG, Duration.ofSeconds(30).toMillis(), Range.atLeast(1),
-                    Importance.LOW, "How long to wait for the Kafka cluster at start.")
+                    Importance.LOW,
+                    "How long to wait for the Kafka cluster, and for its topics when not provisioning them, at start.")
             .define(QUERY_MAX_ROWS, Type.INT, SqlLimits.DEFAULT_MAX_ROWS, Range.atLeast(1), Importance.MEDIUM,
                     "Rows a SQL answer may have; a query that would return more is refused (413).")
             .define(QUERY_MAX_SCANNED, Type.LONG, SqlLimits.DEFAULT_MAX_SCANNED_RECORDS, Range.atLeast(1),
