@@ -11,12 +11,11 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.schema.Crossing;
-import io.bridgewatch.schema.Direction;
-import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.KernelExec;
 import java.io.EOFException;
 import java.io.IOException;
@@ -25,13 +24,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads a PyTorch profiler (Kineto) Chrome-trace JSON file, plain or gzipped, into Crossing and KernelExec events
@@ -54,9 +50,12 @@ import java.util.regex.Pattern;
  */
 public final class KinetoTraceReader implements TraceReader {
     private static final String GRAPH_LAUNCHED = "launched by a CUDA graph";
-    private static final Pattern MEMCPY = Pattern.compile("Memcpy (\\w+) \\((.+) -> (.+)\\)");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Times are decimals (microseconds): parsed by Jackson's fast (and exactly rounding) double parser. */
+    private static final JsonFactory PARSERS = JsonFactory.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
     private static final int PROGRESS_EVERY = 8192;
+    private static final int NO_CALL = -1;
     /**
      * GPU activities waiting for their host call, at most: beyond, the earliest is taken to have none in the trace.
      * Kineto writes each CUPTI buffer's records together, buffers in the order they were handed over, not in time
@@ -88,24 +87,16 @@ public final class KinetoTraceReader implements TraceReader {
 
     private final String nodeId;
     /** Host calls that launch GPU work, by correlation id: kept for every activity of theirs, however many. */
-    private final Map<Long, HostCall> hostCalls = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, HostCall> eldest) {
-            if (size() <= MAX_HOST_CALLS) {
-                return false;
-            }
-            if (!eldest.getValue().joined) {
-                forgottenUnmatchedCalls++;
-            }
-            return true;
-        }
-    };
-    /** Host calls forgotten (beyond the bound) before any activity of theirs came. */
-    private long forgottenUnmatchedCalls;
+    private final HostCallTable hostCalls = new HostCallTable(MAX_HOST_CALLS);
     /** The call names, one string each (a trace repeats a few dozen names millions of times; at most 1,024 kept). */
     private final Map<String, String> callNames = new HashMap<>();
     /** GPU activities read before their host call, by correlation id. */
-    private final Map<Long, List<JsonNode>> waitingActivities = new HashMap<>();
+    private final Map<Long, List<KinetoEvent>> waitingActivities = new HashMap<>();
+    /** The event being read (refilled for each). */
+    private final TextCache texts = new TextCache();
+    private final KinetoEvent event = new KinetoEvent(texts);
+    private final CopyNames copyNames = new CopyNames();
+    private final LaunchShapes launchShapes = new LaunchShapes();
     /** The correlation ids activities waited for, in the order they were read, for the bound (some since joined). */
     private final ArrayDeque<Long> waitingOrder = new ArrayDeque<>();
     private final Map<String, Long> skipped = new TreeMap<>();
@@ -136,7 +127,7 @@ public final class KinetoTraceReader implements TraceReader {
     public TraceSummary read(Path file, EventSink sink, TraceProgress progress) {
         this.file = file;
         try (TraceInput input = TraceInput.open(file);
-                JsonParser parser = new JsonFactory().createParser(input.stream())) {
+                JsonParser parser = PARSERS.createParser(input.stream())) {
             parser.setCodec(JSON);
             JsonToken root = parser.nextToken();
             if (root == JsonToken.START_ARRAY) {
@@ -179,8 +170,7 @@ public final class KinetoTraceReader implements TraceReader {
 
     private TraceSummary summary(TraceProgress progress, TraceInput input) {
         progress.update(input.bytesRead(), crossings + kernels + memsets);
-        long unmatchedCalls = forgottenUnmatchedCalls
-                + hostCalls.values().stream().filter(call -> !call.joined).count();
+        long unmatchedCalls = hostCalls.unmatched();
         return new TraceSummary(crossings, kernels, memsets,
                 withoutHostCall.values().stream().mapToLong(Long::longValue).sum(), unmatchedCalls, phases.size(),
                 new TraceFacts(gpuSku, "", cudaVersion, ""), null, skipped, withoutHostCall);
@@ -202,7 +192,7 @@ public final class KinetoTraceReader implements TraceReader {
                         + position(parser.currentTokenLocation()) + " is not an object (" + token + ")");
             }
             eventLocation = parser.currentTokenLocation();
-            JsonNode event = parser.readValueAsTree();
+            event.read(parser);
             handle(event, sink);
             if (++eventIndex % PROGRESS_EVERY == 0) {
                 progress.update(input.bytesRead(), crossings + kernels + memsets);
@@ -211,20 +201,19 @@ public final class KinetoTraceReader implements TraceReader {
         emitWaitingWithoutHostCall(sink);
     }
 
-    private void handle(JsonNode event, EventSink sink) {
-        String ph = event.path("ph").asText("X");
+    private void handle(KinetoEvent event, EventSink sink) {
+        String ph = event.ph == null ? "X" : event.ph;
         if (!"X".equals(ph)) {
             skip("'" + ph + "' events (" + PHASE_KINDS.getOrDefault(ph, "not complete events") + ")");
             return;
         }
-        JsonNode category = event.get("cat");
-        if (category == null) {
+        if (event.cat == null) {
             skip("complete events without a category");
             return;
         }
-        String cat = LEGACY_CATEGORIES.getOrDefault(category.asText(), category.asText());
+        String cat = LEGACY_CATEGORIES.getOrDefault(event.cat, event.cat);
         switch (cat) {
-            case "user_annotation" -> PhaseNames.of(text(event, "name")).ifPresent(
+            case "user_annotation" -> PhaseNames.of(event.nameOrEmpty()).ifPresent(
                     phase -> phases.add(startNs(event), endNs(event), phase));
             case "cuda_runtime", "cuda_driver" -> hostCall(event, sink);
             case "gpu_memcpy", "gpu_memset", "kernel" -> gpuActivity(event, cat, sink);
@@ -236,42 +225,47 @@ public final class KinetoTraceReader implements TraceReader {
         }
     }
 
-    private void hostCall(JsonNode event, EventSink sink) {
-        JsonNode correlation = event.path("args").path("correlation");
-        if (!correlation.canConvertToLong() || !isGpuWorkCall(event)) {
+    private void hostCall(KinetoEvent event, EventSink sink) {
+        if (!event.correlationKnown || !isGpuWorkCall(event)) {
             return; // a host call with no GPU side (e.g. cudaStreamSynchronize)
         }
-        long id = correlation.asLong();
-        HostCall call = HostCall.of(validatedHostCall(event), this);
-        hostCalls.put(id, call);
-        firstHostCallNs = Math.min(firstHostCallNs, call.startNs);
-        List<JsonNode> waiting = waitingActivities.remove(id);
+        long id = event.correlation;
+        validatedHostCall(event);
+        long start = startNs(event);
+        hostCalls.put(id, sharedName(event.name), event.pid, event.tid, start, endNs(event));
+        firstHostCallNs = Math.min(firstHostCallNs, start);
+        List<KinetoEvent> waiting = waitingActivities.remove(id);
         if (waiting != null) {
-            waiting.forEach(activity -> emit(call, activity, id, sink));
+            int slot = hostCalls.slotOf(id);
+            waiting.forEach(activity -> emit(slot, activity, id, sink));
         }
     }
 
-    private void gpuActivity(JsonNode event, String cat, EventSink sink) {
-        JsonNode correlation = event.path("args").path("correlation");
-        if (!correlation.canConvertToLong()) {
-            throw invalid(cat + " '" + event.path("name").asText() + "' without args.correlation");
+    /** The call name as one string for all its calls (a trace repeats a few dozen names; at most 1,024 kept). */
+    private String sharedName(String name) {
+        return callNames.size() < 1024 ? callNames.computeIfAbsent(name, n -> n) : callNames.getOrDefault(name, name);
+    }
+
+    private void gpuActivity(KinetoEvent event, String cat, EventSink sink) {
+        if (!event.correlationKnown) {
+            throw invalid(cat + " '" + event.nameOrEmpty() + "' without args.correlation");
         }
         String unusable = unusable(event, cat);
         if (unusable != null) {
             skip(unusable);
             return;
         }
-        long id = correlation.asLong();
-        HostCall call = hostCalls.get(id);
-        if (call != null) {
-            emit(call, event, id, sink);
+        long id = event.correlation;
+        int slot = hostCalls.slotOf(id);
+        if (slot >= 0) {
+            emit(slot, event, id, sink);
             return;
         }
-        waitingActivities.computeIfAbsent(id, k -> new ArrayList<>()).add(event);
+        waitingActivities.computeIfAbsent(id, k -> new ArrayList<>()).add(event.copy());
         waitingOrder.add(id);
         while (waitingOrder.size() > MAX_WAITING_ACTIVITIES) {
             long earliest = waitingOrder.poll();
-            List<JsonNode> ofItsCall = waitingActivities.remove(earliest);
+            List<KinetoEvent> ofItsCall = waitingActivities.remove(earliest);
             if (ofItsCall != null) {
                 ofItsCall.forEach(activity -> emitWithoutHostCall(activity, earliest, sink));
             }
@@ -280,7 +274,7 @@ public final class KinetoTraceReader implements TraceReader {
 
     /** At the end of the events: what still waits has no host call in the trace; emitted in GPU start order. */
     private void emitWaitingWithoutHostCall(EventSink sink) {
-        List<Map.Entry<Long, JsonNode>> waiting = new ArrayList<>();
+        List<Map.Entry<Long, KinetoEvent>> waiting = new ArrayList<>();
         waitingActivities.forEach((id, activities) -> activities.forEach(a -> waiting.add(Map.entry(id, a))));
         waitingActivities.clear();
         waitingOrder.clear();
@@ -289,10 +283,9 @@ public final class KinetoTraceReader implements TraceReader {
     }
 
     /** A GPU activity whose host call is not in the trace: counted by why, and emitted as seen only on the GPU. */
-    private void emitWithoutHostCall(JsonNode gpu, long correlation, EventSink sink) {
-        JsonNode args = gpu.path("args");
+    private void emitWithoutHostCall(KinetoEvent gpu, long correlation, EventSink sink) {
         String why;
-        if (args.path("graph id").asLong(0) > 0 || args.path("graph node id").asLong(0) > 0) {
+        if (gpu.graphId > 0 || gpu.graphNodeId > 0) {
             why = GRAPH_LAUNCHED;
         } else if (startNs(gpu) < firstHostCallNs) {
             why = "started before the trace's first host call";
@@ -300,12 +293,16 @@ public final class KinetoTraceReader implements TraceReader {
             why = "host call not in the trace";
         }
         withoutHostCall.merge(why, 1L, Long::sum);
-        emit(HostCall.missing(startNs(gpu)), gpu, correlation, sink);
+        emit(NO_CALL, gpu, correlation, sink);
     }
 
-    private void emit(HostCall call, JsonNode gpu, long correlation, EventSink sink) {
-        call.joined = true;
-        String cat = LEGACY_CATEGORIES.getOrDefault(gpu.path("cat").asText(), gpu.path("cat").asText());
+    /** Emits the activity with the call in the slot, or without a call ({@link #NO_CALL}). */
+    private void emit(int slot, KinetoEvent gpu, long correlation, EventSink sink) {
+        HostCall call = slot == NO_CALL ? HostCall.missing(startNs(gpu)) : HostCall.at(hostCalls, slot);
+        if (slot != NO_CALL) {
+            hostCalls.markJoined(slot);
+        }
+        String cat = LEGACY_CATEGORIES.getOrDefault(gpu.cat, gpu.cat);
         if (call.launchesGraph() && "gpu_memcpy".equals(cat)) {
             // A copy node of a graph: no call of its own says when the host asked for it.
             withoutHostCall.merge(GRAPH_LAUNCHED, 1L, Long::sum);
@@ -328,11 +325,12 @@ public final class KinetoTraceReader implements TraceReader {
     }
 
     /** Checks the fields the conversion needs while the event's position is still known. */
-    private JsonNode validatedHostCall(JsonNode event) {
-        String cat = event.path("cat").asText();
-        for (String field : new String[] {"name", "ts", "dur", "pid", "tid"}) {
-            require(event, cat, field);
-        }
+    private KinetoEvent validatedHostCall(KinetoEvent event) {
+        require(event.hasName, event.cat, "name");
+        require(event.hasTs, event.cat, "ts");
+        require(event.hasDur, event.cat, "dur");
+        require(event.hasPid, event.cat, "pid");
+        require(event.hasTid, event.cat, "tid");
         return event;
     }
 
@@ -340,19 +338,18 @@ public final class KinetoTraceReader implements TraceReader {
      * Why a GPU activity cannot become an event (counted, the rest of the trace read), or null. Its times and
      * place are required: without them the trace is damaged, and that is an error.
      */
-    private String unusable(JsonNode event, String cat) {
-        require(event, cat, "name");
-        require(event, cat, "ts");
-        require(event, cat, "dur");
-        for (String field : new String[] {"device", "stream"}) {
-            if (!event.path("args").path(field).canConvertToLong()) {
-                throw invalid(cat + " '" + event.path("name").asText() + "' without args." + field);
-            }
+    private String unusable(KinetoEvent event, String cat) {
+        require(event.hasName, cat, "name");
+        require(event.hasTs, cat, "ts");
+        require(event.hasDur, cat, "dur");
+        if (!event.deviceKnown) {
+            throw invalid(cat + " '" + event.nameOrEmpty() + "' without args.device");
         }
-        if ("gpu_memcpy".equals(cat)) {
-            if (!MEMCPY.matcher(event.path("name").asText()).matches()) {
-                return "gpu_memcpy named otherwise than 'Memcpy <kind> (<source> -> <destination>)'";
-            }
+        if (!event.streamKnown) {
+            throw invalid(cat + " '" + event.nameOrEmpty() + "' without args.stream");
+        }
+        if ("gpu_memcpy".equals(cat) && copyNames.of(event.name) == null) {
+            return "gpu_memcpy named otherwise than 'Memcpy <kind> (<source> -> <destination>)'";
         }
         return null;
     }
@@ -361,87 +358,54 @@ public final class KinetoTraceReader implements TraceReader {
         skipped.merge(why, 1L, Long::sum);
     }
 
-    private void require(JsonNode event, String cat, String field) {
-        if (event.get(field) == null || event.get(field).isNull()) {
+    private void require(boolean present, String cat, String field) {
+        if (!present) {
             throw invalid(cat + " event without '" + field + "'");
         }
     }
 
-    private static boolean isGpuWorkCall(JsonNode event) {
-        String name = event.path("name").asText("");
+    private static boolean isGpuWorkCall(KinetoEvent event) {
+        String name = event.nameOrEmpty();
         return name.contains("emcpy") || name.contains("emset") || name.contains("aunch");
     }
 
-    private Crossing crossing(HostCall host, JsonNode gpu, long correlation) {
-        String name = gpu.path("name").asText();
-        Matcher m = MEMCPY.matcher(name);
-        if (!m.matches()) {
-            throw invalid("gpu_memcpy with an unknown name '" + name + "' (correlation " + correlation + ")");
+    private Crossing crossing(HostCall host, KinetoEvent gpu, long correlation) {
+        CopyNames.Copy copy = copyNames.of(gpu.name);
+        if (copy == null) {
+            throw invalid("gpu_memcpy with an unknown name '" + gpu.name + "' (correlation " + correlation + ")");
         }
-        Direction direction = switch (m.group(1)) {
-            case "HtoD" -> Direction.H2D;
-            case "DtoH" -> Direction.D2H;
-            case "DtoD" -> Direction.D2D;
-            case "PtoP" -> Direction.P2P;
-            default -> Direction.UNKNOWN;
-        };
-        String hostSide = direction == Direction.D2H ? m.group(3) : m.group(2);
-        JsonNode args = gpu.path("args");
         // Some ROCm copies carry no size: counted and timed, with bytes unknown.
-        boolean bytesKnown = args.path("bytes").canConvertToLong();
-        return Crossing.newBuilder().setNodeId(nodeId).setGpuIndex(args.path("device").asInt())
-                .setPid(host.pid).setTid(host.tid)
-                .setContextId(args.path("context").asLong()).setStreamId(args.path("stream").asLong())
-                .setCorrelationId(correlation).setApi(host.name)
-                .setDirection(direction).setHostMemory(hostMemory(hostSide))
-                .setBytes(bytesKnown ? args.path("bytes").asLong() : 0).setBytesKnown(bytesKnown)
-                .setAsyncRequested(host.recorded && host.name.contains("Async")).setHostCall(host.recorded)
-                .setApiStartNs(host.startNs).setApiEndNs(host.endNs)
-                .setGpuStartNs(startNs(gpu)).setGpuEndNs(endNs(gpu)).setPhase(phases.at(host.startNs)).build();
+        return Crossing.newBuilder().setNodeId(nodeId).setGpuIndex((int) gpu.device)
+                .setPid(host.pid()).setTid(host.tid())
+                .setContextId(gpu.context).setStreamId(gpu.stream)
+                .setCorrelationId(correlation).setApi(host.name())
+                .setDirection(copy.direction()).setHostMemory(copy.hostMemory())
+                .setBytes(gpu.bytes).setBytesKnown(gpu.bytesKnown)
+                .setAsyncRequested(host.recorded() && host.name().contains("Async")).setHostCall(host.recorded())
+                .setApiStartNs(host.startNs()).setApiEndNs(host.endNs())
+                .setGpuStartNs(startNs(gpu)).setGpuEndNs(endNs(gpu)).setPhase(phases.at(host.startNs()))
+                // Set although they are the defaults: a builder deep-copies the default of any field left unset.
+                .setHostSyncEndNs(null).setStatusCode(0).build();
     }
 
-    private KernelExec kernel(HostCall host, JsonNode gpu, long correlation) {
-        JsonNode args = gpu.path("args");
-        long apiStart = host.startNs;
-        KernelExec.Builder k = KernelExec.newBuilder().setNodeId(nodeId).setGpuIndex(args.path("device").asInt())
-                .setPid(host.pid).setTid(host.tid)
-                .setContextId(args.path("context").asLong()).setStreamId(args.path("stream").asLong())
-                .setCorrelationId(correlation).setKernelName(gpu.path("name").asText())
-                .setGrid(ints(args.path("grid"))).setBlock(ints(args.path("block")))
-                .setApiStartNs(apiStart).setApiEndNs(host.endNs).setHostCall(host.recorded)
+    private KernelExec kernel(HostCall host, KinetoEvent gpu, long correlation) {
+        long apiStart = host.startNs();
+        KernelExec.Builder k = KernelExec.newBuilder().setNodeId(nodeId).setGpuIndex((int) gpu.device)
+                .setPid(host.pid()).setTid(host.tid())
+                .setContextId(gpu.context).setStreamId(gpu.stream)
+                .setCorrelationId(correlation).setKernelName(gpu.name)
+                .setGrid(launchShapes.of(gpu.grid)).setBlock(launchShapes.of(gpu.block))
+                .setApiStartNs(apiStart).setApiEndNs(host.endNs()).setHostCall(host.recorded())
                 .setGpuStartNs(startNs(gpu)).setGpuEndNs(endNs(gpu)).setPhase(phases.at(apiStart));
-        if (args.path("graph id").canConvertToLong() && args.path("graph id").asLong() > 0) {
-            k.setGraphId(args.path("graph id").asLong());
-        }
+        k.setGraphId(gpu.graphId > 0 ? gpu.graphId : null); // set either way: see crossing()
         return k.build();
     }
 
-    /** What a GPU activity needs of its host call: a few fields, kept for every activity of the call. */
-    private static final class HostCall {
-        final String name;
-        final int pid;
-        final long tid;
-        final long startNs;
-        final long endNs;
-        /** False for the stand-in of a call the trace does not have. */
-        final boolean recorded;
-        boolean joined;
-
-        private HostCall(String name, int pid, long tid, long startNs, long endNs, boolean recorded) {
-            this.name = name;
-            this.pid = pid;
-            this.tid = tid;
-            this.startNs = startNs;
-            this.endNs = endNs;
-            this.recorded = recorded;
-        }
-
-        static HostCall of(JsonNode event, KinetoTraceReader reader) {
-            String text = event.path("name").asText();
-            String name = reader.callNames.size() < 1024 ? reader.callNames.computeIfAbsent(text, n -> n)
-                    : reader.callNames.getOrDefault(text, text);
-            return new HostCall(name, event.path("pid").asInt(), event.path("tid").asLong(), reader.startNs(event),
-                    reader.endNs(event), true);
+    /** What a GPU activity needs of its host call. */
+    private record HostCall(String name, int pid, long tid, long startNs, long endNs, boolean recorded) {
+        static HostCall at(HostCallTable table, int slot) {
+            return new HostCall(table.name(slot), table.pid(slot), table.tid(slot), table.startNs(slot),
+                    table.endNs(slot), true);
         }
 
         /** A graph launch (cudaGraphLaunch, cuGraphLaunch): the call of every copy and kernel of its graph. */
@@ -455,36 +419,16 @@ public final class KinetoTraceReader implements TraceReader {
         }
     }
 
-    static HostMemoryKind hostMemory(String side) {
-        return switch (side) {
-            case "Pageable" -> HostMemoryKind.PAGEABLE;
-            case "Pinned" -> HostMemoryKind.PINNED;
-            case "Managed", "Managed Static" -> HostMemoryKind.MANAGED;
-            case "Device", "Device Static", "Array" -> HostMemoryKind.DEVICE;
-            default -> HostMemoryKind.UNKNOWN;
-        };
+    private long startNs(KinetoEvent event) {
+        return baseNs + Math.round(event.ts * 1000);
     }
 
-    private long startNs(JsonNode event) {
-        return baseNs + Math.round(event.path("ts").asDouble() * 1000);
-    }
-
-    private long endNs(JsonNode event) {
-        return startNs(event) + Math.round(event.path("dur").asDouble() * 1000);
-    }
-
-    private static String text(JsonNode event, String field) {
-        return event.path(field).asText("");
+    private long endNs(KinetoEvent event) {
+        return startNs(event) + Math.round(event.dur * 1000);
     }
 
     private static String firstDeviceName(JsonNode devices) {
         return devices.isArray() && !devices.isEmpty() ? devices.get(0).path("name").asText("") : "";
-    }
-
-    private static List<Integer> ints(JsonNode array) {
-        List<Integer> values = new ArrayList<>();
-        array.forEach(v -> values.add(v.asInt()));
-        return values;
     }
 
     private TraceFormatException invalid(String reason) {

@@ -1,0 +1,46 @@
+package io.bridgewatch.collector.trace;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kernel grid and block dimensions as the schema's lists, one unmodifiable list per distinct shape: a trace launches
+ * a few dozen shapes millions of times (up to {@value #MAX_SHAPES} shapes are shared; beyond, each gets its own).
+ */
+final class LaunchShapes {
+    static final int MAX_SHAPES = 4096;
+
+    private record Shape(int[] dims) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Shape s && Arrays.equals(dims, s.dims);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(dims);
+        }
+    }
+
+    private final Map<Shape, List<Integer>> shared = new HashMap<>();
+
+    List<Integer> of(int[] dims) {
+        Shape shape = new Shape(dims);
+        List<Integer> list = shared.get(shape);
+        if (list == null) {
+            List<Integer> values = new ArrayList<>(dims.length);
+            for (int d : dims) {
+                values.add(d);
+            }
+            list = Collections.unmodifiableList(values);
+            if (shared.size() < MAX_SHAPES) {
+                shared.put(new Shape(dims.clone()), list);
+            }
+        }
+        return list;
+    }
+}
