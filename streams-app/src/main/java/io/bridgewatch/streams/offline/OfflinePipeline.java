@@ -8,10 +8,12 @@ import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.DeadLetter;
 import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.NodeEventBatch;
 import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.PhaseOccurrence;
 import io.bridgewatch.schema.ServingSample;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
+import io.bridgewatch.schema.serde.NodeEventCodec;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.BridgeTopology;
 import io.bridgewatch.streams.StateDurability;
@@ -39,13 +41,16 @@ import org.apache.kafka.streams.TopologyTestDriver;
 /**
  * The Bridgewatch topology run in-process over a finite input, without a broker: Kafka Streams' own driver feeds the
  * records through the same processors, stores and repartitions as the deployed streams-app (one implementation of
- * each metric). {@link #finish()} ends the input with the {@link EndOfInput} watermark so that every window closes;
+ * each metric). Events go in as collectors send them, a node's consecutive events packed into node event batches
+ * (the streams-app's main input): the driver's work per record (it commits after each) is then paid once a batch. {@link #finish()} ends the input with the {@link EndOfInput} watermark so that every window closes;
  * the watermark's own results are left out of what is returned. A supported API of the streams-app: {@code analyze}
  * runs it, and so can anyone with a finite input and no broker.
  */
 public final class OfflinePipeline implements EventSink, AutoCloseable {
     /** Results are drained from the driver every so many inputs, so its output queues stay small. */
-    private static final int DRAIN_EVERY = 4096;
+    private static final int DRAIN_EVERY = 16;
+    /** Events per node event batch, at most (a collector's default batch). */
+    private static final int BATCH_EVENTS = 1000;
     private static final long NS_PER_MS = 1_000_000L;
     private static final Set<String> RESULT_TOPICS = Set.of(Topics.BRIDGE_COST,
             Topics.CONCURRENCY, Topics.PHASES, Topics.MITIGATION, Topics.COMPUTE_PARITY, Topics.DLQ);
@@ -60,9 +65,11 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
     private final Path stateDir;
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, NodeInfo> nodes;
-    private final TestInputTopic<String, Crossing> crossings;
-    private final TestInputTopic<String, KernelExec> kernels;
-    private final TestInputTopic<String, ServingSample> serving;
+    private final TestInputTopic<String, NodeEventBatch> nodeEvents;
+    /** The node's events not yet piped, encoded as batch elements. */
+    private final List<byte[]> batch = new ArrayList<>();
+    private String batchNode;
+    private long batchLastMs;
     private final TestOutputTopic<String, BridgeCostWindow> costsOut;
     private final TestOutputTopic<String, ConcurrencyWindow> concurrencyOut;
     private final TestOutputTopic<String, PhaseOccurrence> phasesOut;
@@ -88,9 +95,8 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
         // State in memory only: there is nothing to restore, and the driver commits after every record.
         driver = new TopologyTestDriver(BridgeTopology.build(config, StateDurability.PROCESS_MEMORY), props);
         nodes = driver.createInputTopic(Topics.NODES, new StringSerializer(), BridgewatchSerdes.nodeInfo());
-        crossings = driver.createInputTopic(Topics.CROSSINGS, new StringSerializer(), BridgewatchSerdes.crossing());
-        kernels = driver.createInputTopic(Topics.KERNELS, new StringSerializer(), BridgewatchSerdes.kernelExec());
-        serving = driver.createInputTopic(Topics.SERVING, new StringSerializer(), BridgewatchSerdes.servingSample());
+        nodeEvents = driver.createInputTopic(Topics.NODE_EVENTS, new StringSerializer(),
+                BridgewatchSerdes.of(NodeEventBatch.class).serializer());
         costsOut = output(Topics.BRIDGE_COST, BridgeCostWindow.class);
         concurrencyOut = output(Topics.CONCURRENCY, ConcurrencyWindow.class);
         phasesOut = output(Topics.PHASES, PhaseOccurrence.class);
@@ -99,31 +105,63 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
         deadLettersOut = output(Topics.DLQ, DeadLetter.class);
     }
 
+    /** Node facts go in before any event that follows them (they place the node in its cohort). */
     @Override
     public void nodeInfo(NodeInfo info) {
+        pipeBatch();
         pipe(nodes, info.getNodeId(), info, info.getStartedAtNs());
     }
 
     @Override
     public void crossing(Crossing crossing) {
         latestEventMs = Math.max(latestEventMs, crossing.getApiStartNs() / NS_PER_MS);
-        pipe(crossings, crossing.getNodeId(), crossing, crossing.getApiStartNs());
+        add(crossing.getNodeId(), crossing, crossing.getApiStartNs());
     }
 
     @Override
     public void kernel(KernelExec kernel) {
         latestEventMs = Math.max(latestEventMs, kernel.getApiStartNs() / NS_PER_MS);
-        pipe(kernels, kernel.getNodeId(), kernel, kernel.getApiStartNs());
+        add(kernel.getNodeId(), kernel, kernel.getApiStartNs());
     }
 
     @Override
     public void serving(ServingSample sample) {
-        pipe(serving, sample.getNodeId(), sample, sample.getIntervalEndNs());
+        add(sample.getNodeId(), sample, sample.getIntervalEndNs());
     }
 
-    /** Pipes one input at its event time, and drains the results every so many inputs. */
+    /** Adds the event to its node's batch; another node's event, or a full batch, sends the batch first. */
+    private void add(CharSequence node, SpecificRecord event, long timeNs) {
+        String key = node.toString();
+        if (!batch.isEmpty() && !key.equals(batchNode)) {
+            pipeBatch();
+        }
+        batchNode = key;
+        batch.add(NodeEventCodec.encode(event));
+        batchLastMs = timeNs / NS_PER_MS;
+        if (batch.size() >= BATCH_EVENTS) {
+            pipeBatch();
+        }
+    }
+
+    /** Pipes the pending batch (stamped, as the streams-app stamps it, by its last event's time). */
+    private void pipeBatch() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        NodeEventBatch records = NodeEventCodec.batch(batchNode, batch);
+        nodeEvents.pipeInput(batchNode, records, batchLastMs);
+        batch.clear();
+        countInput();
+    }
+
+    /** Pipes one input at its event time. */
     private <T> void pipe(TestInputTopic<String, T> topic, CharSequence key, T value, long timeNs) {
         topic.pipeInput(key.toString(), value, timeNs / NS_PER_MS);
+        countInput();
+    }
+
+    /** Drains the results every so many inputs. */
+    private void countInput() {
         if (++inputs % DRAIN_EVERY == 0) {
             drain();
         }
@@ -139,6 +177,7 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
                 kernel(EndOfInput.kernel(timeMs));
             }
         }
+        pipeBatch();
         drain();
         return results;
     }
