@@ -352,6 +352,13 @@ class KinetoTraceReaderTest {
                 .isInstanceOf(TraceFormatException.class)
                 .hasMessageContaining("traceEvents entry 1 at line 3, column 3")
                 .hasMessageContaining("without args.stream");
+        Path oneLine = dir.resolve("one-line.json");
+        String badEvent = "{\"ph\": \"X\", \"cat\": \"kernel\", \"name\": \"k\", \"ts\": 1, \"dur\": 1,"
+                + " \"args\": {\"device\": 0, \"correlation\": 1}}";
+        String line = "{\"traceEvents\": [{\"ph\": \"X\", \"cat\": \"cpu_op\", \"name\": \"a\"}, " + badEvent + "]}";
+        Files.writeString(oneLine, line);
+        assertThatThrownBy(() -> new KinetoTraceReader("n").read(oneLine, new CapturingSink()))
+                .hasMessageContaining("traceEvents entry 1 at line 1, column " + (line.indexOf(badEvent) + 1) + ":");
         Path truncatedGzip = dir.resolve("truncated.json.gz");
         ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gzipped)) {
