@@ -11,15 +11,24 @@ import java.util.List;
  * The unsealed copy intervals of a concurrency group as parallel longs (start, end, stream, overlapped flag), and
  * packed the same way, little-endian, when the state is stored: a copy of longs, where a list of Avro records
  * would cost an object per field.
+ *
+ * <p>Kept in order of start, so that a new copy meets only the copies that can overlap it: those that start within
+ * the longest open copy's length before it, and those that start while it is in flight. A scan of every open copy
+ * per copy cost a node with thousands of copies in flight (a reorder slack of seconds, or a high copy rate) time
+ * quadratic in them.
  */
 final class OpenCopies {
     private static final int LONGS = 4;
     private long[] data;
     private int size;
+    /** At least the length of every open copy (exact after a removal, raised by additions). */
+    private long maxLengthNs;
 
     private OpenCopies(long[] data, int size) {
         this.data = data;
         this.size = size;
+        sortByStart();
+        maxLengthNs = maxLength();
     }
 
     static OpenCopies empty() {
@@ -49,28 +58,94 @@ final class OpenCopies {
      * copies on other streams that started while it was in flight.
      */
     void add(long start, long end, long stream) {
+        int after = firstStartingAfter(start);
         boolean overlapped = false;
-        for (int i = 0; i < size; i++) {
+        // Copies starting at or before it overlap its start only if they start within their length of it.
+        long earliest = start < Long.MIN_VALUE + maxLengthNs ? Long.MIN_VALUE : start - maxLengthNs;
+        for (int i = after - 1; i >= 0 && data[i * LONGS] > earliest && !overlapped; i--) {
             int at = i * LONGS;
-            if (data[at + 2] == stream) {
-                continue;
-            }
-            if (data[at] <= start && start < data[at + 1]) {
-                overlapped = true;
-            }
-            if (start <= data[at] && data[at] < end) {
+            overlapped = data[at + 2] != stream && start < data[at + 1];
+        }
+        for (int i = firstStartingAtOrAfter(start); i < size && data[i * LONGS] < end; i++) {
+            int at = i * LONGS;
+            if (data[at + 2] != stream) {
                 data[at + 3] = 1;
             }
         }
         if ((size + 1) * LONGS > data.length) {
             data = Arrays.copyOf(data, data.length * 2);
         }
-        int at = size * LONGS;
+        int at = after * LONGS;
+        System.arraycopy(data, at, data, at + LONGS, (size - after) * LONGS);
         data[at] = start;
         data[at + 1] = end;
         data[at + 2] = stream;
         data[at + 3] = overlapped ? 1 : 0;
         size++;
+        maxLengthNs = Math.max(maxLengthNs, lengthNs(start, end));
+    }
+
+    /** The index of the first copy that starts after {@code t} (copies come mostly in order: usually the end). */
+    private int firstStartingAfter(long t) {
+        int low = 0;
+        int high = size;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (data[mid * LONGS] <= t) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
+    }
+
+    private int firstStartingAtOrAfter(long t) {
+        int low = 0;
+        int high = size;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (data[mid * LONGS] < t) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
+    }
+
+    /** Orders the copies by start (states stored before copies were kept in order come in arrival order). */
+    private void sortByStart() {
+        for (int i = 1; i < size; i++) {
+            if (data[(i - 1) * LONGS] > data[i * LONGS]) {
+                long[][] rows = new long[size][];
+                for (int r = 0; r < size; r++) {
+                    rows[r] = Arrays.copyOfRange(data, r * LONGS, r * LONGS + LONGS);
+                }
+                Arrays.sort(rows, (a, b) -> Long.compare(a[0], b[0]));
+                for (int r = 0; r < size; r++) {
+                    System.arraycopy(rows[r], 0, data, r * LONGS, LONGS);
+                }
+                return;
+            }
+        }
+    }
+
+    /** A copy's length, 0 when it ends before it starts, at most Long.MAX_VALUE (times are outside input). */
+    private static long lengthNs(long start, long end) {
+        if (end <= start) {
+            return 0;
+        }
+        long length = end - start;
+        return length < 0 ? Long.MAX_VALUE : length;
+    }
+
+    private long maxLength() {
+        long max = 0;
+        for (int i = 0; i < size; i++) {
+            max = Math.max(max, lengthNs(data[i * LONGS], data[i * LONGS + 1]));
+        }
+        return max;
     }
 
     List<Interval> intervals() {
@@ -95,6 +170,7 @@ final class OpenCopies {
             kept++;
         }
         size = kept;
+        maxLengthNs = maxLength();
         return overlapped;
     }
 }
