@@ -89,17 +89,14 @@ public final class KinetoTraceReader implements TraceReader {
     private final String nodeId;
     /** Host calls that launch GPU work, by correlation id: kept for every activity of theirs, however many. */
     private final HostCallTable hostCalls = new HostCallTable(MAX_HOST_CALLS);
-    /** The call names, one string each (a trace repeats a few dozen names millions of times; at most 1,024 kept). */
-    private final Map<String, String> callNames = new HashMap<>();
     /** GPU activities read before their host call, by correlation id. */
     private final Map<Long, List<KinetoEvent>> waitingActivities = new HashMap<>();
-    /** The event being read (refilled for each). */
-    private final TextCache texts = new TextCache();
-    private final KinetoEvent event = new KinetoEvent(texts);
-    private final CopyNames copyNames = new CopyNames();
-    private final LaunchShapes launchShapes = new LaunchShapes();
     /** The correlation ids activities waited for, in the order they were read, for the bound (some since joined). */
     private final ArrayDeque<Long> waitingOrder = new ArrayDeque<>();
+    /** The event being read (refilled for each); its repeated texts (categories, names) are one string each. */
+    private final KinetoEvent event = new KinetoEvent(new TextCache());
+    private final CopyNames copyNames = new CopyNames();
+    private final LaunchShapes launchShapes = new LaunchShapes();
     private final Map<String, Long> skipped = new TreeMap<>();
     /** GPU activities emitted without a host call, by why it is missing. */
     private final Map<String, Long> withoutHostCall = new TreeMap<>();
@@ -233,20 +230,16 @@ public final class KinetoTraceReader implements TraceReader {
             return; // a host call with no GPU side (e.g. cudaStreamSynchronize)
         }
         long id = event.correlation;
-        validatedHostCall(event);
+        requireHostCallFields(event);
         long start = startNs(event);
-        hostCalls.put(id, sharedName(event.name), event.pid, event.tid, start, endNs(event));
+        // The name is the text cache's one string for it, shared by every call of that name the table keeps.
+        hostCalls.put(id, event.name, event.pid, event.tid, start, endNs(event));
         firstHostCallNs = Math.min(firstHostCallNs, start);
         List<KinetoEvent> waiting = waitingActivities.remove(id);
         if (waiting != null) {
             int slot = hostCalls.slotOf(id);
             waiting.forEach(activity -> emit(slot, activity, id, sink));
         }
-    }
-
-    /** The call name as one string for all its calls (a trace repeats a few dozen names; at most 1,024 kept). */
-    private String sharedName(String name) {
-        return callNames.size() < 1024 ? callNames.computeIfAbsent(name, n -> n) : callNames.getOrDefault(name, name);
     }
 
     private void gpuActivity(KinetoEvent event, String cat, EventSink sink) {
@@ -328,13 +321,12 @@ public final class KinetoTraceReader implements TraceReader {
     }
 
     /** Checks the fields the conversion needs while the event's position is still known. */
-    private KinetoEvent validatedHostCall(KinetoEvent event) {
+    private void requireHostCallFields(KinetoEvent event) {
         require(event.hasName, event.cat, "name");
         require(event.hasTs, event.cat, "ts");
         require(event.hasDur, event.cat, "dur");
         require(event.hasPid, event.cat, "pid");
         require(event.hasTid, event.cat, "tid");
-        return event;
     }
 
     /**

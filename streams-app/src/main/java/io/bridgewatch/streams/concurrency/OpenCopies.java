@@ -58,7 +58,7 @@ final class OpenCopies {
      * copies on other streams that started while it was in flight.
      */
     void add(long start, long end, long stream) {
-        int after = firstStartingAfter(start);
+        int after = firstStarting(start, false);
         boolean overlapped = false;
         // Copies starting at or before it overlap its start only if they start within their length of it.
         long earliest = start < Long.MIN_VALUE + maxLengthNs ? Long.MIN_VALUE : start - maxLengthNs;
@@ -66,7 +66,7 @@ final class OpenCopies {
             int at = i * LONGS;
             overlapped = data[at + 2] != stream && start < data[at + 1];
         }
-        for (int i = firstStartingAtOrAfter(start); i < size && data[i * LONGS] < end; i++) {
+        for (int i = firstStarting(start, true); i < size && data[i * LONGS] < end; i++) {
             int at = i * LONGS;
             if (data[at + 2] != stream) {
                 data[at + 3] = 1;
@@ -85,27 +85,17 @@ final class OpenCopies {
         maxLengthNs = Math.max(maxLengthNs, lengthNs(start, end));
     }
 
-    /** The index of the first copy that starts after {@code t} (copies come mostly in order: usually the end). */
-    private int firstStartingAfter(long t) {
+    /**
+     * The index of the first copy that starts after {@code t} (or at it, with {@code orAt}): binary search, though
+     * copies come mostly in order (the answer is usually the end).
+     */
+    private int firstStarting(long t, boolean orAt) {
         int low = 0;
         int high = size;
         while (low < high) {
             int mid = (low + high) >>> 1;
-            if (data[mid * LONGS] <= t) {
-                low = mid + 1;
-            } else {
-                high = mid;
-            }
-        }
-        return low;
-    }
-
-    private int firstStartingAtOrAfter(long t) {
-        int low = 0;
-        int high = size;
-        while (low < high) {
-            int mid = (low + high) >>> 1;
-            if (data[mid * LONGS] < t) {
+            long start = data[mid * LONGS];
+            if (start < t || start == t && !orAt) {
                 low = mid + 1;
             } else {
                 high = mid;

@@ -42,8 +42,9 @@ import org.apache.kafka.streams.TopologyTestDriver;
  * The Bridgewatch topology run in-process over a finite input, without a broker: Kafka Streams' own driver feeds the
  * records through the same processors, stores and repartitions as the deployed streams-app (one implementation of
  * each metric). Events go in as collectors send them, a node's consecutive events packed into node event batches
- * (the streams-app's main input): the driver's work per record (it commits after each) is then paid once a batch. {@link #finish()} ends the input with the {@link EndOfInput} watermark so that every window closes;
- * the watermark's own results are left out of what is returned. A supported API of the streams-app: {@code analyze}
+ * (the streams-app's main input): the driver's work per record (it commits after each) is then paid once a batch.
+ * {@link #finish()} ends the input with the {@link EndOfInput} watermark so that every window closes; the
+ * watermark's own results are left out of what is returned. A supported API of the streams-app: {@code analyze}
  * runs it, and so can anyone with a finite input and no broker.
  */
 public final class OfflinePipeline implements EventSink, AutoCloseable {

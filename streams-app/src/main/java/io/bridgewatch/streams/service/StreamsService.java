@@ -199,30 +199,6 @@ public final class StreamsService implements AutoCloseable {
     }
 
     /** Checks the cluster within the startup timeout, creates or checks the topics. */
-    /**
-     * The topics still missing once all exist or the timeout has passed. It waits because topics and ACLs made just
-     * before the start (by an operator's job, or another instance) reach a broker's metadata a moment later: until
-     * then the listing shows fewer topics, or none to a principal whose grants have not arrived.
-     */
-    private static Set<String> awaitTopics(Admin admin, List<TopicSpec> topics, long timeoutMs)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (true) {
-            Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
-            Set<String> missing = new TreeSet<>();
-            topics.forEach(t -> {
-                if (!existing.contains(t.name())) {
-                    missing.add(t.name());
-                }
-            });
-            if (missing.isEmpty() || System.nanoTime() > deadline) {
-                return missing;
-            }
-            LOG.info("waiting for topics {}", missing);
-            Thread.sleep(TOPIC_POLL.toMillis());
-        }
-    }
-
     private Cluster prepareTopics(String bootstrap) {
         long timeoutMs = config.startupTimeout().toMillis();
         Map<String, Object> adminConfig = clientConfig(bootstrap);
@@ -262,6 +238,34 @@ public final class StreamsService implements AutoCloseable {
         } catch (ExecutionException | TimeoutException | IllegalStateException e) {
             throw new StartupException(StartupException.Reason.CLUSTER, "cannot prepare topics on " + bootstrap
                     + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The topics still missing once all exist or the timeout has passed. It waits because topics and ACLs made just
+     * before the start (by an operator's job, or another instance) reach a broker's metadata a moment later: until
+     * then the listing shows fewer topics, or none to a principal whose grants have not arrived.
+     */
+    private static Set<String> awaitTopics(Admin admin, List<TopicSpec> topics, long timeoutMs)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        boolean waited = false;
+        while (true) {
+            Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
+            Set<String> missing = new TreeSet<>();
+            topics.forEach(t -> {
+                if (!existing.contains(t.name())) {
+                    missing.add(t.name());
+                }
+            });
+            if (missing.isEmpty() || System.nanoTime() > deadline) {
+                return missing;
+            }
+            if (!waited) {
+                LOG.info("waiting up to {} ms for topics {}", timeoutMs, missing);
+                waited = true;
+            }
+            Thread.sleep(TOPIC_POLL.toMillis());
         }
     }
 
