@@ -1,12 +1,16 @@
 package io.bridgewatch.schema.topics;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -14,6 +18,10 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * returns once every partition of every topic has a leader: producing into a partition whose leader is still being
  * elected gets NOT_LEADER_OR_FOLLOWER, and an idempotent producer that retries its first batches then can be stuck in
  * out-of-order-sequence retries until its delivery timeout.
+ *
+ * <p>A topic the listing missed but the controller already has is not an error: it was created by someone else
+ * between the two requests (instances starting together), or the broker that answered the listing had not yet caught
+ * up with the controller (a cluster of several brokers right after a creation).
  */
 public final class TopicProvisioner {
     private final Admin admin;
@@ -32,17 +40,35 @@ public final class TopicProvisioner {
                     .filter(spec -> !existing.contains(spec.name()))
                     .map(spec -> new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(spec.config()))
                     .toList();
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-            }
+            List<String> created = create(missing);
             awaitLeaders(specs.stream().map(TopicSpec::name).toList());
-            return missing.stream().map(NewTopic::name).toList();
+            return created;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create Bridgewatch topics: " + e.getMessage(), e);
         }
+    }
+
+    private List<String> create(List<NewTopic> missing)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (missing.isEmpty()) {
+            return List.of();
+        }
+        Map<String, KafkaFuture<Void>> results = admin.createTopics(missing).values();
+        List<String> created = new ArrayList<>();
+        for (NewTopic topic : missing) {
+            try {
+                results.get(topic.name()).get(30, TimeUnit.SECONDS);
+                created.add(topic.name());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+        return created;
     }
 
     private void awaitLeaders(List<String> topics) throws InterruptedException, ExecutionException, TimeoutException {
