@@ -5,9 +5,7 @@ import io.bridgewatch.schema.BridgeCostWindow;
 import io.bridgewatch.schema.CohortComparison;
 import io.bridgewatch.schema.ComputeParity;
 import io.bridgewatch.schema.ConcurrencyWindow;
-import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.DeadLetter;
-import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.NodeEventBatch;
 import io.bridgewatch.schema.PhaseOccurrence;
 import io.bridgewatch.schema.ServingSample;
@@ -19,21 +17,10 @@ import io.bridgewatch.streams.cohort.CohortSamples;
 import io.bridgewatch.streams.cohort.CohortWindow;
 import io.bridgewatch.streams.cohort.NodeEnricher;
 import io.bridgewatch.streams.cohort.NodeFactsProcessor;
-import io.bridgewatch.streams.concurrency.ConcurrencyAggregator;
 import io.bridgewatch.streams.concurrency.ConcurrencyState;
-import io.bridgewatch.streams.concurrency.CopyIntervalProcessor;
-import io.bridgewatch.streams.concurrency.IntervalSplitter;
-import io.bridgewatch.streams.concurrency.Intervals;
-import io.bridgewatch.streams.cost.AsyncBlocking;
-import io.bridgewatch.streams.cost.CostWindowAggregator;
-import io.bridgewatch.streams.cost.CrossingCostProcessor;
-import io.bridgewatch.streams.cost.KernelTailProcessor;
-import io.bridgewatch.streams.input.BatchUnpacker;
 import io.bridgewatch.streams.internal.CohortSample;
 import io.bridgewatch.streams.internal.CohortWindowState;
-import io.bridgewatch.streams.internal.CostSample;
 import io.bridgewatch.streams.internal.CostWindowState;
-import io.bridgewatch.streams.internal.IntervalSample;
 import io.bridgewatch.streams.internal.KernelWindowState;
 import io.bridgewatch.streams.internal.PhaseOccurrenceState;
 import io.bridgewatch.streams.internal.RouteFit;
@@ -41,22 +28,18 @@ import io.bridgewatch.streams.internal.TollBaselineState;
 import io.bridgewatch.streams.internal.TollObservation;
 import io.bridgewatch.streams.late.Gated;
 import io.bridgewatch.streams.late.LateRecordGate;
-import io.bridgewatch.streams.parity.KernelDurationAggregator;
+import io.bridgewatch.streams.late.LateRecords;
+import io.bridgewatch.streams.node.NodeEventProcessor;
 import io.bridgewatch.streams.phase.BridgeFitProcessor;
-import io.bridgewatch.streams.phase.PhaseEvents;
-import io.bridgewatch.streams.phase.PhaseOccurrenceProcessor;
 import io.bridgewatch.streams.regression.TollObservations;
 import io.bridgewatch.streams.regression.TollRegressionDetector;
 import io.bridgewatch.streams.view.ProvisionalComparisons;
 import io.bridgewatch.streams.view.ResultViewWriter;
 import io.bridgewatch.streams.window.NodeTimeWindowProcessor;
 import io.bridgewatch.streams.window.ObjectCacheStoreBuilder;
-import io.bridgewatch.streams.window.WindowAggregation;
-import io.bridgewatch.streams.window.WindowNodes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -73,12 +56,14 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 /**
  * The Bridgewatch topology, a pure function of its config. Every step is named (see {@link StoreNames}).
  *
- * <p>Inputs: node event batches, unpacked in order, so a node's crossings and kernels come in host order; and the
- * per-event topics of older collectors. Per node (key = node id, so one task sees all of a node's crossings and
- * kernels, and nothing is repartitioned): records whose window has closed go to the dead-letter topic; kernels and
- * copies advance the per-stream GPU tails and each crossing is charged {@code done - ready} (DESIGN 4.1) and judged
- * blocking or not when async (4.2); copy and kernel intervals are measured for concurrency (4.3); phases (4.5) and
- * kernel durations (4.6) are gathered. Each is folded into event-time windows whose final result is emitted once the window closes.
+ * <p>Inputs: node event batches, and the per-event topics of older collectors. Per node (key = node id, so one task
+ * sees all of a node's crossings and kernels, and nothing is repartitioned) one processor, {@link NodeEventProcessor},
+ * takes each batch's events in host order through every per-node stage: records whose window has closed go to the
+ * dead-letter topic; kernels and copies advance the per-stream GPU tails and each crossing is charged
+ * {@code done - ready} (DESIGN 4.1) and judged blocking or not when async (4.2); copy and kernel intervals are
+ * measured for concurrency (4.3); phases (4.5) and kernel durations (4.6) are gathered; each folded into event-time
+ * windows whose final result is emitted once the window closes. Those results go to their views and topics, and with
+ * the serving samples, regrouped by cohort, to the cohort comparisons (4.4) and the regression alerts (4.7).
  */
 public final class BridgeTopology {
     private BridgeTopology() {
@@ -107,40 +92,22 @@ public final class BridgeTopology {
                 BridgewatchSerdes.of(PhaseOccurrenceState.class)));
         addResultViews(builder, config, durability);
 
-        KStream<String, SpecificRecord> batched = nodeEventBatches(builder);
-        KStream<String, KernelExec> kernels = onTime(builder.stream(Topics.KERNELS,
-                Consumed.with(Serdes.String(), BridgewatchSerdes.kernelExec()).withName("kernels-source"))
-                        .merge(ofType(batched, KernelExec.class, "kernels"), Named.as("kernels-merge")),
-                "kernels", () -> LateRecordGate.perNode(Topics.KERNELS, BridgewatchSerdes.kernelExec().serializer(),
-                        config.nodeClose()));
-        KStream<String, Crossing> crossings = onTime(builder.stream(Topics.CROSSINGS,
-                Consumed.with(Serdes.String(), BridgewatchSerdes.crossing()).withName("crossings-source"))
-                        .merge(ofType(batched, Crossing.class, "crossings"), Named.as("crossings-merge")),
-                "crossings", () -> LateRecordGate.perNode(Topics.CROSSINGS, BridgewatchSerdes.crossing().serializer(),
-                        config.nodeClose()));
-
-        // Serving samples go to cohort windows after the repartition (gated there again); here, a node's samples
-        // whose cohort window the node itself has passed are late.
-        KStream<String, ServingSample> serving = onTime(builder.stream(Topics.SERVING,
-                Consumed.with(Serdes.String(), BridgewatchSerdes.servingSample()).withName("serving-source"))
-                        .merge(ofType(batched, ServingSample.class, "serving"), Named.as("serving-merge")),
-                "serving", () -> LateRecordGate.perNode(Topics.SERVING, BridgewatchSerdes.servingSample().serializer(),
-                        config.cohortClose()));
         builder.addStateStore(durability.keyValueStore(StoreNames.NODE_INFO, Serdes.String(),
                 BridgewatchSerdes.nodeInfo()));
         builder.stream(Topics.NODES, Consumed.with(Serdes.String(), BridgewatchSerdes.nodeInfo())
                         .withName("nodes-source"))
                 .process(NodeFactsProcessor::new, Named.as("node-facts"), StoreNames.NODE_INFO);
 
-        kernels.processValues(KernelTailProcessor::new, Named.as("kernel-stream-tails"), StoreNames.STREAM_TAILS);
-        AsyncBlocking asyncBlocking = new AsyncBlocking(config.referenceAsyncP99().toNanos());
-        KStream<String, CostSample> costSamples = crossings.processValues(
-                () -> new CrossingCostProcessor(asyncBlocking), Named.as("crossing-cost"), StoreNames.STREAM_TAILS);
-        KStream<String, BridgeCostWindow> costs = bridgeCost(costSamples, config);
-        KStream<String, ConcurrencyWindow> concurrency = concurrency(crossings, kernels, config);
-        KStream<String, PhaseOccurrence> phases = phases(costSamples, kernels, costs, config);
-        KStream<String, CohortSample> kernelDurations = kernelDurations(kernels, config);
-        cohorts(serving, costs, concurrency, phases, kernelDurations, config, durability);
+        KStream<String, SpecificRecord> produced = nodeEvents(builder)
+                .process(() -> new NodeEventProcessor(config), Named.as("node-events"), NodeEventProcessor.stores());
+        ofType(produced, DeadLetter.class, "node-dead-letters").to(Topics.DLQ, Produced.with(Serdes.String(),
+                BridgewatchSerdes.deadLetter()).withName("node-dead-letters-sink"));
+        KStream<String, BridgeCostWindow> costs = bridgeCost(ofType(produced, BridgeCostWindow.class, "bridge-cost"));
+        KStream<String, ConcurrencyWindow> concurrency = concurrency(ofType(produced, ConcurrencyWindow.class,
+                "concurrency"));
+        KStream<String, PhaseOccurrence> phases = phases(ofType(produced, PhaseOccurrence.class, "phases"), costs);
+        cohorts(ofType(produced, ServingSample.class, "serving"), costs, concurrency, phases,
+                ofType(produced, CohortSample.class, "kernel-durations"), config, durability);
         tollRegressions(builder, costs, config, durability);
         return builder.build();
     }
@@ -162,23 +129,31 @@ public final class BridgeTopology {
     }
 
     /**
-     * The events of node event batches, one by one in batch order (see {@link BatchUnpacker}), beside the per-event
-     * topics that older collectors write; elements no known schema reads go to the dead-letter topic.
+     * What collectors send: node event batches, and the per-event topics that older collectors write; one stream, so
+     * that one processor sees a node's events in the order they come.
      */
-    private static KStream<String, SpecificRecord> nodeEventBatches(StreamsBuilder builder) {
-        KStream<String, SpecificRecord> events = builder.stream(Topics.NODE_EVENTS,
-                        Consumed.with(Serdes.String(), BridgewatchSerdes.of(NodeEventBatch.class))
-                                .withName("node-events-source"))
-                .processValues(BatchUnpacker::new, Named.as("node-events-unpack"));
-        ofType(events, DeadLetter.class, "node-events-undecodable").to(Topics.DLQ, Produced.with(Serdes.String(),
-                BridgewatchSerdes.deadLetter()).withName("node-events-undecodable-sink"));
-        return events;
+    private static KStream<String, SpecificRecord> nodeEvents(StreamsBuilder builder) {
+        return asEvents(builder.stream(Topics.NODE_EVENTS, Consumed.with(Serdes.String(),
+                        BridgewatchSerdes.of(NodeEventBatch.class)).withName("node-events-source")))
+                .merge(asEvents(builder.stream(Topics.KERNELS, Consumed.with(Serdes.String(),
+                        BridgewatchSerdes.kernelExec()).withName("kernels-source"))), Named.as("kernels-merge"))
+                .merge(asEvents(builder.stream(Topics.CROSSINGS, Consumed.with(Serdes.String(),
+                        BridgewatchSerdes.crossing()).withName("crossings-source"))), Named.as("crossings-merge"))
+                .merge(asEvents(builder.stream(Topics.SERVING, Consumed.with(Serdes.String(),
+                        BridgewatchSerdes.servingSample()).withName("serving-source"))), Named.as("serving-merge"));
     }
 
-    private static <V extends SpecificRecord> KStream<String, V> ofType(KStream<String, SpecificRecord> events,
+    /** A stream read as a stream of its values' supertype: sound, since nothing is written into it. */
+    @SuppressWarnings("unchecked")
+    private static KStream<String, SpecificRecord> asEvents(KStream<String, ? extends SpecificRecord> stream) {
+        return (KStream<String, SpecificRecord>) stream;
+    }
+
+    /** What the node event processor produced of one type. */
+    private static <V extends SpecificRecord> KStream<String, V> ofType(KStream<String, SpecificRecord> produced,
             Class<V> type, String name) {
-        return events.filter((node, event) -> type.isInstance(event), Named.as(name + "-from-batches"))
-                .mapValues(type::cast, Named.as(name + "-from-batches-typed"));
+        return produced.filter((node, value) -> type.isInstance(value), Named.as(name + "-produced"))
+                .mapValues(type::cast, Named.as(name + "-produced-typed"));
     }
 
     /** Passes on-time records on and sends late ones, with the reason, to the dead-letter topic. */
@@ -193,34 +168,19 @@ public final class BridgeTopology {
                 .mapValues(Gated::value, Named.as(name + "-on-time-values"));
     }
 
-    private static KStream<String, BridgeCostWindow> bridgeCost(KStream<String, CostSample> costSamples,
-            TopologyConfig config) {
-        KStream<String, BridgeCostWindow> results = costSamples.process(
-                () -> nodeWindows(StoreNames.BRIDGE_COST_WINDOWS, CostWindowAggregator.AGGREGATION, config),
-                Named.as("bridge-cost-aggregate"), StoreNames.BRIDGE_COST_WINDOWS)
-                .processValues(() -> new ResultViewWriter<>(StoreNames.NODE_COST_VIEW,
-                        BridgeCostWindow::getWindowStartNs), Named.as("node-cost-view"), StoreNames.NODE_COST_VIEW);
+    private static KStream<String, BridgeCostWindow> bridgeCost(KStream<String, BridgeCostWindow> closed) {
+        KStream<String, BridgeCostWindow> results = closed.processValues(() -> new ResultViewWriter<>(
+                StoreNames.NODE_COST_VIEW, BridgeCostWindow::getWindowStartNs), Named.as("node-cost-view"),
+                StoreNames.NODE_COST_VIEW);
         results.to(Topics.BRIDGE_COST, Produced.with(Serdes.String(), BridgewatchSerdes.bridgeCostWindow())
                 .withName("bridge-cost-sink"));
         return results;
     }
 
-    private static KStream<String, ConcurrencyWindow> concurrency(KStream<String, Crossing> crossings,
-            KStream<String, KernelExec> kernels, TopologyConfig config) {
-        long windowNs = config.nodeWindow().toNanos();
-        ConcurrencyAggregator aggregator = new ConcurrencyAggregator(config.reorderSlack().toNanos());
-        KStream<String, IntervalSample> copyIntervals = crossings.processValues(
-                () -> new CopyIntervalProcessor(windowNs), Named.as("copy-intervals"), StoreNames.HOST_TAILS);
-        KStream<String, IntervalSample> kernelIntervals = kernels.processValues(
-                () -> new IntervalSplitter<KernelExec>(Intervals::of, windowNs), Named.as("kernel-intervals"));
-        KStream<String, ConcurrencyWindow> results = copyIntervals.merge(kernelIntervals, Named.as("intervals"))
-                .process(() -> new NodeTimeWindowProcessor<>(StoreNames.CONCURRENCY_WINDOWS, aggregator,
-                                WindowNodes.keyAndInput(i -> i.getKernel() ? "kernels" : "copies",
-                                        List.of("copies", "kernels")), config.nodeClose()),
-                        Named.as("concurrency-aggregate"), StoreNames.CONCURRENCY_WINDOWS)
-                .processValues(() -> new ResultViewWriter<>(StoreNames.NODE_CONCURRENCY_VIEW,
-                        ConcurrencyWindow::getWindowStartNs), Named.as("node-concurrency-view"),
-                        StoreNames.NODE_CONCURRENCY_VIEW);
+    private static KStream<String, ConcurrencyWindow> concurrency(KStream<String, ConcurrencyWindow> closed) {
+        KStream<String, ConcurrencyWindow> results = closed.processValues(() -> new ResultViewWriter<>(
+                StoreNames.NODE_CONCURRENCY_VIEW, ConcurrencyWindow::getWindowStartNs),
+                Named.as("node-concurrency-view"), StoreNames.NODE_CONCURRENCY_VIEW);
         results.to(Topics.CONCURRENCY, Produced.with(Serdes.String(), BridgewatchSerdes.of(ConcurrencyWindow.class))
                 .withName("concurrency-sink"));
         return results;
@@ -245,39 +205,19 @@ public final class BridgeTopology {
                         .withName("alerts-sink"));
     }
 
-    /** Final results of tumbling node windows, on an object-cached store (see {@link NodeTimeWindowProcessor}). */
-    private static <V, S, R> NodeTimeWindowProcessor<V, S, R> nodeWindows(String store,
-            WindowAggregation<V, S, R> aggregation, TopologyConfig config) {
-        return new NodeTimeWindowProcessor<>(store, aggregation, config.nodeClose());
-    }
-
     /**
-     * Phase occurrences (DESIGN 4.5): crossings (from ready to done) and kernels of bursty phases, grouped into
-     * occurrences per node, GPU and phase, with the node's latest bridge fit for the prediction.
+     * Phase occurrences (DESIGN 4.5), with the node's latest bridge fit kept for their predictions: each closed cost
+     * window stores its fit before the node event processor goes on (see {@link NodeEventProcessor}).
      */
-    private static KStream<String, PhaseOccurrence> phases(KStream<String, CostSample> costSamples,
-            KStream<String, KernelExec> kernels, KStream<String, BridgeCostWindow> costs, TopologyConfig config) {
+    private static KStream<String, PhaseOccurrence> phases(KStream<String, PhaseOccurrence> occurrences,
+            KStream<String, BridgeCostWindow> costs) {
         costs.process(BridgeFitProcessor::new, Named.as("bridge-fit"), StoreNames.NODE_BRIDGE_FIT);
-        KStream<String, PhaseOccurrence> occurrences = costSamples
-                .flatMapValues(PhaseEvents::of, Named.as("crossing-phase-events"))
-                .merge(kernels.flatMapValues(PhaseEvents::of, Named.as("kernel-phase-events")),
-                        Named.as("phase-events"))
-                .process(() -> new PhaseOccurrenceProcessor(config.phaseGap(), config.grace(), config.nodeSilence()),
-                        Named.as("phase-occurrences"),
-                        StoreNames.PHASE_OCCURRENCES, StoreNames.NODE_BRIDGE_FIT)
-                .processValues(() -> new ResultViewWriter<>(StoreNames.NODE_PHASE_VIEW, PhaseOccurrence::getStartNs),
-                        Named.as("node-phase-view"), StoreNames.NODE_PHASE_VIEW);
-        occurrences.to(Topics.PHASES, Produced.with(Serdes.String(), BridgewatchSerdes.of(PhaseOccurrence.class))
+        KStream<String, PhaseOccurrence> results = occurrences.processValues(() -> new ResultViewWriter<>(
+                StoreNames.NODE_PHASE_VIEW, PhaseOccurrence::getStartNs), Named.as("node-phase-view"),
+                StoreNames.NODE_PHASE_VIEW);
+        results.to(Topics.PHASES, Produced.with(Serdes.String(), BridgewatchSerdes.of(PhaseOccurrence.class))
                 .withName("phases-sink"));
-        return occurrences;
-    }
-
-    /** GPU durations of each node's kernels per node window (DESIGN 4.6), as cohort samples. */
-    private static KStream<String, CohortSample> kernelDurations(KStream<String, KernelExec> kernels,
-            TopologyConfig config) {
-        return kernels.filter((node, k) -> KernelDurationAggregator.hasGpuTimes(k), Named.as("timed-kernels"))
-                .process(() -> nodeWindows(StoreNames.KERNEL_WINDOWS, KernelDurationAggregator.AGGREGATION, config),
-                        Named.as("kernel-durations-aggregate"), StoreNames.KERNEL_WINDOWS);
+        return results;
     }
 
     /**
@@ -315,8 +255,8 @@ public final class BridgeTopology {
                         .withKeySerde(Serdes.String()).withValueSerde(sampleSerde));
         // After the repartition, so that the gate sees the cohort windows' inputs in their order.
         KStream<String, CohortWindow> windows = onTime(byCohort, "cohort-inputs",
-                        () -> LateRecordGate.perNode("cohort-inputs", sampleSerde.serializer(), config.cohortClose(),
-                                CohortWindow::feeder))
+                        () -> new LateRecordGate<>(LateRecords.perNode("cohort-inputs", sampleSerde.serializer(),
+                                config.cohortClose(), CohortWindow::feeder)))
                 .process(() -> new NodeTimeWindowProcessor<>(StoreNames.COHORT_WINDOWS, CohortWindow.AGGREGATION,
                                 CohortWindow.NODES, config.cohortClose(), config.cohortProvisional()),
                         Named.as("cohort-aggregate"), StoreNames.COHORT_WINDOWS);

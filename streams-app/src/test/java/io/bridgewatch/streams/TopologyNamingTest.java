@@ -22,29 +22,21 @@ class TopologyNamingTest {
             }
         }));
         assertThat(nodes).containsExactlyInAnyOrder(
-                // inputs: node event batches unpacked beside the per-event topics; late records to the dead letters
-                "node-events-source", "node-events-unpack", "node-events-undecodable-from-batches",
-                "node-events-undecodable-from-batches-typed", "node-events-undecodable-sink",
-                "kernels-from-batches", "kernels-from-batches-typed", "kernels-merge",
-                "crossings-from-batches", "crossings-from-batches-typed", "crossings-merge",
-                "serving-from-batches", "serving-from-batches-typed", "serving-merge",
-                "kernels-source", "kernels-late-gate", "kernels-late", "kernels-late-letters", "kernels-late-sink",
-                "kernels-on-time", "kernels-on-time-values",
-                "crossings-source", "crossings-late-gate", "crossings-late", "crossings-late-letters",
-                "crossings-late-sink", "crossings-on-time", "crossings-on-time-values",
-                "serving-source", "serving-late-gate", "serving-late", "serving-late-letters", "serving-late-sink",
-                "serving-on-time", "serving-on-time-values",
+                // inputs: node event batches beside the per-event topics, every per-node stage in one processor
+                // (4.1-4.3, 4.5, 4.6, late records), what it produces split by type
+                "node-events-source", "kernels-source", "crossings-source", "serving-source", "kernels-merge",
+                "crossings-merge", "serving-merge", "node-events",
+                "node-dead-letters-produced", "node-dead-letters-produced-typed", "node-dead-letters-sink",
+                "serving-produced", "serving-produced-typed",
                 "nodes-source", "node-facts",
                 // 4.1-4.2 cost and async revocation
-                "kernel-stream-tails", "crossing-cost", "bridge-cost-aggregate", "node-cost-view", "bridge-cost-sink",
+                "bridge-cost-produced", "bridge-cost-produced-typed", "node-cost-view", "bridge-cost-sink",
                 // 4.3 concurrency
-                "copy-intervals", "kernel-intervals", "intervals", "concurrency-aggregate", "node-concurrency-view",
-                "concurrency-sink",
+                "concurrency-produced", "concurrency-produced-typed", "node-concurrency-view", "concurrency-sink",
                 // 4.5 phases
-                "bridge-fit", "crossing-phase-events", "kernel-phase-events", "phase-events", "phase-occurrences",
-                "node-phase-view", "phases-sink",
+                "bridge-fit", "phases-produced", "phases-produced-typed", "node-phase-view", "phases-sink",
                 // 4.6 kernel durations
-                "timed-kernels", "kernel-durations-aggregate",
+                "kernel-durations-produced", "kernel-durations-produced-typed",
                 // cohorts: 4.4, comparisons, compute parity
                 "serving-samples", "bridge-cost-samples", "concurrency-samples", "phase-samples",
                 "cohort-samples-cost", "cohort-samples-concurrency", "cohort-samples-phases", "cohort-samples",

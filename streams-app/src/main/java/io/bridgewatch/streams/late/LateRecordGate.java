@@ -1,109 +1,27 @@
 package io.bridgewatch.streams.late;
 
-import io.bridgewatch.schema.DeadLetter;
-import io.bridgewatch.streams.window.EventClocks;
-import io.bridgewatch.streams.window.WindowClose;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.function.Function;
-import org.apache.kafka.common.metrics.Sensor;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
-/**
- * Finds records whose window has already closed, before the window aggregation would drop them silently, by the
- * aggregation's own rule ({@link WindowClose}): a record is late once the node it comes from has passed its window's
- * close in its own event time on this input, or the task a silence later. Late records are counted in the
- * {@code late-records} sensor (rate and total, tagged with the input) and passed on with a dead letter that says
- * why, for the dead-letter topic.
- */
+/** {@link LateRecords} as a processor: each record passed on with its verdict, for a split into on time and late. */
 public final class LateRecordGate<V> implements FixedKeyProcessor<String, V, Gated<V>> {
-    private final String input;
-    private final Serializer<V> serializer;
-    private final WindowClose close;
-    private final Function<V, String> nodeOf;
-    private final EventClocks clocks = new EventClocks();
+    private final LateRecords<V> late;
     private FixedKeyProcessorContext<String, Gated<V>> context;
-    private Sensor lateRecords;
 
-    private LateRecordGate(String input, Serializer<V> serializer, WindowClose close, Function<V, String> nodeOf) {
-        this.input = input;
-        this.serializer = serializer;
-        this.close = close;
-        this.nodeOf = nodeOf;
-    }
-
-    /**
-     * For records keyed by node. @param input the input topic (also the sensor's entity), @param serializer to keep
-     * the original bytes
-     */
-    public static <V> LateRecordGate<V> perNode(String input, Serializer<V> serializer, WindowClose close) {
-        return new LateRecordGate<>(input, serializer, close, null);
-    }
-
-    /** For records keyed otherwise (by cohort), that name their node. */
-    public static <V> LateRecordGate<V> perNode(String input, Serializer<V> serializer, WindowClose close,
-            Function<V, String> nodeOf) {
-        return new LateRecordGate<>(input, serializer, close, nodeOf);
+    public LateRecordGate(LateRecords<V> late) {
+        this.late = late;
     }
 
     @Override
     public void init(FixedKeyProcessorContext<String, Gated<V>> context) {
         this.context = context;
-        // A revived task replays from its last commit: the stream time it had reached before does not hold.
-        clocks.reset();
-        this.lateRecords = context.metrics().addRateTotalSensor("bridgewatch", input, "late-records",
-                Sensor.RecordingLevel.INFO, "task-id", context.taskId().toString());
+        late.init(context);
     }
 
     @Override
     public void process(FixedKeyRecord<String, V> record) {
-        long timestamp = record.timestamp();
-        String node = nodeOf(record);
-        long windowStart = close.startOf(timestamp);
-        boolean late = close.isClosed(windowStart, clocks.of(node), clocks.task());
-        if (late) {
-            long windowEnd = windowStart + close.windowMs();
-            lateRecords.record();
-            String reason = String.format(
-                    "late: event time %s is in the window ending %s, closed at %s (grace %d ms); %s",
-                    Instant.ofEpochMilli(timestamp), Instant.ofEpochMilli(windowEnd),
-                    Instant.ofEpochMilli(windowEnd + close.graceMs()), close.graceMs(),
-                    String.format("node %s's event time is %s, the partition's %s (silence %d ms)", node,
-                            instant(clocks.of(node)), instant(clocks.task()), close.silenceMs()));
-            context.forward(record.withValue(new Gated<>(record.value(), deadLetter(record, reason))));
-            return;
-        }
-        clocks.advance(node, timestamp);
-        context.forward(record.withValue(new Gated<>(record.value(), null)));
-    }
-
-    private String nodeOf(FixedKeyRecord<String, V> record) {
-        if (nodeOf != null) {
-            return nodeOf.apply(record.value());
-        }
-        return record.key() == null ? "" : record.key();
-    }
-
-    private static String instant(long timeMs) {
-        return timeMs == Long.MIN_VALUE ? "none yet" : Instant.ofEpochMilli(timeMs).toString();
-    }
-
-    private DeadLetter deadLetter(FixedKeyRecord<String, V> record, String reason) {
-        RecordMetadata source = context.recordMetadata().orElse(null);
-        return DeadLetter.newBuilder()
-                .setSourceTopic(source == null ? input : source.topic())
-                .setSourcePartition(source == null ? -1 : source.partition())
-                .setSourceOffset(source == null ? -1 : source.offset())
-                .setRecordTimestampMs(record.timestamp())
-                .setStage("late")
-                .setReason(reason)
-                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
-                .setValue(ByteBuffer.wrap(serializer.serialize(input, record.value())))
-                .build();
+        context.forward(record.withValue(new Gated<>(record.value(),
+                late.check(record.key(), record.value(), record.timestamp()))));
     }
 }

@@ -1,56 +1,21 @@
 package io.bridgewatch.streams.window;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Tumbling event-time windows with final results only, like {@code windowedBy(...).aggregate(...)
- * .suppress(untilWindowCloses)}, but closed on the event time of the nodes that feed them ({@link WindowNodes}) rather
- * than on the partition's, and kept on an {@link ObjectCacheStore} (window states are updated as objects and
- * serialized once per commit).
- *
- * <p>A window closes once every node feeding its key has passed its end plus the grace in its own event time, or
- * once the task's event time has passed that by the silence too ({@link WindowClose}). A feeder that has gone silent
- * (the task's time a silence past the close of its own latest window) holds nothing open. So nodes that share a
- * partition, or a cohort, need not keep pace: after an outage each collector resends its spool at its own speed and
- * a node minutes behind another loses nothing. A node window's only feeder is its node: then the rule is exactly the
- * per-node one. Closed windows are forwarded and their state deleted. Records for a closed window are counted in the
- * {@code dropped-late-records} sensor (the late-record gate upstream sends most of them, by the same rule, to the
- * dead-letter topic before they get here).
- *
- * <p>With a provisional interval, every open window's {@link WindowAggregation#provisional} figures are forwarded
- * that often (wall clock), for whoever wants a first look before the window closes (its final result follows).
+ * {@link NodeTimeWindows} as a processor of its own: each record folded into its window, closed windows forwarded,
+ * stamped with their last millisecond. With a provisional interval, every open window's
+ * {@link WindowAggregation#provisional} figures are forwarded that often (wall clock), for whoever wants a first look
+ * before the window closes (its final result follows).
  */
 public final class NodeTimeWindowProcessor<V, S, R> implements Processor<String, V, String, R> {
-    private static final long NS_PER_MS = 1_000_000;
-    private final String storeName;
-    private final WindowAggregation<V, S, R> aggregation;
-    private final WindowNodes<V, S> nodes;
-    private final long windowMs;
-    private final WindowClose close;
+    private final NodeTimeWindows<V, S, R> windows;
     private final Duration provisionalEvery;
-    private final EventClocks clocks = new EventClocks();
-    /** Open window starts per window key, and all open windows by start (for keys gone silent). */
-    private final Map<String, TreeSet<Long>> openByKey = new HashMap<>();
-    private final TreeMap<Long, TreeSet<String>> openByStart = new TreeMap<>();
-    /** Per window key, the nodes feeding it that have not gone silent. */
-    private final Map<String, Set<String>> feeders = new HashMap<>();
-    /** Per window key, a close time up to which its windows are closed, whichever node feeds them next. */
-    private final Map<String, Long> closedThrough = new HashMap<>();
-    private ProcessorContext<String, R> context;
-    private ObjectCacheStore<S> store;
-    private Sensor droppedLate;
+    private Emitter<R> forward;
 
     /** Windows keyed by node. */
     public NodeTimeWindowProcessor(String storeName, WindowAggregation<V, S, R> aggregation, WindowClose close) {
@@ -65,170 +30,23 @@ public final class NodeTimeWindowProcessor<V, S, R> implements Processor<String,
     /** @param provisionalEvery how often open windows report provisional figures (zero: never) */
     public NodeTimeWindowProcessor(String storeName, WindowAggregation<V, S, R> aggregation, WindowNodes<V, S> nodes,
             WindowClose close, Duration provisionalEvery) {
-        this.storeName = storeName;
-        this.aggregation = aggregation;
-        this.nodes = nodes;
-        this.windowMs = close.windowMs();
-        this.close = close;
+        this.windows = new NodeTimeWindows<>(storeName, aggregation, nodes, close);
         this.provisionalEvery = provisionalEvery;
     }
 
     @Override
     public void init(ProcessorContext<String, R> context) {
-        this.context = context;
-        this.store = context.getStateStore(storeName);
-        this.droppedLate = context.metrics().addRateTotalSensor("bridgewatch", storeName, "dropped-late-records",
-                Sensor.RecordingLevel.INFO, "task-id", context.taskId().toString());
-        // Kafka Streams may initialize the same processor again (a task revived after its transaction was aborted,
-        // its state rolled back to the last commit): nothing from before may survive in memory, or a window closed
-        // on the old event time would be skipped and its replayed records dropped as late. The open windows are
-        // whatever the (restored) store holds; a feeder's clock starts at its latest open window (a lower bound, so
-        // nothing closes early), and the windows closing before a key's first open one had closed already.
-        openByKey.clear();
-        openByStart.clear();
-        feeders.clear();
-        closedThrough.clear();
-        clocks.reset();
-        store.reload();
-        for (String storeKey : store.keys()) {
-            String key = windowKeyOf(storeKey);
-            long start = windowStartOf(storeKey);
-            track(key, start);
-            for (String node : nodes.ofState(key, store.get(storeKey))) {
-                feeders.computeIfAbsent(key, k -> new HashSet<>()).add(node);
-                clocks.advance(node, start);
-            }
-        }
-        openByKey.forEach((key, starts) -> closedThrough.put(key, starts.first()));
+        forward = (key, value, timestampMs) -> context.forward(new Record<>(key, value, timestampMs));
+        windows.init(context);
         if (!provisionalEvery.isZero() && !provisionalEvery.isNegative()) {
-            context.schedule(provisionalEvery, PunctuationType.WALL_CLOCK_TIME, now -> forwardProvisional());
+            context.schedule(provisionalEvery, PunctuationType.WALL_CLOCK_TIME, now -> windows.emitProvisional(forward));
         }
-    }
-
-    /** Every open window's provisional figures, stamped like its final result. */
-    private void forwardProvisional() {
-        openByKey.forEach((key, starts) -> {
-            for (long start : starts) {
-                S state = store.get(storeKey(start, key));
-                if (state == null) {
-                    continue;
-                }
-                for (R result : aggregation.provisional(key, start * NS_PER_MS, (start + windowMs) * NS_PER_MS,
-                        state)) {
-                    context.forward(new Record<>(key, result, start + windowMs - 1));
-                }
-            }
-        });
     }
 
     @Override
     public void process(Record<String, V> record) {
-        if (record.value() == null) {
-            return;
+        if (record.value() != null) {
+            windows.add(record.key(), record.value(), record.timestamp(), forward);
         }
-        String key = record.key();
-        long timestamp = record.timestamp();
-        long windowStart = close.startOf(timestamp);
-        String node = nodes.ofRecord(key, record.value());
-        clocks.advance(node, timestamp);
-        feeders.computeIfAbsent(key, k -> new HashSet<>()).add(node);
-        TreeSet<Long> open = openByKey.get(key);
-        if (open == null || !open.contains(windowStart)) {
-            if (isClosed(key, windowStart)) {
-                droppedLate.record();
-                return;
-            }
-            track(key, windowStart);
-        }
-        String storeKey = storeKey(windowStart, key);
-        S state = store.get(storeKey);
-        store.put(storeKey, aggregation.add(record.value(), state == null ? aggregation.empty() : state));
-        closeWindowsOf(key);
-        closeSilentKeysWindows();
-    }
-
-    /**
-     * Whether the key's window has closed: before what the key has closed already, by the task's time a silence
-     * past its close, or by every feeder that has not gone silent having passed its close.
-     */
-    private boolean isClosed(String key, long windowStart) {
-        long closesAt = close.closesAt(windowStart);
-        if (closesAt <= closedThrough.getOrDefault(key, Long.MIN_VALUE)
-                || close.isClosed(windowStart, Long.MIN_VALUE, clocks.task())) {
-            return true;
-        }
-        Set<String> keyFeeders = feeders.getOrDefault(key, Set.of());
-        for (Iterator<String> it = keyFeeders.iterator(); it.hasNext(); ) {
-            long nodeTime = clocks.of(it.next());
-            if (close.isSilent(nodeTime, clocks.task())) {
-                it.remove();
-            } else if (nodeTime < closesAt) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The key's windows its feeders' event time has closed, earliest first (a later one never closes first). */
-    private void closeWindowsOf(String key) {
-        TreeSet<Long> starts = openByKey.get(key);
-        while (starts != null && !starts.isEmpty() && isClosed(key, starts.first())) {
-            closeWindow(key, starts.first());
-            starts = openByKey.get(key);
-        }
-    }
-
-    /** Windows of keys gone silent: the task's event time is a silence past their close. */
-    private void closeSilentKeysWindows() {
-        while (!openByStart.isEmpty() && close.isClosed(openByStart.firstKey(), Long.MIN_VALUE, clocks.task())) {
-            long start = openByStart.firstKey();
-            for (String key : new TreeSet<>(openByStart.get(start))) {
-                closeWindow(key, start);
-            }
-        }
-    }
-
-    private void closeWindow(String key, long start) {
-        TreeSet<Long> starts = openByKey.get(key);
-        starts.remove(start);
-        if (starts.isEmpty()) {
-            openByKey.remove(key);
-        }
-        TreeSet<String> keys = openByStart.get(start);
-        keys.remove(key);
-        if (keys.isEmpty()) {
-            openByStart.remove(start);
-        }
-        closedThrough.merge(key, close.closesAt(start), Math::max);
-        String storeKey = storeKey(start, key);
-        S state = store.get(storeKey);
-        store.delete(storeKey);
-        if (state == null) {
-            return;
-        }
-        for (R result : aggregation.results(key, start * NS_PER_MS, (start + windowMs) * NS_PER_MS, state)) {
-            context.forward(new Record<>(key, result, start + windowMs - 1));
-        }
-    }
-
-    private void track(String key, long windowStart) {
-        openByKey.computeIfAbsent(key, k -> new TreeSet<>()).add(windowStart);
-        openByStart.computeIfAbsent(windowStart, w -> new TreeSet<>()).add(key);
-    }
-
-    /** Window start (zero-padded, so keys sort by time) and window key. */
-    private static String storeKey(long windowStartMs, String key) {
-        String start = Long.toString(windowStartMs);
-        StringBuilder storeKey = new StringBuilder(21 + key.length());
-        storeKey.append("0".repeat(Math.max(0, 20 - start.length()))).append(start).append('|').append(key);
-        return storeKey.toString();
-    }
-
-    private static long windowStartOf(String storeKey) {
-        return Long.parseLong(storeKey.substring(0, storeKey.indexOf('|')));
-    }
-
-    private static String windowKeyOf(String storeKey) {
-        return storeKey.substring(storeKey.indexOf('|') + 1);
     }
 }

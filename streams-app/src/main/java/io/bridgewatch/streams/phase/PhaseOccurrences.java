@@ -7,6 +7,7 @@ import io.bridgewatch.streams.StoreNames;
 import io.bridgewatch.streams.internal.PhaseEvent;
 import io.bridgewatch.streams.internal.PhaseOccurrenceState;
 import io.bridgewatch.streams.internal.RouteFit;
+import io.bridgewatch.streams.window.Emitter;
 import io.bridgewatch.streams.window.EventClocks;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,10 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -30,9 +28,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * closing an occurrence without that allowance would split it depending on how the inputs happened to interleave
  * (and so on how many instances share the work). The node's event time is that of the input behind, crossings or
  * kernels. A node gone silent has its occurrences closed once the task's stream time is a silence further (as node
- * windows, {@link io.bridgewatch.streams.window.WindowClose}).
+ * windows, {@link io.bridgewatch.streams.window.WindowClose}): its driver calls {@link #closeQuiet} as the task's
+ * stream time passes.
  */
-public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEvent, String, PhaseOccurrence> {
+public final class PhaseOccurrences {
     private static final long NS_PER_MS = 1_000_000;
     private static final String COPIES = "|copies";
     private static final String KERNELS = "|kernels";
@@ -40,7 +39,6 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
     private final long latenessNs;
     private final long silenceNs;
     private final EventClocks clocks = new EventClocks();
-    private ProcessorContext<String, PhaseOccurrence> context;
     private KeyValueStore<String, PhaseOccurrenceState> open;
     private KeyValueStore<String, RouteFit> fits;
 
@@ -48,30 +46,25 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
      * @param lateness how far behind its node's event time an event of an open occurrence may still arrive
      * @param silence how much further the task's stream time closes the occurrences of a node gone silent
      */
-    public PhaseOccurrenceProcessor(Duration gap, Duration lateness, Duration silence) {
+    public PhaseOccurrences(Duration gap, Duration lateness, Duration silence) {
         this.gapNs = gap.toNanos();
         this.latenessNs = lateness.toNanos();
         this.silenceNs = silence.toNanos();
     }
 
-    @Override
-    public void init(ProcessorContext<String, PhaseOccurrence> context) {
-        this.context = context;
+    public void init(ProcessingContext context) {
         this.open = context.getStateStore(StoreNames.PHASE_OCCURRENCES);
         this.fits = context.getStateStore(StoreNames.NODE_BRIDGE_FIT);
         clocks.reset();
-        context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, this::closeQuiet);
     }
 
-    @Override
-    public void process(Record<String, PhaseEvent> record) {
-        PhaseEvent event = record.value();
-        String node = record.key();
-        clocks.advance(node + (event.getCopy() ? COPIES : KERNELS), record.timestamp());
+    /** Adds a node's event (stamped with its input's event time) to its occurrence, emitting one it ends. */
+    public void add(String node, PhaseEvent event, long timestampMs, Emitter<? super PhaseOccurrence> out) {
+        clocks.advance(node + (event.getCopy() ? COPIES : KERNELS), timestampMs);
         String key = node + "|" + event.getGpuIndex() + "|" + event.getPhase();
         PhaseOccurrenceState state = open.get(key);
         if (state != null && event.getStartNs() > state.getEndNs() + gapNs) {
-            emit(node, state);
+            emit(node, state, out);
             state = null;
         }
         state = extend(state, event);
@@ -98,7 +91,8 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
         }
     }
 
-    private void closeQuiet(long streamTimeMs) {
+    /** Emits the occurrences their node's event time, or the task's stream time a silence later, has ended. */
+    public void closeQuiet(long streamTimeMs, Emitter<? super PhaseOccurrence> out) {
         List<KeyValue<String, PhaseOccurrenceState>> quiet = new ArrayList<>();
         try (KeyValueIterator<String, PhaseOccurrenceState> all = open.all()) {
             all.forEachRemaining(entry -> {
@@ -112,7 +106,7 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
         }
         for (KeyValue<String, PhaseOccurrenceState> entry : quiet) {
             open.delete(entry.key);
-            emit(entry.key.substring(0, entry.key.indexOf('|')), entry.value);
+            emit(entry.key.substring(0, entry.key.indexOf('|')), entry.value, out);
         }
     }
 
@@ -154,7 +148,7 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
         return state;
     }
 
-    private void emit(String node, PhaseOccurrenceState s) {
+    private void emit(String node, PhaseOccurrenceState s, Emitter<? super PhaseOccurrence> out) {
         double duration = (s.getEndNs() - s.getStartNs()) * 1e-9;
         int contexts = Math.max(1, s.getContexts().size());
         PhaseOccurrence occurrence = PhaseOccurrence.newBuilder()
@@ -173,7 +167,7 @@ public final class PhaseOccurrenceProcessor implements Processor<String, PhaseEv
                 .setEffectiveBandwidthBytesPerS(duration > 0 ? s.getBytes() / duration : null)
                 .setPredictedDurationS(predict(node, s, contexts))
                 .build();
-        context.forward(new Record<>(node, occurrence, s.getStartNs() / NS_PER_MS));
+        out.emit(node, occurrence, s.getStartNs() / NS_PER_MS);
     }
 
     /**
