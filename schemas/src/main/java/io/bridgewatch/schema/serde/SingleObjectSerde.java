@@ -35,7 +35,7 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
     private static final int HEADER_BYTES = 10;
     private static final byte MARKER_0 = (byte) 0xC3;
     private static final byte MARKER_1 = (byte) 0x01;
-    private static final ThreadLocal<BinaryEncoder> ENCODERS = new ThreadLocal<>();
+    private static final ThreadLocal<Encoding> ENCODINGS = ThreadLocal.withInitial(Encoding::new);
     private static final ThreadLocal<BinaryDecoder> DECODERS = new ThreadLocal<>();
 
     private final Class<T> type;
@@ -65,13 +65,12 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
             return null;
         }
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            out.write(header);
-            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, ENCODERS.get());
-            ENCODERS.set(encoder);
-            writer.write(record, encoder);
-            encoder.flush();
-            return out.toByteArray();
+            Encoding encoding = ENCODINGS.get();
+            encoding.out.reset();
+            encoding.out.write(header);
+            writer.write(record, encoding.encoder);
+            encoding.encoder.flush();
+            return encoding.out.toByteArray();
         } catch (IOException | RuntimeException e) {
             throw new SchemaDecodingException(
                     "cannot encode " + type.getSimpleName() + " for topic " + topic + ": " + e.getMessage(), e);
@@ -135,6 +134,15 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
     @Override
     public void close() {
         // Nothing to release: encoders and decoders hold no external resources.
+    }
+
+    /**
+     * A thread's output buffer with the encoder bound to it once: binding an encoder to a stream wraps the stream in
+     * a new channel, which cost as much as encoding a small event.
+     */
+    private static final class Encoding {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
     }
 
     private String describe(String topic, byte[] data) {

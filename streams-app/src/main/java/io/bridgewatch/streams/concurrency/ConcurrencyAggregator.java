@@ -73,10 +73,21 @@ public final class ConcurrencyAggregator
     }
 
     private static ConcurrencyState.Group group(ConcurrencyState state, IntervalSample sample, boolean allContexts) {
+        ConcurrencyState.Group latest = allContexts ? state.latestAllContexts : state.latestOwnContext;
+        if (latest != null && latest.gpuIndex == sample.getGpuIndex() && latest.form.equals(sample.getForm())
+                && (allContexts || latest.contextId == sample.getContextId())) {
+            return latest; // a node's samples come in runs of one group
+        }
         String key = sample.getGpuIndex() + (allContexts ? "|*|" : "|" + sample.getContextId() + "|")
                 + sample.getForm();
-        return state.groups.computeIfAbsent(key, k -> new ConcurrencyState.Group(sample.getGpuIndex(),
-                allContexts ? null : sample.getContextId(), sample.getForm()));
+        ConcurrencyState.Group group = state.groups.computeIfAbsent(key, k -> new ConcurrencyState.Group(
+                sample.getGpuIndex(), allContexts ? null : sample.getContextId(), sample.getForm()));
+        if (allContexts) {
+            state.latestAllContexts = group;
+        } else {
+            state.latestOwnContext = group;
+        }
+        return group;
     }
 
     private static void addCopy(ConcurrencyState.Group group, IntervalSample sample) {

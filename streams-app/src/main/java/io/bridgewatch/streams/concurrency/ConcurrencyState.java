@@ -22,6 +22,9 @@ public final class ConcurrencyState {
     long maxCopyRecordTimeNs = Long.MIN_VALUE;
     long maxKernelRecordTimeNs = Long.MIN_VALUE;
     final Map<String, Group> groups = new HashMap<>();
+    /** The groups of the latest sample (not stored): the next one is most often of the same. */
+    Group latestOwnContext;
+    Group latestAllContexts;
 
     /** One (gpu, context or all contexts, form) group. */
     static final class Group {

@@ -50,9 +50,12 @@ public final class Intervals {
      * measures only its own part; the whole copy's length travels with the first piece only.
      */
     public static List<IntervalSample> splitByWindow(IntervalSample sample, long windowNs) {
-        List<IntervalSample> pieces = new ArrayList<>();
         long start = sample.getStartNs();
         long end = sample.getEndNs();
+        if (end <= Math.floorDiv(start, windowNs) * windowNs + windowNs) {
+            return List.of(sample); // within one window, the usual case: the piece is the interval
+        }
+        List<IntervalSample> pieces = new ArrayList<>();
         boolean first = true;
         do {
             long windowEnd = Math.floorDiv(start, windowNs) * windowNs + windowNs;

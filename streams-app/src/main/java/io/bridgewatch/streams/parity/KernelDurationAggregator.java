@@ -10,7 +10,6 @@ import io.bridgewatch.streams.window.WindowAggregation;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** GPU durations of a node's kernels per match key (DESIGN 4.6), and the merge of such maps. */
 public final class KernelDurationAggregator {
@@ -29,7 +28,11 @@ public final class KernelDurationAggregator {
         if (k.getGraphId() != null) {
             return "graph " + k.getGraphId();
         }
-        return k.getKernelName() + "|grid " + join(k.getGrid()) + "|block " + join(k.getBlock());
+        StringBuilder key = new StringBuilder(k.getKernelName().length() + 40).append(k.getKernelName())
+                .append("|grid ");
+        appendDims(key, k.getGrid());
+        appendDims(key.append("|block "), k.getBlock());
+        return key.toString();
     }
 
     public static boolean hasGpuTimes(KernelExec k) {
@@ -56,7 +59,13 @@ public final class KernelDurationAggregator {
         });
     }
 
-    private static String join(List<Integer> dims) {
-        return dims.stream().map(String::valueOf).collect(Collectors.joining(","));
+    /** The dimensions joined by commas (once per kernel: a plain loop, not a stream). */
+    private static void appendDims(StringBuilder key, List<Integer> dims) {
+        for (int i = 0; i < dims.size(); i++) {
+            if (i > 0) {
+                key.append(',');
+            }
+            key.append(dims.get(i));
+        }
     }
 }

@@ -8,18 +8,25 @@ import java.util.Map;
  * in memory: a task that starts over (moved, revived) starts from nothing and so closes nothing early.
  */
 public final class EventClocks {
-    private final Map<String, Long> byKey = new HashMap<>();
+    /** Per key, its latest event time, changed in place (advanced on every event: no boxing per event). */
+    private final Map<String, long[]> byKey = new HashMap<>();
     private long task = Long.MIN_VALUE;
 
     /** Moves the key's clock and the task's to {@code timeMs} if it is later. */
     public void advance(String key, long timeMs) {
-        byKey.merge(key, timeMs, Math::max);
+        long[] clock = byKey.get(key);
+        if (clock == null) {
+            byKey.put(key, new long[] {timeMs});
+        } else if (timeMs > clock[0]) {
+            clock[0] = timeMs;
+        }
         task = Math.max(task, timeMs);
     }
 
     /** The key's latest event time, or {@link Long#MIN_VALUE} before its first. */
     public long of(String key) {
-        return byKey.getOrDefault(key, Long.MIN_VALUE);
+        long[] clock = byKey.get(key);
+        return clock == null ? Long.MIN_VALUE : clock[0];
     }
 
     public long task() {

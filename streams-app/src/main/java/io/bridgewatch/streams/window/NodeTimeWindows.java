@@ -43,7 +43,10 @@ public final class NodeTimeWindows<V, S, R> {
     private final Map<String, Set<String>> feeders = new HashMap<>();
     /** Per window key, a close time up to which its windows are closed, whichever node feeds them next. */
     private final Map<String, Long> closedThrough = new HashMap<>();
-    /** The store key of the latest record's window: a node's events come in runs of the same window. */
+    /**
+     * The latest record's window while it is open, and its store key: a node's events come in runs of one window,
+     * known open without a lookup.
+     */
     private String lastKey;
     private long lastStart = Long.MIN_VALUE;
     private String lastStoreKey;
@@ -112,15 +115,20 @@ public final class NodeTimeWindows<V, S, R> {
         String node = nodes.ofRecord(key, value);
         clocks.advance(node, timestampMs);
         feeders.computeIfAbsent(key, k -> new HashSet<>()).add(node);
-        TreeSet<Long> open = openByKey.get(key);
-        if (open == null || !open.contains(windowStart)) {
-            if (isClosed(key, windowStart)) {
-                droppedLate.record();
-                return;
+        if (windowStart != lastStart || !key.equals(lastKey)) {
+            TreeSet<Long> open = openByKey.get(key);
+            if (open == null || !open.contains(windowStart)) {
+                if (isClosed(key, windowStart)) {
+                    droppedLate.record();
+                    return;
+                }
+                track(key, windowStart);
             }
-            track(key, windowStart);
+            lastStart = windowStart;
+            lastKey = key;
+            lastStoreKey = storeKey(windowStart, key);
         }
-        String storeKey = storeKeyOfLatest(windowStart, key);
+        String storeKey = lastStoreKey;
         S state = store.get(storeKey);
         store.put(storeKey, aggregation.add(value, state == null ? aggregation.empty() : state));
         closeWindowsOf(key, out);
@@ -169,6 +177,9 @@ public final class NodeTimeWindows<V, S, R> {
     }
 
     private void closeWindow(String key, long start, Emitter<? super R> out) {
+        if (start == lastStart && key.equals(lastKey)) {
+            lastKey = null;
+        }
         TreeSet<Long> starts = openByKey.get(key);
         starts.remove(start);
         if (starts.isEmpty()) {
@@ -194,15 +205,6 @@ public final class NodeTimeWindows<V, S, R> {
     private void track(String key, long windowStart) {
         openByKey.computeIfAbsent(key, k -> new TreeSet<>()).add(windowStart);
         openByStart.computeIfAbsent(windowStart, w -> new TreeSet<>()).add(key);
-    }
-
-    private String storeKeyOfLatest(long windowStart, String key) {
-        if (windowStart != lastStart || !key.equals(lastKey)) {
-            lastStart = windowStart;
-            lastKey = key;
-            lastStoreKey = storeKey(windowStart, key);
-        }
-        return lastStoreKey;
     }
 
     /** Window start (zero-padded, so keys sort by time) and window key. */
