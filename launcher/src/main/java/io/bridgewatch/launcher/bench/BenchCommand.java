@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
         subcommands = {BenchCommand.TopologyBench.class, BenchCommand.TraceBench.class,
                 BenchCommand.InstancesBench.class, BenchCommand.SqlBench.class, BenchCommand.RedactionBench.class,
-                BenchCommand.HotPathsBench.class})
+                BenchCommand.HotPathsBench.class, BenchCommand.HeapBench.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -140,6 +140,37 @@ public final class BenchCommand implements Runnable {
                         "--events, --scan, --pull-queries and --push-queries must be positive");
             }
             new SqlBenchmark(System.out).run(events, scan, pullQueries, pushQueries);
+            return 0;
+        }
+    }
+
+    /** {@code bridgewatch bench heap}. */
+    @Command(name = "heap", mixinStandardHelpOptions = true,
+            description = "The heap per active node: the 12-node fleet and the same fleet copied through the"
+                    + " streams-app's processors and stores (offline, in memory), heap after GC, and the slope.")
+    static final class HeapBench implements Callable<Integer> {
+        @Option(names = "--copies", defaultValue = "10",
+                description = "The large fleet: the 12 nodes this many times (default: ${DEFAULT-VALUE}).")
+        int copies;
+
+        @Option(names = "--warmup", defaultValue = "20s", converter = DurationConverter.class,
+                description = "Fleet time before the first sample (default: ${DEFAULT-VALUE}).")
+        Duration warmup;
+
+        @Option(names = "--measure", defaultValue = "40s", converter = DurationConverter.class,
+                description = "Fleet time sampled, every 5 s (default: ${DEFAULT-VALUE}).")
+        Duration measure;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (copies < 2 || warmup.isNegative() || measure.toSeconds() < 5) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--copies must be at least 2, --warmup not negative, --measure at least 5s");
+            }
+            new HeapBenchmark(System.out).run(copies, warmup, measure);
             return 0;
         }
     }
