@@ -22,21 +22,28 @@ public final class CostWindowAggregator {
     static final long DMA_MIN_BYTES = 1024 * 1024;
     private static final double NS = 1e-9;
 
-    /** The aggregation for {@link io.bridgewatch.streams.window.NodeTimeWindowProcessor}. */
-    public static final WindowAggregation<CostSample, CostWindowState, BridgeCostWindow> AGGREGATION =
-            WindowAggregation.of(CostWindowAggregator::empty, CostWindowAggregator::add,
-                    CostWindowAggregator::results);
+    /** The latest sample's group and its key: a node's crossings come in runs of one group (no key built). */
+    private int lastGpu = -1;
+    private String lastDirection;
+    private String lastHostMemory;
+    private String lastForm;
+    private String lastKey;
 
     private CostWindowAggregator() {
+    }
+
+    /** The aggregation for one processor's node windows (it keeps the latest group key: one thread only). */
+    public static WindowAggregation<CostSample, CostWindowState, BridgeCostWindow> aggregation() {
+        CostWindowAggregator aggregator = new CostWindowAggregator();
+        return WindowAggregation.of(CostWindowAggregator::empty, aggregator::add, CostWindowAggregator::results);
     }
 
     public static CostWindowState empty() {
         return new CostWindowState(new HashMap<>());
     }
 
-    public static CostWindowState add(CostSample sample, CostWindowState state) {
-        String key = sample.getGpuIndex() + "|" + sample.getDirection() + "|" + sample.getHostMemory() + "|"
-                + sample.getForm();
+    CostWindowState add(CostSample sample, CostWindowState state) {
+        String key = groupKey(sample);
         CostGroupState group = state.getGroups().computeIfAbsent(key, k -> new CostGroupState(sample.getGpuIndex(),
                 sample.getDirection(), sample.getHostMemory(), sample.getForm(), 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
                 new HashMap<>(), new HashMap<>(), 0L, 0L, new HashMap<>(), 0L));
@@ -77,6 +84,18 @@ public final class CostWindowAggregator {
         sizeBin.setBytes(sizeBin.getBytes() + sample.getBytes());
         LogHistogram.add(sizeBin.getCostCounts(), sample.getCostNs());
         return state;
+    }
+
+    private String groupKey(CostSample sample) {
+        if (sample.getGpuIndex() != lastGpu || !sample.getDirection().equals(lastDirection)
+                || !sample.getHostMemory().equals(lastHostMemory) || !sample.getForm().equals(lastForm)) {
+            lastGpu = sample.getGpuIndex();
+            lastDirection = sample.getDirection();
+            lastHostMemory = sample.getHostMemory();
+            lastForm = sample.getForm();
+            lastKey = lastGpu + "|" + lastDirection + "|" + lastHostMemory + "|" + lastForm;
+        }
+        return lastKey;
     }
 
     /** One result per group of the window, in a stable order. */

@@ -9,6 +9,12 @@ import io.bridgewatch.streams.window.ObjectCacheStore;
  */
 public final class StreamTails {
     private final ObjectCacheStore<Long> store;
+    /** The latest stream asked about and its key: a node's work comes in runs on one stream (no key built). */
+    private String lastNode;
+    private int lastGpu;
+    private long lastContext;
+    private long lastStream;
+    private String lastKey;
 
     /** Over the store of a processor being initialized: what it cached before is forgotten (see reload). */
     public StreamTails(ObjectCacheStore<Long> store) {
@@ -30,8 +36,15 @@ public final class StreamTails {
         }
     }
 
-    private static String key(String node, int gpu, long context, long stream) {
-        return new StringBuilder(node.length() + 24).append(node).append('|').append(gpu).append('|')
-                .append(context).append('|').append(stream).toString();
+    private String key(String node, int gpu, long context, long stream) {
+        if (stream != lastStream || context != lastContext || gpu != lastGpu || !node.equals(lastNode)) {
+            lastNode = node;
+            lastGpu = gpu;
+            lastContext = context;
+            lastStream = stream;
+            lastKey = new StringBuilder(node.length() + 24).append(node).append('|').append(gpu).append('|')
+                    .append(context).append('|').append(stream).toString();
+        }
+        return lastKey;
     }
 }

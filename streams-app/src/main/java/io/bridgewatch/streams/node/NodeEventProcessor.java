@@ -87,7 +87,7 @@ public final class NodeEventProcessor implements Processor<String, SpecificRecor
                 config.nodeClose());
         this.lateServing = LateRecords.perNode(Topics.SERVING, BridgewatchSerdes.servingSample().serializer(),
                 config.cohortClose());
-        this.costWindows = new NodeTimeWindows<>(StoreNames.BRIDGE_COST_WINDOWS, CostWindowAggregator.AGGREGATION,
+        this.costWindows = new NodeTimeWindows<>(StoreNames.BRIDGE_COST_WINDOWS, CostWindowAggregator.aggregation(),
                 WindowNodes.key(), config.nodeClose());
         this.concurrencyWindows = new NodeTimeWindows<>(StoreNames.CONCURRENCY_WINDOWS,
                 new ConcurrencyAggregator(config.reorderSlack().toNanos()),

@@ -50,6 +50,7 @@ public final class NodeTimeWindows<V, S, R> {
     private String lastKey;
     private long lastStart = Long.MIN_VALUE;
     private String lastStoreKey;
+    private S lastState;
     private ObjectCacheStore<S> store;
     private Sensor droppedLate;
 
@@ -127,11 +128,11 @@ public final class NodeTimeWindows<V, S, R> {
             lastStart = windowStart;
             lastKey = key;
             lastStoreKey = storeKey(windowStart, key);
+            lastState = store.get(lastStoreKey);
         }
-        String storeKey = lastStoreKey;
-        S state = store.get(storeKey);
-        store.put(storeKey, aggregation.add(value, state == null ? aggregation.empty() : state));
-        closeWindowsOf(key, out);
+        lastState = aggregation.add(value, lastState == null ? aggregation.empty() : lastState);
+        store.put(lastStoreKey, lastState);
+        closeWindowsOf(key, node, out);
         closeSilentKeysWindows(out);
     }
 
@@ -140,10 +141,24 @@ public final class NodeTimeWindows<V, S, R> {
      * past its close, or by every feeder that has not gone silent having passed its close.
      */
     private boolean isClosed(String key, long windowStart) {
+        return isClosed(key, windowStart, null);
+    }
+
+    /**
+     * @param feeder a feeder of the key looked at first (the one that just fed): when it has neither passed the close
+     *     nor gone silent, the window is open
+     */
+    private boolean isClosed(String key, long windowStart, String feeder) {
         long closesAt = close.closesAt(windowStart);
         if (closesAt <= closedThrough.getOrDefault(key, Long.MIN_VALUE)
                 || close.isClosed(windowStart, Long.MIN_VALUE, clocks.task())) {
             return true;
+        }
+        if (feeder != null) {
+            long feederTime = clocks.of(feeder);
+            if (feederTime < closesAt && !close.isSilent(feederTime, clocks.task())) {
+                return false; // as the loop below would find, without walking the key's feeders
+            }
         }
         Set<String> keyFeeders = feeders.getOrDefault(key, Set.of());
         for (Iterator<String> it = keyFeeders.iterator(); it.hasNext(); ) {
@@ -158,9 +173,9 @@ public final class NodeTimeWindows<V, S, R> {
     }
 
     /** The key's windows its feeders' event time has closed, earliest first (a later one never closes first). */
-    private void closeWindowsOf(String key, Emitter<? super R> out) {
+    private void closeWindowsOf(String key, String feeder, Emitter<? super R> out) {
         TreeSet<Long> starts = openByKey.get(key);
-        while (starts != null && !starts.isEmpty() && isClosed(key, starts.first())) {
+        while (starts != null && !starts.isEmpty() && isClosed(key, starts.first(), feeder)) {
             closeWindow(key, starts.first(), out);
             starts = openByKey.get(key);
         }

@@ -38,6 +38,8 @@ public final class ObjectCacheStore<V> implements StateStore, CachedStateStore<S
     private final KeyValueStore<String, V> durable;
     private final Map<String, V> objects = new HashMap<>();
     private final Set<String> dirty = new HashSet<>();
+    /** The key marked dirty last (a window updated by every event of a run is marked once, not per event). */
+    private String lastDirty;
     private final boolean writeThrough;
 
     ObjectCacheStore(KeyValueStore<String, V> durable, boolean writeThrough) {
@@ -59,14 +61,16 @@ public final class ObjectCacheStore<V> implements StateStore, CachedStateStore<S
     /** Stores the value; the caller may keep changing the same object until the next flush. */
     public void put(String key, V value) {
         objects.put(key, value);
-        if (writeThrough) {
+        if (writeThrough && key != lastDirty) {
             dirty.add(key);
+            lastDirty = key;
         }
     }
 
     public void delete(String key) {
         objects.remove(key);
         dirty.remove(key);
+        lastDirty = null;
         durable.delete(key);
     }
 
@@ -82,6 +86,7 @@ public final class ObjectCacheStore<V> implements StateStore, CachedStateStore<S
         if (writeThrough) {
             objects.clear();
             dirty.clear();
+            lastDirty = null;
         }
     }
 
@@ -103,6 +108,7 @@ public final class ObjectCacheStore<V> implements StateStore, CachedStateStore<S
             durable.put(key, objects.get(key));
         }
         dirty.clear();
+        lastDirty = null;
     }
 
     /** Before each commit: the changed objects go to the durable store and its changelog, in the transaction. */
@@ -149,6 +155,7 @@ public final class ObjectCacheStore<V> implements StateStore, CachedStateStore<S
     public void close() {
         objects.clear();
         dirty.clear();
+        lastDirty = null;
         durable.close();
     }
 

@@ -1,7 +1,9 @@
 package io.bridgewatch.streams.window;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -17,12 +19,18 @@ public interface WindowNodes<V, S> {
     /** The nodes whose records a window state holds (to know them again after a restart). */
     Collection<String> ofState(String key, S state);
 
-    /** Windows keyed by node that merge several inputs of it: one feeder per (node, input). */
+    /**
+     * Windows keyed by node that merge several inputs of it: one feeder per (node, input). The feeder names are
+     * made once per node and input (a record's is looked up, not built): use one instance per processor.
+     */
     static <V, S> WindowNodes<V, S> keyAndInput(Function<V, String> inputOf, List<String> inputs) {
+        Map<String, Map<String, String>> namesByInput = new HashMap<>();
         return new WindowNodes<>() {
             @Override
             public String ofRecord(String key, V record) {
-                return key + "|" + inputOf.apply(record);
+                String input = inputOf.apply(record);
+                return namesByInput.computeIfAbsent(input, i -> new HashMap<>())
+                        .computeIfAbsent(key, k -> k + "|" + input);
             }
 
             @Override
