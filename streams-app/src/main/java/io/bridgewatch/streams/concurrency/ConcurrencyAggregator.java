@@ -134,10 +134,11 @@ public final class ConcurrencyAggregator
         }
         long from = group.sealedToNs;
         if (group.openCopies.size() > 0) {
-            List<Interval> copies = IntervalSets.clip(group.openCopies.intervals(), from, sealTo);
-            group.sealedUnionNs += IntervalSets.unionMeasure(copies);
-            group.sealedCopyComputeNs += IntervalSets.intersectionMeasure(copies,
-                    IntervalSets.clip(group.openKernels, from, sealTo));
+            // The copies are kept in order of start: their clipped union comes without sorting.
+            List<Interval> copies = group.openCopies.clippedUnion(from, sealTo);
+            group.sealedUnionNs += IntervalSets.measureOfUnion(copies);
+            group.sealedCopyComputeNs += IntervalSets.intersectionMeasureOfUnions(copies,
+                    IntervalSets.union(IntervalSets.clip(group.openKernels, from, sealTo)));
             group.overlappedCopies += group.openCopies.removeEndingBy(sealTo);
         }
         group.openKernels.removeIf(k -> k.endNs() <= sealTo);

@@ -146,6 +146,39 @@ final class OpenCopies {
         return intervals;
     }
 
+    /**
+     * The union of the copies clipped to {@code [fromNs, toNs)}, as disjoint intervals in order: clipping keeps the
+     * copies' order of start, so one pass merges them (what {@link IntervalSets#union} of the clipped copies gives,
+     * without sorting).
+     */
+    List<Interval> clippedUnion(long fromNs, long toNs) {
+        List<Interval> union = new ArrayList<>();
+        long spanStart = 0;
+        long spanEnd = 0;
+        boolean open = false;
+        for (int i = 0; i < size && data[i * LONGS] < toNs; i++) {
+            long start = Math.max(data[i * LONGS], fromNs);
+            long end = Math.min(data[i * LONGS + 1], toNs);
+            if (end <= start) {
+                continue;
+            }
+            if (open && start <= spanEnd) {
+                spanEnd = Math.max(spanEnd, end);
+                continue;
+            }
+            if (open) {
+                union.add(new Interval(spanStart, spanEnd));
+            }
+            spanStart = start;
+            spanEnd = end;
+            open = true;
+        }
+        if (open) {
+            union.add(new Interval(spanStart, spanEnd));
+        }
+        return union;
+    }
+
     /** Removes the copies that end at or before {@code t}; returns how many of them were marked overlapped. */
     long removeEndingBy(long t) {
         long overlapped = 0;

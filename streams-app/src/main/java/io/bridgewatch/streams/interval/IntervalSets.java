@@ -51,8 +51,11 @@ public final class IntervalSets {
 
     /** {@code meas(A ∩ B)} for two sets of intervals (each may overlap itself). */
     public static long intersectionMeasure(Collection<Interval> a, Collection<Interval> b) {
-        List<Interval> ua = union(a);
-        List<Interval> ub = union(b);
+        return intersectionMeasureOfUnions(union(a), union(b));
+    }
+
+    /** {@code meas(A ∩ B)} for two unions (each disjoint and sorted by start, as {@link #union} gives). */
+    public static long intersectionMeasureOfUnions(List<Interval> ua, List<Interval> ub) {
         long total = 0;
         int i = 0;
         int j = 0;
@@ -69,9 +72,25 @@ public final class IntervalSets {
         return total;
     }
 
-    /** Every interval clipped to {@code [fromNs, toNs)}, empty ones dropped. */
+    /** Every interval clipped to {@code [fromNs, toNs)}, empty ones dropped, in their order. */
     public static List<Interval> clip(Collection<Interval> intervals, long fromNs, long toNs) {
-        return intervals.stream().map(i -> i.clip(fromNs, toNs)).filter(i -> !i.isEmpty()).toList();
+        List<Interval> clipped = new ArrayList<>(intervals.size());
+        for (Interval interval : intervals) {
+            Interval piece = interval.clip(fromNs, toNs);
+            if (!piece.isEmpty()) {
+                clipped.add(piece);
+            }
+        }
+        return clipped;
+    }
+
+    /** The total length of disjoint intervals. */
+    public static long measureOfUnion(List<Interval> union) {
+        long total = 0;
+        for (Interval interval : union) {
+            total += interval.lengthNs();
+        }
+        return total;
     }
 
     /**

@@ -3,13 +3,17 @@ package io.bridgewatch.streams.concurrency;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bridgewatch.streams.interval.Interval;
+import io.bridgewatch.streams.interval.IntervalSets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The ordered open copies mark exactly what a scan of every open copy marks, in any arrival order. */
+/**
+ * The ordered open copies mark exactly what a scan of every open copy marks, in any arrival order, and their clipped
+ * union is the union of the clipped copies.
+ */
 class OpenCopiesTest {
 
     /** The definition, copy by copy: what OpenCopies did before it kept its copies in order. */
@@ -57,6 +61,12 @@ class OpenCopiesTest {
                 long stream = random.nextInt(3);
                 ordered.add(start, end, stream);
                 reference.add(start, end, stream);
+                if (random.nextInt(25) == 0) {
+                    long from = clock - random.nextInt(40_000);
+                    long to = from + random.nextInt(30_000);
+                    assertThat(ordered.clippedUnion(from, to)).as("seed %d, [%d, %d)", seed, from, to)
+                            .isEqualTo(IntervalSets.union(IntervalSets.clip(ordered.intervals(), from, to)));
+                }
                 if (random.nextInt(50) == 0) {
                     sealed = clock - random.nextInt(30_000);
                     overlappedOrdered += ordered.removeEndingBy(sealed);
