@@ -13,6 +13,7 @@ import io.bridgewatch.streams.cohort.ReferenceBaseline;
 import io.bridgewatch.streams.offline.OfflinePipeline;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -84,7 +85,7 @@ public final class TraceAnalysis {
                 Duration.ZERO);
         try (OfflinePipeline whole = new OfflinePipeline(wholeTrace);
                 OfflinePipeline overTime = new OfflinePipeline(windowed)) {
-            EventTap tap = new EventTap(whole, overTime);
+            EventTap tap = new EventTap(OfflinePipeline.together(List.of(whole, overTime)));
             CcMode subjectMode = reference == null ? CcMode.UNKNOWN : CcMode.ON;
             tap.nodeInfo(TraceNodeInfo.of(NODE, TraceFacts.NONE, ANALYSIS_SKU,
                     subjectMode, 0, Map.of()));

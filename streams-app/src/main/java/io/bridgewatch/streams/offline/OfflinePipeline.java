@@ -115,29 +115,72 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
 
     @Override
     public void crossing(Crossing crossing) {
-        latestEventMs = Math.max(latestEventMs, crossing.getApiStartNs() / NS_PER_MS);
-        add(crossing.getNodeId(), crossing, crossing.getApiStartNs());
+        add(crossing, NodeEventCodec.encode(crossing));
     }
 
     @Override
     public void kernel(KernelExec kernel) {
-        latestEventMs = Math.max(latestEventMs, kernel.getApiStartNs() / NS_PER_MS);
-        add(kernel.getNodeId(), kernel, kernel.getApiStartNs());
+        add(kernel, NodeEventCodec.encode(kernel));
     }
 
     @Override
     public void serving(ServingSample sample) {
-        add(sample.getNodeId(), sample, sample.getIntervalEndNs());
+        add(sample, NodeEventCodec.encode(sample));
     }
 
-    /** Adds the event to its node's batch; another node's event, or a full batch, sends the batch first. */
-    private void add(CharSequence node, SpecificRecord event, long timeNs) {
+    /**
+     * One sink for several pipelines over the same events (with different configs): each event is encoded once for
+     * all of them.
+     */
+    public static EventSink together(List<OfflinePipeline> pipelines) {
+        return new EventSink() {
+            @Override
+            public void nodeInfo(NodeInfo info) {
+                pipelines.forEach(pipeline -> pipeline.nodeInfo(info));
+            }
+
+            @Override
+            public void crossing(Crossing crossing) {
+                byte[] encoded = NodeEventCodec.encode(crossing);
+                pipelines.forEach(pipeline -> pipeline.add(crossing, encoded));
+            }
+
+            @Override
+            public void kernel(KernelExec kernel) {
+                byte[] encoded = NodeEventCodec.encode(kernel);
+                pipelines.forEach(pipeline -> pipeline.add(kernel, encoded));
+            }
+
+            @Override
+            public void serving(ServingSample sample) {
+                byte[] encoded = NodeEventCodec.encode(sample);
+                pipelines.forEach(pipeline -> pipeline.add(sample, encoded));
+            }
+        };
+    }
+
+    private void add(Crossing crossing, byte[] encoded) {
+        latestEventMs = Math.max(latestEventMs, crossing.getApiStartNs() / NS_PER_MS);
+        add(crossing.getNodeId(), encoded, crossing.getApiStartNs());
+    }
+
+    private void add(KernelExec kernel, byte[] encoded) {
+        latestEventMs = Math.max(latestEventMs, kernel.getApiStartNs() / NS_PER_MS);
+        add(kernel.getNodeId(), encoded, kernel.getApiStartNs());
+    }
+
+    private void add(ServingSample sample, byte[] encoded) {
+        add(sample.getNodeId(), encoded, sample.getIntervalEndNs());
+    }
+
+    /** Adds the encoded event to its node's batch; another node's event, or a full batch, sends the batch first. */
+    private void add(CharSequence node, byte[] encoded, long timeNs) {
         String key = node.toString();
         if (!batch.isEmpty() && !key.equals(batchNode)) {
             pipeBatch();
         }
         batchNode = key;
-        batch.add(NodeEventCodec.encode(event));
+        batch.add(encoded);
         batchLastMs = timeNs / NS_PER_MS;
         if (batch.size() >= BATCH_EVENTS) {
             pipeBatch();
