@@ -110,7 +110,7 @@ public final class NodeTimeWindows<V, S, R> {
         });
     }
 
-    /** Folds the value into its window and emits the windows that closes. */
+    /** Folds the value into its window and emits the windows that this closes. */
     public void add(String key, V value, long timestampMs, Emitter<? super R> out) {
         long windowStart = close.startOf(timestampMs);
         String node = nodes.ofRecord(key, value);
