@@ -88,8 +88,8 @@ public final class BridgeTopology {
                 BridgewatchSerdes.of(CohortWindowState.class), durability));
         builder.addStateStore(durability.keyValueStore(StoreNames.NODE_BRIDGE_FIT, Serdes.String(),
                 BridgewatchSerdes.of(RouteFit.class)));
-        builder.addStateStore(durability.keyValueStore(StoreNames.PHASE_OCCURRENCES, Serdes.String(),
-                BridgewatchSerdes.of(PhaseOccurrenceState.class)));
+        builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.PHASE_OCCURRENCES,
+                BridgewatchSerdes.of(PhaseOccurrenceState.class), durability));
         addResultViews(builder, config, durability);
 
         builder.addStateStore(durability.keyValueStore(StoreNames.NODE_INFO, Serdes.String(),

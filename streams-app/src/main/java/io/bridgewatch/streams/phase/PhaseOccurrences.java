@@ -9,6 +9,7 @@ import io.bridgewatch.streams.internal.PhaseOccurrenceState;
 import io.bridgewatch.streams.internal.RouteFit;
 import io.bridgewatch.streams.window.Emitter;
 import io.bridgewatch.streams.window.EventClocks;
+import io.bridgewatch.streams.window.ObjectCacheStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -39,7 +39,8 @@ public final class PhaseOccurrences {
     private final long latenessNs;
     private final long silenceNs;
     private final EventClocks clocks = new EventClocks();
-    private KeyValueStore<String, PhaseOccurrenceState> open;
+    /** Open occurrences as objects, written once per commit (a phase's events extend one occurrence in a row). */
+    private ObjectCacheStore<PhaseOccurrenceState> open;
     private KeyValueStore<String, RouteFit> fits;
 
     /**
@@ -54,6 +55,7 @@ public final class PhaseOccurrences {
 
     public void init(ProcessingContext context) {
         this.open = context.getStateStore(StoreNames.PHASE_OCCURRENCES);
+        open.reload();
         this.fits = context.getStateStore(StoreNames.NODE_BRIDGE_FIT);
         clocks.reset();
     }
@@ -94,15 +96,16 @@ public final class PhaseOccurrences {
     /** Emits the occurrences their node's event time, or the task's stream time a silence later, has ended. */
     public void closeQuiet(long streamTimeMs, Emitter<? super PhaseOccurrence> out) {
         List<KeyValue<String, PhaseOccurrenceState>> quiet = new ArrayList<>();
-        try (KeyValueIterator<String, PhaseOccurrenceState> all = open.all()) {
-            all.forEachRemaining(entry -> {
-                long closesAtNs = entry.value.getEndNs() + gapNs + latenessNs;
-                long nodeTimeMs = nodeTime(entry.key.substring(0, entry.key.indexOf('|')));
-                if ((nodeTimeMs != Long.MIN_VALUE && closesAtNs < nodeTimeMs * NS_PER_MS)
-                        || closesAtNs + silenceNs < streamTimeMs * NS_PER_MS) {
-                    quiet.add(KeyValue.pair(entry.key, entry.value));
-                }
-            });
+        // In key order, as a store iterates, so that occurrences closing together come out in the same order in
+        // every run.
+        for (String key : new TreeSet<>(open.keys())) {
+            PhaseOccurrenceState state = open.get(key);
+            long closesAtNs = state.getEndNs() + gapNs + latenessNs;
+            long nodeTimeMs = nodeTime(key.substring(0, key.indexOf('|')));
+            if ((nodeTimeMs != Long.MIN_VALUE && closesAtNs < nodeTimeMs * NS_PER_MS)
+                    || closesAtNs + silenceNs < streamTimeMs * NS_PER_MS) {
+                quiet.add(KeyValue.pair(key, state));
+            }
         }
         for (KeyValue<String, PhaseOccurrenceState> entry : quiet) {
             open.delete(entry.key);
