@@ -16,8 +16,17 @@ final class PhaseRanges {
     }
 
     private final TreeMap<Long, Range> byStart = new TreeMap<>();
+    /**
+     * The latest answer from the innermost range, its start and the next range's start: instants come mostly in
+     * order, and while one lies in the same range with no range starting between, the answer is the same (forgotten
+     * on every add).
+     */
+    private Range latest;
+    private long latestStart;
+    private long nextStart;
 
     void add(long startNs, long endNs, Phase phase) {
+        latest = null;
         Range existing = byStart.get(startNs);
         if (existing == null || existing.endNs() > endNs) { // the inner one of two ranges that start together
             byStart.put(startNs, new Range(endNs, phase));
@@ -30,7 +39,17 @@ final class PhaseRanges {
 
     /** The phase of the latest-starting range that covers {@code instantNs}, or null. */
     Phase at(long instantNs) {
+        if (latest != null && instantNs >= latestStart && instantNs < nextStart && latest.endNs() >= instantNs) {
+            return latest.phase();
+        }
         Map.Entry<Long, Range> entry = byStart.floorEntry(instantNs);
+        if (entry != null && entry.getValue().endNs() >= instantNs) {
+            Long next = byStart.higherKey(entry.getKey());
+            latest = entry.getValue();
+            latestStart = entry.getKey();
+            nextStart = next == null ? Long.MAX_VALUE : next;
+            return latest.phase();
+        }
         for (int i = 0; entry != null && i < MAX_NESTING; i++) {
             if (entry.getValue().endNs() >= instantNs) {
                 return entry.getValue().phase();
