@@ -68,14 +68,24 @@ public final class NodeEventCodec {
 
     /** One element as its event; a {@link SchemaDecodingException} says why when no known schema reads it. */
     public static SpecificRecord decode(byte[] element) {
-        if (CROSSINGS.reads(element)) {
-            return CROSSINGS.deserialize(Topics.CROSSINGS, element);
+        return decode(element, null, null);
+    }
+
+    /**
+     * One element as its event, a copy read into {@code crossing} and a kernel into {@code kernel} when given (their
+     * fields overwritten: for a caller that keeps nothing of an event once it has handled it; a serving sample is
+     * always new); a {@link SchemaDecodingException} says why when no known schema reads it.
+     */
+    public static SpecificRecord decode(byte[] element, Crossing crossing, KernelExec kernel) {
+        SpecificRecord event = CROSSINGS.deserializeIfKnown(Topics.CROSSINGS, element, crossing);
+        if (event == null) {
+            event = KERNELS.deserializeIfKnown(Topics.KERNELS, element, kernel);
         }
-        if (KERNELS.reads(element)) {
-            return KERNELS.deserialize(Topics.KERNELS, element);
+        if (event == null) {
+            event = SERVING.deserializeIfKnown(Topics.SERVING, element, null);
         }
-        if (SERVING.reads(element)) {
-            return SERVING.deserialize(Topics.SERVING, element);
+        if (event != null) {
+            return event;
         }
         throw new SchemaDecodingException("cannot decode an event of a node event batch (" + element.length
                 + " bytes): not the single-object encoding of a known Crossing, KernelExec or ServingSample schema"

@@ -90,30 +90,49 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
             throw new SchemaDecodingException(describe(topic, data) + "header truncated (" + data.length
                     + " of " + HEADER_BYTES + " bytes)");
         }
-        DatumReader<T> reader = readersByFingerprint.get(
-                ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+        DatumReader<T> reader = readerOf(data);
         if (reader == null) {
             throw new SchemaDecodingException(describe(topic, data) + "unknown schema fingerprint "
                     + fingerprintOf(data) + "; known: " + type.getSimpleName() + " fingerprint "
                     + fingerprintHex(SchemaNormalization.parsingFingerprint64(schema))
                     + " and its released versions (a newer producer, or another record type?)");
         }
+        return read(topic, data, reader, null);
+    }
+
+    /**
+     * The record if the bytes are single-object encoded with this record's schema or one of its released versions,
+     * read into {@code reuse} when one is given (its fields overwritten: for a caller that keeps nothing of the record
+     * it read before); null if they are not (no such header, or another fingerprint).
+     */
+    public T deserializeIfKnown(String topic, byte[] data, T reuse) {
+        DatumReader<T> reader = readerOf(data);
+        return reader == null ? null : read(topic, data, reader, reuse);
+    }
+
+    private T read(String topic, byte[] data, DatumReader<T> reader, T reuse) {
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_BYTES,
                     data.length - HEADER_BYTES, DECODERS.get());
             DECODERS.set(decoder);
-            return reader.read(null, decoder);
+            return reader.read(reuse, decoder);
         } catch (IOException | RuntimeException e) {
             throw new SchemaDecodingException(describe(topic, data) + "corrupt body ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }
     }
 
+    /** The reader of the bytes' writer schema, or null when they carry no header or another fingerprint. */
+    private DatumReader<T> readerOf(byte[] data) {
+        if (data == null || data.length < HEADER_BYTES || data[0] != MARKER_0 || data[1] != MARKER_1) {
+            return null;
+        }
+        return readersByFingerprint.get(ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+    }
+
     /** Whether the bytes are single-object encoded with this record's schema or one of its released versions. */
     public boolean reads(byte[] data) {
-        return data != null && data.length >= HEADER_BYTES && data[0] == MARKER_0 && data[1] == MARKER_1
-                && readersByFingerprint.containsKey(
-                        ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+        return readerOf(data) != null;
     }
 
     @Override

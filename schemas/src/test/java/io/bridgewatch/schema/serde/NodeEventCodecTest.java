@@ -57,10 +57,35 @@ class NodeEventCodecTest {
 
     @Test
     void shouldReadAnEventWrittenWithItsReleasedSchema() throws Exception {
+        assertThat(NodeEventCodec.decode(writtenWithFirstReleasedSchema(CROSSING))).isEqualTo(CROSSING);
+    }
+
+    /**
+     * Read into a record reused from a newer event, an event of a released schema gets the current schema's defaults
+     * for the fields it lacks (host_call, bytes_known: true), not what the record held.
+     */
+    @Test
+    void shouldReadEventsIntoReusedRecordsAsIntoNewOnes() throws Exception {
+        Crossing gpuOnly = Crossing.newBuilder(CROSSING).setHostCall(false).setBytesKnown(false).build();
+        Crossing reused = new Crossing();
+        KernelExec reusedKernel = new KernelExec();
+        assertThat(NodeEventCodec.decode(NodeEventCodec.encode(gpuOnly), reused, reusedKernel)).isSameAs(reused)
+                .isEqualTo(gpuOnly);
+        assertThat(NodeEventCodec.decode(writtenWithFirstReleasedSchema(CROSSING), reused, reusedKernel))
+                .isSameAs(reused).isEqualTo(CROSSING);
+        KernelExec graph = KernelExec.newBuilder(KERNEL).setGrid(List.of(4, 2, 1)).setBlock(List.of(128, 1, 1))
+                .build();
+        assertThat(NodeEventCodec.decode(NodeEventCodec.encode(graph), reused, reusedKernel)).isSameAs(reusedKernel)
+                .isEqualTo(graph);
+        assertThat(NodeEventCodec.decode(NodeEventCodec.encode(KERNEL), reused, reusedKernel)).isEqualTo(KERNEL);
+        assertThat(NodeEventCodec.decode(NodeEventCodec.encode(SAMPLE), reused, reusedKernel)).isEqualTo(SAMPLE);
+    }
+
+    private static byte[] writtenWithFirstReleasedSchema(Crossing crossing) throws Exception {
         Schema released = ReleasedSchemas.writerSchemasOf(Crossing.getClassSchema().getFullName()).get(0);
         GenericRecord old = new GenericData.Record(released);
         for (Schema.Field field : released.getFields()) {
-            old.put(field.name(), GenericData.get().deepCopy(field.schema(), CROSSING.get(field.name())));
+            old.put(field.name(), GenericData.get().deepCopy(field.schema(), crossing.get(field.name())));
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(new byte[] {(byte) 0xC3, 0x01});
@@ -69,8 +94,7 @@ class NodeEventCodecTest {
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         new GenericDatumWriter<GenericRecord>(released).write(old, encoder);
         encoder.flush();
-
-        assertThat(NodeEventCodec.decode(out.toByteArray())).isEqualTo(CROSSING);
+        return out.toByteArray();
     }
 
     @Test

@@ -74,6 +74,13 @@ public final class NodeEventProcessor implements Processor<String, SpecificRecor
     private final NodeTimeWindows<IntervalSample, ConcurrencyState, ConcurrencyWindow> concurrencyWindows;
     private final NodeTimeWindows<KernelExec, KernelWindowState, CohortSample> kernelWindows;
     private final PhaseOccurrences phases;
+    /**
+     * A batch's copies and kernels are read into these, each overwritten by the next: no stage keeps an event once it
+     * has handled it (each copies what it needs into samples and window states of its own; a late one is serialized
+     * into its dead letter at once). Serving samples, forwarded as they are, are read anew.
+     */
+    private final Crossing crossingRead = new Crossing();
+    private final KernelExec kernelRead = new KernelExec();
     private ProcessorContext<String, SpecificRecord> context;
     private Emitter<SpecificRecord> forward;
     private CrossingCosts costs;
@@ -131,7 +138,7 @@ public final class NodeEventProcessor implements Processor<String, SpecificRecor
                 byte[] element = NodeEventCodec.bytes(elements.get(i));
                 SpecificRecord event;
                 try {
-                    event = NodeEventCodec.decode(element);
+                    event = NodeEventCodec.decode(element, crossingRead, kernelRead);
                 } catch (SchemaDecodingException e) {
                     forward.emit(node, undecodable(record, element, i, elements.size(), e), record.timestamp());
                     continue;
