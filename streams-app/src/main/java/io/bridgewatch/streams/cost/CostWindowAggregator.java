@@ -21,6 +21,14 @@ public final class CostWindowAggregator {
     static final long SMALL_CROSSING_BYTES = 64 * 1024;
     static final long DMA_MIN_BYTES = 1024 * 1024;
     private static final double NS = 1e-9;
+    /** The state's key of each power-of-two size bin, made once rather than per crossing. */
+    private static final String[] SIZE_BIN_KEYS = new String[64];
+
+    static {
+        for (int i = 0; i < SIZE_BIN_KEYS.length; i++) {
+            SIZE_BIN_KEYS[i] = Integer.toString(i);
+        }
+    }
 
     /** The latest sample's group and its key: a node's crossings come in runs of one group (no key built). */
     private int lastGpu = -1;
@@ -78,7 +86,7 @@ public final class CostWindowAggregator {
             group.setDmaBytes(group.getDmaBytes() + sample.getBytes());
             group.setDmaNs(group.getDmaNs() + sample.getGpuDurationNs());
         }
-        String bin = Integer.toString(63 - Long.numberOfLeadingZeros(Math.max(1, sample.getBytes())));
+        String bin = SIZE_BIN_KEYS[63 - Long.numberOfLeadingZeros(Math.max(1, sample.getBytes()))];
         SizeBinState sizeBin = group.getBins().computeIfAbsent(bin, b -> new SizeBinState(0L, 0L, new HashMap<>()));
         sizeBin.setCrossings(sizeBin.getCrossings() + 1);
         sizeBin.setBytes(sizeBin.getBytes() + sample.getBytes());
