@@ -166,9 +166,9 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (copies < 2 || warmup.isNegative() || measure.toSeconds() < 5) {
+            if (copies < 2 || copies > 100 || warmup.isNegative() || measure.toSeconds() < 5) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "--copies must be at least 2, --warmup not negative, --measure at least 5s");
+                        "--copies must be from 2 to 100, --warmup not negative, --measure at least 5s");
             }
             new HeapBenchmark(System.out).run(copies, warmup, measure);
             return 0;

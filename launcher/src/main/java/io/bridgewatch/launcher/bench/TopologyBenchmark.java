@@ -63,8 +63,9 @@ public final class TopologyBenchmark {
      */
     record Figures(String name, double eventsPerSecond, double seconds, double startupSeconds, long peakHeapBytes,
             Histogram latencyMicros) {
+        /** NaN when the run was over before its RUNNING state was seen. */
         double runningEventsPerSecond(long events) {
-            return events / (seconds - startupSeconds);
+            return seconds > startupSeconds ? events / (seconds - startupSeconds) : Double.NaN;
         }
     }
 
@@ -128,9 +129,11 @@ public final class TopologyBenchmark {
             double seconds = (end - start) / 1e9;
             double startup = ((running == 0 ? end : running) - start) / 1e9;
             streams.close(Duration.ofSeconds(30));
+            Figures figures = new Figures(candidate.name(), events / seconds, seconds, startup, heap.peakBytes(), null);
             out.printf("%s: %,d events in %.1f s = %,.0f events/s; %.1f s of it to RUNNING, then %,.0f events/s%n",
-                    candidate.name(), events, seconds, events / seconds, startup, events / (seconds - startup));
-            return new Figures(candidate.name(), events / seconds, seconds, startup, heap.peakBytes(), null);
+                    candidate.name(), events, seconds, events / seconds, startup,
+                    figures.runningEventsPerSecond(events));
+            return figures;
         }
     }
 

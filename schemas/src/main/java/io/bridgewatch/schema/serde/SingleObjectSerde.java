@@ -70,7 +70,11 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
             encoding.out.write(header);
             writer.write(record, encoding.encoder);
             encoding.encoder.flush();
-            return encoding.out.toByteArray();
+            byte[] bytes = encoding.out.toByteArray();
+            if (bytes.length > Encoding.KEPT_BYTES) {
+                ENCODINGS.remove(); // a buffer grown by one large state is not kept for the thread's life
+            }
+            return bytes;
         } catch (IOException | RuntimeException e) {
             throw new SchemaDecodingException(
                     "cannot encode " + type.getSimpleName() + " for topic " + topic + ": " + e.getMessage(), e);
@@ -160,6 +164,7 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
      * a new channel, which cost as much as encoding a small event.
      */
     private static final class Encoding {
+        static final int KEPT_BYTES = 1 << 20;
         final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
     }

@@ -34,6 +34,18 @@ class SingleObjectSerdeTest {
         assertThat(serde.deserialize("t", bytes)).isEqualTo(crossing());
     }
 
+    /** The thread's encoding buffer is reused, and dropped after a record above its kept size: no bytes carry over. */
+    @Test
+    void shouldEncodeEachRecordAloneAcrossAReusedAndADroppedBuffer() {
+        Crossing small = crossing();
+        Crossing large = Crossing.newBuilder(small).setApi("x".repeat(2 << 20)).build();
+        byte[] first = serde.serialize("t", small);
+        assertThat(serde.deserialize("t", serde.serialize("t", large))).isEqualTo(large);
+        byte[] after = serde.serialize("t", small);
+        assertThat(after).isEqualTo(first);
+        assertThat(serde.deserialize("t", after)).isEqualTo(small);
+    }
+
     @Test
     void shouldNameTopicAndMarkerWhenHeaderIsNotAvro() {
         byte[] json = "{\"node_id\":\"n1\"}".getBytes();
