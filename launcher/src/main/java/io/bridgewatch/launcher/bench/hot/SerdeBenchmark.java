@@ -3,6 +3,7 @@ package io.bridgewatch.launcher.bench.hot;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
+import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.NodeEventBatch;
 import io.bridgewatch.schema.serde.NodeEventCodec;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ public class SerdeBenchmark {
     private byte[] encoded;
     private List<byte[]> elements;
     private NodeEventBatch batch;
+    private final Crossing crossingRead = new Crossing();
+    private final KernelExec kernelRead = new KernelExec();
 
     @Setup
     public void setUp() {
@@ -48,6 +51,12 @@ public class SerdeBenchmark {
     @Benchmark
     public SpecificRecord decodeCrossing() {
         return NodeEventCodec.decode(encoded);
+    }
+
+    /** As the topology reads a batch's copies: into one reused record. */
+    @Benchmark
+    public SpecificRecord decodeCrossingReused() {
+        return NodeEventCodec.decode(encoded, crossingRead, kernelRead);
     }
 
     @Benchmark
