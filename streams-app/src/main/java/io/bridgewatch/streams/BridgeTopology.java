@@ -75,6 +75,11 @@ public final class BridgeTopology {
     }
 
     public static Topology build(TopologyConfig config, StateDurability durability) {
+        return build(config, durability, TopologyOutputs.ALL);
+    }
+
+    /** A topology that produces only {@code outputs} (and the dead letters), for offline runs that read no more. */
+    public static Topology build(TopologyConfig config, StateDurability durability, TopologyOutputs outputs) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.STREAM_TAILS, Serdes.Long(), durability));
         builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.HOST_TAILS, Serdes.Long(), durability));
@@ -90,7 +95,7 @@ public final class BridgeTopology {
                 BridgewatchSerdes.of(RouteFit.class)));
         builder.addStateStore(new ObjectCacheStoreBuilder<>(StoreNames.PHASE_OCCURRENCES,
                 BridgewatchSerdes.of(PhaseOccurrenceState.class), durability));
-        addResultViews(builder, config, durability);
+        addResultViews(builder, config, durability, outputs);
 
         builder.addStateStore(durability.keyValueStore(StoreNames.NODE_INFO, Serdes.String(),
                 BridgewatchSerdes.nodeInfo()));
@@ -99,27 +104,44 @@ public final class BridgeTopology {
                 .process(NodeFactsProcessor::new, Named.as("node-facts"), StoreNames.NODE_INFO);
 
         KStream<String, SpecificRecord> produced = nodeEvents(builder)
-                .process(() -> new NodeEventProcessor(config), Named.as("node-events"), NodeEventProcessor.stores());
+                .process(() -> new NodeEventProcessor(config, outputs), Named.as("node-events"),
+                        NodeEventProcessor.stores());
         ofType(produced, DeadLetter.class, "node-dead-letters").to(Topics.DLQ, Produced.with(Serdes.String(),
                 BridgewatchSerdes.deadLetter()).withName("node-dead-letters-sink"));
-        KStream<String, BridgeCostWindow> costs = bridgeCost(ofType(produced, BridgeCostWindow.class, "bridge-cost"));
-        KStream<String, ConcurrencyWindow> concurrency = concurrency(ofType(produced, ConcurrencyWindow.class,
-                "concurrency"));
-        KStream<String, PhaseOccurrence> phases = phases(ofType(produced, PhaseOccurrence.class, "phases"), costs);
-        cohorts(ofType(produced, ServingSample.class, "serving"), costs, concurrency, phases,
-                ofType(produced, CohortSample.class, "kernel-durations"), config, durability);
-        tollRegressions(builder, costs, config, durability);
+        KStream<String, BridgeCostWindow> costs = outputs.costWindows()
+                ? bridgeCost(ofType(produced, BridgeCostWindow.class, "bridge-cost")) : null;
+        KStream<String, ConcurrencyWindow> concurrency = outputs.concurrency()
+                ? concurrency(ofType(produced, ConcurrencyWindow.class, "concurrency")) : null;
+        KStream<String, PhaseOccurrence> phases = outputs.phases()
+                ? phases(ofType(produced, PhaseOccurrence.class, "phases"), costs) : null;
+        if (outputs.cohorts()) {
+            cohorts(ofType(produced, ServingSample.class, "serving"), costs, concurrency, phases,
+                    ofType(produced, CohortSample.class, "kernel-durations"), config, durability);
+        }
+        if (outputs.alerts()) {
+            tollRegressions(builder, costs, config, durability);
+        }
         return builder.build();
     }
 
-    private static void addResultViews(StreamsBuilder builder, TopologyConfig config, StateDurability durability) {
+    private static void addResultViews(StreamsBuilder builder, TopologyConfig config, StateDurability durability,
+            TopologyOutputs outputs) {
         Duration retention = config.resultRetention();
-        builder.addStateStore(durability.resultView(StoreNames.NODE_COST_VIEW, retention, config.nodeWindow(),
-                BridgewatchSerdes.bridgeCostWindow()));
-        builder.addStateStore(durability.resultView(StoreNames.NODE_CONCURRENCY_VIEW, retention, config.nodeWindow(),
-                BridgewatchSerdes.of(ConcurrencyWindow.class)));
-        builder.addStateStore(durability.resultView(StoreNames.NODE_PHASE_VIEW, retention, config.nodeWindow(),
-                BridgewatchSerdes.of(PhaseOccurrence.class)));
+        if (outputs.costWindows()) {
+            builder.addStateStore(durability.resultView(StoreNames.NODE_COST_VIEW, retention, config.nodeWindow(),
+                    BridgewatchSerdes.bridgeCostWindow()));
+        }
+        if (outputs.concurrency()) {
+            builder.addStateStore(durability.resultView(StoreNames.NODE_CONCURRENCY_VIEW, retention,
+                    config.nodeWindow(), BridgewatchSerdes.of(ConcurrencyWindow.class)));
+        }
+        if (outputs.phases()) {
+            builder.addStateStore(durability.resultView(StoreNames.NODE_PHASE_VIEW, retention, config.nodeWindow(),
+                    BridgewatchSerdes.of(PhaseOccurrence.class)));
+        }
+        if (!outputs.cohorts()) {
+            return;
+        }
         builder.addStateStore(durability.resultView(StoreNames.COHORT_COMPARISON_VIEW, retention,
                 config.cohortWindow(), BridgewatchSerdes.of(CohortComparison.class)));
         builder.addStateStore(durability.resultView(StoreNames.COHORT_PARITY_VIEW, retention, config.cohortWindow(),

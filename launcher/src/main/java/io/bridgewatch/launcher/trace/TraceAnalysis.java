@@ -9,6 +9,8 @@ import io.bridgewatch.collector.redact.RedactingSink;
 import io.bridgewatch.collector.redact.Redaction;
 import io.bridgewatch.schema.CcMode;
 import io.bridgewatch.streams.TopologyConfig;
+import io.bridgewatch.streams.TopologyOutputs;
+import io.bridgewatch.streams.TopologyOutputs.Output;
 import io.bridgewatch.streams.cohort.ReferenceBaseline;
 import io.bridgewatch.streams.offline.OfflinePipeline;
 import java.nio.file.Path;
@@ -83,8 +85,12 @@ public final class TraceAnalysis {
                 TopologyConfig.DEFAULT_PHASE_GAP, ReferenceBaseline.NONE, TopologyConfig.DEFAULT_REGRESSION_THRESHOLD,
                 TopologyConfig.DEFAULT_REGRESSION_HALF_LIFE, window, TopologyConfig.DEFAULT_NODE_SILENCE,
                 Duration.ZERO);
-        try (OfflinePipeline whole = new OfflinePipeline(wholeTrace);
-                OfflinePipeline overTime = new OfflinePipeline(windowed)) {
+        // Each run produces only what the report reads of it: the comparison needs every node result.
+        TopologyOutputs wholeOutputs = reference == null ? TopologyOutputs.of(Output.BRIDGE_COST)
+                : TopologyOutputs.of(Output.BRIDGE_COST, Output.COHORTS);
+        try (OfflinePipeline whole = new OfflinePipeline(wholeTrace, wholeOutputs);
+                OfflinePipeline overTime = new OfflinePipeline(windowed,
+                        TopologyOutputs.of(Output.CONCURRENCY, Output.PHASES))) {
             EventTap tap = new EventTap(OfflinePipeline.together(List.of(whole, overTime)));
             CcMode subjectMode = reference == null ? CcMode.UNKNOWN : CcMode.ON;
             tap.nodeInfo(TraceNodeInfo.of(NODE, TraceFacts.NONE, ANALYSIS_SKU,

@@ -13,6 +13,7 @@ import io.bridgewatch.schema.serde.SchemaDecodingException;
 import io.bridgewatch.schema.topics.Topics;
 import io.bridgewatch.streams.StoreNames;
 import io.bridgewatch.streams.TopologyConfig;
+import io.bridgewatch.streams.TopologyOutputs;
 import io.bridgewatch.streams.concurrency.ConcurrencyAggregator;
 import io.bridgewatch.streams.concurrency.ConcurrencyState;
 import io.bridgewatch.streams.concurrency.WorkIntervals;
@@ -67,6 +68,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 public final class NodeEventProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
     private static final long NS_PER_MS = 1_000_000;
     private final TopologyConfig config;
+    private final TopologyOutputs outputs;
     private final LateRecords<Crossing> lateCrossings;
     private final LateRecords<KernelExec> lateKernels;
     private final LateRecords<ServingSample> lateServing;
@@ -87,7 +89,13 @@ public final class NodeEventProcessor implements Processor<String, SpecificRecor
     private WorkIntervals intervals;
 
     public NodeEventProcessor(TopologyConfig config) {
+        this(config, TopologyOutputs.ALL);
+    }
+
+    /** Runs only the stages that feed {@code outputs} (the late gates, costs and stream tails always). */
+    public NodeEventProcessor(TopologyConfig config, TopologyOutputs outputs) {
         this.config = config;
+        this.outputs = outputs;
         this.lateCrossings = LateRecords.perNode(Topics.CROSSINGS, BridgewatchSerdes.crossing().serializer(),
                 config.nodeClose());
         this.lateKernels = LateRecords.perNode(Topics.KERNELS, BridgewatchSerdes.kernelExec().serializer(),
@@ -126,7 +134,10 @@ public final class NodeEventProcessor implements Processor<String, SpecificRecor
         concurrencyWindows.init(context);
         kernelWindows.init(context);
         phases.init(context);
-        context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, now -> phases.closeQuiet(now, forward));
+        if (outputs.phases()) {
+            context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME,
+                    now -> phases.closeQuiet(now, forward));
+        }
     }
 
     @Override
@@ -170,12 +181,18 @@ public final class NodeEventProcessor implements Processor<String, SpecificRecor
         }
         CostSample cost = costs.charge(c);
         if (cost != null) {
-            costWindows.add(node, cost, timestampMs, forward);
-            for (PhaseEvent event : PhaseEvents.of(cost)) {
-                phases.add(node, event, timestampMs, forward);
+            if (outputs.costWindows()) {
+                costWindows.add(node, cost, timestampMs, forward);
+            }
+            if (outputs.phases()) {
+                for (PhaseEvent event : PhaseEvents.of(cost)) {
+                    phases.add(node, event, timestampMs, forward);
+                }
             }
         }
-        concurrency(node, intervals.of(c));
+        if (outputs.concurrency()) {
+            concurrency(node, intervals.of(c));
+        }
     }
 
     private void kernel(String node, KernelExec k, long timestampMs) {
@@ -185,11 +202,15 @@ public final class NodeEventProcessor implements Processor<String, SpecificRecor
             return;
         }
         costs.kernelRan(k);
-        concurrency(node, intervals.of(k));
-        for (PhaseEvent event : PhaseEvents.of(k)) {
-            phases.add(node, event, timestampMs, forward);
+        if (outputs.concurrency()) {
+            concurrency(node, intervals.of(k));
         }
-        if (KernelDurationAggregator.hasGpuTimes(k)) {
+        if (outputs.phases()) {
+            for (PhaseEvent event : PhaseEvents.of(k)) {
+                phases.add(node, event, timestampMs, forward);
+            }
+        }
+        if (outputs.kernelDurations() && KernelDurationAggregator.hasGpuTimes(k)) {
             kernelWindows.add(node, k, timestampMs, forward);
         }
     }

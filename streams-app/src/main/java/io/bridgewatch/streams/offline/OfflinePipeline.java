@@ -19,6 +19,7 @@ import io.bridgewatch.streams.BridgeTopology;
 import io.bridgewatch.streams.StateDurability;
 import io.bridgewatch.streams.StreamsAppConfig;
 import io.bridgewatch.streams.TopologyConfig;
+import io.bridgewatch.streams.TopologyOutputs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -83,6 +84,11 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
     private long inputs;
 
     public OfflinePipeline(TopologyConfig config) {
+        this(config, TopologyOutputs.ALL);
+    }
+
+    /** A run that produces only {@code outputs} (and the dead letters); the other result lists stay empty. */
+    public OfflinePipeline(TopologyConfig config, TopologyOutputs outputs) {
         this.config = config;
         try {
             stateDir = Files.createTempDirectory("bridgewatch-offline");
@@ -94,7 +100,7 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
         // Inputs are piped one by one; there is no other partition to wait for.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // State in memory only: there is nothing to restore, and the driver commits after every record.
-        driver = new TopologyTestDriver(BridgeTopology.build(config, StateDurability.PROCESS_MEMORY), props);
+        driver = new TopologyTestDriver(BridgeTopology.build(config, StateDurability.PROCESS_MEMORY, outputs), props);
         nodes = driver.createInputTopic(Topics.NODES, new StringSerializer(), BridgewatchSerdes.nodeInfo());
         nodeEvents = driver.createInputTopic(Topics.NODE_EVENTS, new StringSerializer(),
                 BridgewatchSerdes.of(NodeEventBatch.class).serializer());

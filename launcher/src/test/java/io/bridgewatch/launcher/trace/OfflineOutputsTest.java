@@ -1,0 +1,54 @@
+package io.bridgewatch.launcher.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bridgewatch.collector.input.TraceFacts;
+import io.bridgewatch.collector.input.TraceNodeInfo;
+import io.bridgewatch.collector.input.TraceProgress;
+import io.bridgewatch.collector.trace.TraceFormat;
+import io.bridgewatch.schema.CcMode;
+import io.bridgewatch.streams.TopologyConfig;
+import io.bridgewatch.streams.TopologyOutputs;
+import io.bridgewatch.streams.TopologyOutputs.Output;
+import io.bridgewatch.streams.offline.OfflinePipeline;
+import io.bridgewatch.streams.offline.OfflinePipeline.Results;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A run that produces some of the results produces exactly those of a run that produces all of them. */
+class OfflineOutputsTest {
+    private static final Path H200_TRACE = Path.of(System.getProperty("bridgewatch.repo.dir", ".."))
+            .resolve("collector/src/test/resources/traces/h200-decode-trace.json.gz");
+
+    @Test
+    void shouldProduceTheSameResultsWhateverElseIsLeftOut() {
+        TopologyConfig config = new TopologyConfig(Duration.ofSeconds(1), Duration.ofMinutes(10));
+        try (OfflinePipeline all = new OfflinePipeline(config);
+                OfflinePipeline costs = new OfflinePipeline(config, TopologyOutputs.of(Output.BRIDGE_COST));
+                OfflinePipeline overTime = new OfflinePipeline(config,
+                        TopologyOutputs.of(Output.CONCURRENCY, Output.PHASES))) {
+            var sink = OfflinePipeline.together(List.of(all, costs, overTime));
+            sink.nodeInfo(TraceNodeInfo.of("trace", TraceFacts.NONE, "analysis", CcMode.UNKNOWN, 0, Map.of()));
+            TraceFormat.of(H200_TRACE).reader("trace").read(H200_TRACE, sink, TraceProgress.NONE);
+            Results everything = all.finish();
+            Results costsOnly = costs.finish();
+            Results concurrencyAndPhases = overTime.finish();
+
+            assertThat(everything.costs()).isNotEmpty();
+            assertThat(everything.concurrency()).isNotEmpty();
+            assertThat(costsOnly.costs()).isEqualTo(everything.costs());
+            assertThat(costsOnly.concurrency()).isEmpty();
+            assertThat(costsOnly.phases()).isEmpty();
+            assertThat(costsOnly.parity()).isEmpty();
+            assertThat(concurrencyAndPhases.concurrency()).isEqualTo(everything.concurrency());
+            assertThat(concurrencyAndPhases.phases()).isEqualTo(everything.phases());
+            assertThat(concurrencyAndPhases.comparisons()).isEmpty();
+            assertThat(concurrencyAndPhases.parity()).isEmpty();
+            assertThat(costsOnly.deadLetters()).isEqualTo(everything.deadLetters());
+            assertThat(concurrencyAndPhases.deadLetters()).isEqualTo(everything.deadLetters());
+        }
+    }
+}
