@@ -41,17 +41,23 @@ public final class BenchCommand implements Runnable {
                         + "~4k events/s; default: ${DEFAULT-VALUE}).")
         double liveSpeed;
 
+        @Option(names = "--fleet-copies", defaultValue = "1",
+                description = "The simulated 12-node fleet this many times over (more nodes, spread more evenly"
+                        + " over the partitions; default: ${DEFAULT-VALUE}).")
+        int fleetCopies;
+
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            if (events < 1 || live.isNegative() || live.isZero() || !(liveSpeed > 0)) {
+            if (events < 1 || live.isNegative() || live.isZero() || !(liveSpeed > 0) || fleetCopies < 1
+                    || fleetCopies > 100) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "--events, --live and --live-speed must be positive (got " + events + ", " + live + ", "
-                                + liveSpeed + ")");
+                        "--events, --live and --live-speed must be positive, --fleet-copies 1 to 100 (got " + events
+                                + ", " + live + ", " + liveSpeed + ", " + fleetCopies + ")");
             }
-            new TopologyBenchmark(System.out).run(events, live, liveSpeed);
+            new TopologyBenchmark(System.out).run(events, live, liveSpeed, fleetCopies);
             return 0;
         }
     }

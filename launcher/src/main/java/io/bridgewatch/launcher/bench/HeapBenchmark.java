@@ -41,7 +41,7 @@ public final class HeapBenchmark {
         Scenario base = ScenarioLoader.loadDefault();
         long idleHeap = usedAfterFullGc();
         Figures small = measure(base, warmup, measured);
-        Figures large = measure(copied(base, copies), warmup, measured);
+        Figures large = measure(base.timesOver(copies), warmup, measured);
         double perNode = (double) (large.medianHeapBytes() - small.medianHeapBytes())
                 / (large.nodes() - small.nodes());
         out.println();
@@ -102,18 +102,6 @@ public final class HeapBenchmark {
                 sink.serving(sample);
             }
         };
-    }
-
-    /** The default fleet's nodes {@code copies} times over, each copy's ids suffixed with its number. */
-    static Scenario copied(Scenario base, int copies) {
-        List<NodeSpec> nodes = new ArrayList<>();
-        for (int k = 0; k < copies; k++) {
-            for (NodeSpec n : base.nodes()) {
-                nodes.add(new NodeSpec(k == 0 ? n.id() : n.id() + "-" + k, n.ccMode(), n.concurrency(),
-                        n.mitigations(), n.driverVersion(), n.engineVersion(), n.labels(), n.tollChange()));
-            }
-        }
-        return new Scenario(base.seed(), base.defaults(), base.bridge(), nodes);
     }
 
     private static long usedAfterFullGc() throws InterruptedException {

@@ -69,7 +69,7 @@ public final class TopologyBenchmark {
         }
     }
 
-    public void run(long events, Duration liveRun, double liveSpeed) throws Exception {
+    public void run(long events, Duration liveRun, double liveSpeed, int fleetCopies) throws Exception {
         out.println("Starting the embedded Kafka broker…");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -79,7 +79,8 @@ public final class TopologyBenchmark {
             topics.add(new TopicSpec(MinimalTopology.OUTPUT, Topics.DEFAULT_PARTITIONS, Map.of()));
             new TopicProvisioner(admin, (short) 1).ensure(topics);
             long fleetStartNs = System.currentTimeMillis() * 1_000_000L;
-            FleetSimulator fleet = new FleetSimulator(ScenarioLoader.loadDefault(), fleetStartNs);
+            FleetSimulator fleet = new FleetSimulator(ScenarioLoader.loadDefault().timesOver(fleetCopies),
+                    fleetStartNs);
             try (EventLoader loader = new EventLoader(fleet, kafka, true)) {
                 long loadStart = System.nanoTime();
                 long loaded = loader.loadAtLeast(events);

@@ -71,8 +71,10 @@ public final class CostWindowAggregator {
             return state;
         }
         group.setCrossings(group.getCrossings() + 1);
-        group.setCostSumNs(group.getCostSumNs() + sample.getCostNs());
-        LogHistogram.add(group.getCostCounts(), sample.getCostNs());
+        long costNs = sample.getCostNs();
+        group.setCostSumNs(group.getCostSumNs() + costNs);
+        String bucket = LogHistogram.bucketOf(costNs);
+        LogHistogram.addToBucket(group.getCostCounts(), bucket);
         if (!sample.getBytesKnown()) {
             // Its cost counts; with no size it can say nothing about bytes, bandwidth or small crossings.
             group.setBytesUnknownCrossings(group.getBytesUnknownCrossings() + 1);
@@ -80,7 +82,7 @@ public final class CostWindowAggregator {
         }
         group.setBytes(group.getBytes() + sample.getBytes());
         if (sample.getBytes() <= SMALL_CROSSING_BYTES) {
-            LogHistogram.add(group.getSmallCounts(), sample.getCostNs());
+            LogHistogram.addToBucket(group.getSmallCounts(), bucket);
         }
         if (sample.getGpuDurationNs() != null && sample.getBytes() > DMA_MIN_BYTES) {
             group.setDmaBytes(group.getDmaBytes() + sample.getBytes());
@@ -90,7 +92,7 @@ public final class CostWindowAggregator {
         SizeBinState sizeBin = group.getBins().computeIfAbsent(bin, b -> new SizeBinState(0L, 0L, new HashMap<>()));
         sizeBin.setCrossings(sizeBin.getCrossings() + 1);
         sizeBin.setBytes(sizeBin.getBytes() + sample.getBytes());
-        LogHistogram.add(sizeBin.getCostCounts(), sample.getCostNs());
+        LogHistogram.addToBucket(sizeBin.getCostCounts(), bucket);
         return state;
     }
 

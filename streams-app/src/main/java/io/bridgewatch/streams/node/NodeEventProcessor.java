@@ -68,7 +68,11 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 public final class NodeEventProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
     private static final long NS_PER_MS = 1_000_000;
     private final TopologyConfig config;
-    private final TopologyOutputs outputs;
+    /** The stages that run, asked once per event each. */
+    private final boolean costWindowsOn;
+    private final boolean concurrencyOn;
+    private final boolean phasesOn;
+    private final boolean kernelDurationsOn;
     private final LateRecords<Crossing> lateCrossings;
     private final LateRecords<KernelExec> lateKernels;
     private final LateRecords<ServingSample> lateServing;
@@ -95,7 +99,10 @@ public final class NodeEventProcessor implements Processor<String, SpecificRecor
     /** Runs only the stages that feed {@code outputs} (the late gates, costs and stream tails always). */
     public NodeEventProcessor(TopologyConfig config, TopologyOutputs outputs) {
         this.config = config;
-        this.outputs = outputs;
+        this.costWindowsOn = outputs.costWindows();
+        this.concurrencyOn = outputs.concurrency();
+        this.phasesOn = outputs.phases();
+        this.kernelDurationsOn = outputs.kernelDurations();
         this.lateCrossings = LateRecords.perNode(Topics.CROSSINGS, BridgewatchSerdes.crossing().serializer(),
                 config.nodeClose());
         this.lateKernels = LateRecords.perNode(Topics.KERNELS, BridgewatchSerdes.kernelExec().serializer(),
@@ -134,7 +141,7 @@ public final class NodeEventProcessor implements Processor<String, SpecificRecor
         concurrencyWindows.init(context);
         kernelWindows.init(context);
         phases.init(context);
-        if (outputs.phases()) {
+        if (phasesOn) {
             context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME,
                     now -> phases.closeQuiet(now, forward));
         }
@@ -181,16 +188,16 @@ public final class NodeEventProcessor implements Processor<String, SpecificRecor
         }
         CostSample cost = costs.charge(c);
         if (cost != null) {
-            if (outputs.costWindows()) {
+            if (costWindowsOn) {
                 costWindows.add(node, cost, timestampMs, forward);
             }
-            if (outputs.phases()) {
+            if (phasesOn) {
                 for (PhaseEvent event : PhaseEvents.of(cost)) {
                     phases.add(node, event, timestampMs, forward);
                 }
             }
         }
-        if (outputs.concurrency()) {
+        if (concurrencyOn) {
             concurrency(node, intervals.of(c));
         }
     }
@@ -202,15 +209,15 @@ public final class NodeEventProcessor implements Processor<String, SpecificRecor
             return;
         }
         costs.kernelRan(k);
-        if (outputs.concurrency()) {
+        if (concurrencyOn) {
             concurrency(node, intervals.of(k));
         }
-        if (outputs.phases()) {
+        if (phasesOn) {
             for (PhaseEvent event : PhaseEvents.of(k)) {
                 phases.add(node, event, timestampMs, forward);
             }
         }
-        if (outputs.kernelDurations() && KernelDurationAggregator.hasGpuTimes(k)) {
+        if (kernelDurationsOn && KernelDurationAggregator.hasGpuTimes(k)) {
             kernelWindows.add(node, k, timestampMs, forward);
         }
     }

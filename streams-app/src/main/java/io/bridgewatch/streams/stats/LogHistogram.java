@@ -31,8 +31,18 @@ public final class LogHistogram {
 
     /** Counts {@code value} (values below 1 count as 1: the log mapping has no bucket for 0). */
     public static void add(Map<String, Long> counts, long value) {
+        addToBucket(counts, bucketOf(value));
+    }
+
+    /** The key of the bucket that counts {@code value}: for a value counted in several histograms, found once. */
+    public static String bucketOf(long value) {
         int index = MAPPING.index(Math.max(1, value));
-        counts.merge(index >= 0 && index < KEYS.length ? KEYS[index] : Integer.toString(index), 1L, Long::sum);
+        return index >= 0 && index < KEYS.length ? KEYS[index] : Integer.toString(index);
+    }
+
+    /** Counts one value in the bucket {@link #bucketOf} gave for it. */
+    public static void addToBucket(Map<String, Long> counts, String bucket) {
+        counts.merge(bucket, 1L, Long::sum);
     }
 
     /** Adds every count of {@code more} into {@code into}. */

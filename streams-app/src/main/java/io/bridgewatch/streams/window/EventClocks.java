@@ -23,6 +23,22 @@ public final class EventClocks {
         task = Math.max(task, timeMs);
     }
 
+    /**
+     * The key's clock itself, created at {@link Long#MIN_VALUE} when it has none, to advance with
+     * {@link #advance(long[], long)} without a lookup: valid until {@link #reset()}.
+     */
+    public long[] clockOf(String key) {
+        return byKey.computeIfAbsent(key, k -> new long[] {Long.MIN_VALUE});
+    }
+
+    /** Moves a clock from {@link #clockOf} and the task's to {@code timeMs} if it is later. */
+    public void advance(long[] clock, long timeMs) {
+        if (timeMs > clock[0]) {
+            clock[0] = timeMs;
+        }
+        task = Math.max(task, timeMs);
+    }
+
     /** The key's latest event time, or {@link Long#MIN_VALUE} before its first. */
     public long of(String key) {
         long[] clock = byKey.get(key);

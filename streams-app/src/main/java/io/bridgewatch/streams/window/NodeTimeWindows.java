@@ -51,6 +51,11 @@ public final class NodeTimeWindows<V, S, R> {
     private long lastStart = Long.MIN_VALUE;
     private String lastStoreKey;
     private S lastState;
+    /** The latest record's node, its clock and its window key's feeders: a batch's events share them. */
+    private String lastNode;
+    private long[] lastNodeClock;
+    private String lastFeedersKey;
+    private Set<String> lastFeeders;
     private ObjectCacheStore<S> store;
     private Sensor droppedLate;
 
@@ -81,6 +86,8 @@ public final class NodeTimeWindows<V, S, R> {
         closedThrough.clear();
         clocks.reset();
         lastKey = null;
+        lastNode = null;
+        lastFeedersKey = null;
         store.reload();
         for (String storeKey : store.keys()) {
             String key = windowKeyOf(storeKey);
@@ -114,8 +121,16 @@ public final class NodeTimeWindows<V, S, R> {
     public void add(String key, V value, long timestampMs, Emitter<? super R> out) {
         long windowStart = close.startOf(timestampMs);
         String node = nodes.ofRecord(key, value);
-        clocks.advance(node, timestampMs);
-        feeders.computeIfAbsent(key, k -> new HashSet<>()).add(node);
+        if (!node.equals(lastNode)) {
+            lastNode = node;
+            lastNodeClock = clocks.clockOf(node);
+        }
+        clocks.advance(lastNodeClock, timestampMs);
+        if (!key.equals(lastFeedersKey)) {
+            lastFeedersKey = key;
+            lastFeeders = feeders.computeIfAbsent(key, k -> new HashSet<>());
+        }
+        lastFeeders.add(node);
         if (windowStart != lastStart || !key.equals(lastKey)) {
             TreeSet<Long> open = openByKey.get(key);
             if (open == null || !open.contains(windowStart)) {
@@ -155,7 +170,7 @@ public final class NodeTimeWindows<V, S, R> {
             return true;
         }
         if (feeder != null) {
-            long feederTime = clocks.of(feeder);
+            long feederTime = feeder.equals(lastNode) ? lastNodeClock[0] : clocks.of(feeder);
             if (feederTime < closesAt && !close.isSilent(feederTime, clocks.task())) {
                 return false; // as the loop below would find, without walking the key's feeders
             }

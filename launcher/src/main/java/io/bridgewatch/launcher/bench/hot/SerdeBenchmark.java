@@ -29,6 +29,7 @@ public class SerdeBenchmark {
     private byte[] encoded;
     private List<byte[]> elements;
     private NodeEventBatch batch;
+    private byte[] encodedKernel;
     private final Crossing crossingRead = new Crossing();
     private final KernelExec kernelRead = new KernelExec();
 
@@ -36,6 +37,7 @@ public class SerdeBenchmark {
     public void setUp() {
         crossing = crossing(1);
         encoded = NodeEventCodec.encode(crossing);
+        encodedKernel = NodeEventCodec.encode(kernel(1));
         elements = new ArrayList<>();
         for (int i = 0; i < BATCH; i++) {
             elements.add(NodeEventCodec.encode(crossing(i)));
@@ -59,6 +61,12 @@ public class SerdeBenchmark {
         return NodeEventCodec.decode(encoded, crossingRead, kernelRead);
     }
 
+    /** A kernel launch (a 40-character name, grid and block), as the topology reads it. */
+    @Benchmark
+    public SpecificRecord decodeKernelReused() {
+        return NodeEventCodec.decode(encodedKernel, crossingRead, kernelRead);
+    }
+
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public NodeEventBatch batchOf64() {
@@ -69,6 +77,14 @@ public class SerdeBenchmark {
     @OperationsPerInvocation(BATCH)
     public List<SpecificRecord> unbatchOf64() {
         return NodeEventCodec.events(batch);
+    }
+
+    static KernelExec kernel(long i) {
+        long start = 1_790_000_000_000_000_000L + i * 10_000;
+        return KernelExec.newBuilder().setNodeId("cvm-7").setGpuIndex(0).setPid(4242).setTid(4243).setContextId(1)
+                .setStreamId(7).setCorrelationId(i).setKernelName("void at::native::vectorized_elementwise_k")
+                .setGrid(List.of(1024, 1, 1)).setBlock(List.of(128, 1, 1)).setApiStartNs(start)
+                .setApiEndNs(start + 3_000).setGpuStartNs(start + 5_000).setGpuEndNs(start + 25_000).build();
     }
 
     static Crossing crossing(long i) {
