@@ -134,11 +134,11 @@ public final class ConcurrencyAggregator
         }
         long from = group.sealedToNs;
         if (group.openCopies.size() > 0) {
-            // The copies are kept in order of start: their clipped union comes without sorting.
+            // The copies are kept in order of start: their clipped union comes without sorting. The open kernels
+            // are a union already, and the copies' lies within [from, sealTo): their overlap needs no clipping.
             List<Interval> copies = group.openCopies.clippedUnion(from, sealTo);
             group.sealedUnionNs += IntervalSets.measureOfUnion(copies);
-            group.sealedCopyComputeNs += IntervalSets.intersectionMeasureOfUnions(copies,
-                    IntervalSets.union(IntervalSets.clip(group.openKernels, from, sealTo)));
+            group.sealedCopyComputeNs += IntervalSets.intersectionMeasureOfUnions(copies, group.openKernels);
             group.overlappedCopies += group.openCopies.removeEndingBy(sealTo);
         }
         group.openKernels.removeIf(k -> k.endNs() <= sealTo);

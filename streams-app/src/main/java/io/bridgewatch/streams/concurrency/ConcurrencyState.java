@@ -4,6 +4,7 @@ import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.streams.internal.ConcurrencyGroupState;
 import io.bridgewatch.streams.internal.ConcurrencyWindowState;
 import io.bridgewatch.streams.interval.Interval;
+import io.bridgewatch.streams.interval.IntervalSets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,6 +40,7 @@ public final class ConcurrencyState {
         long overlappedCopies;
         long reordered;
         OpenCopies openCopies = OpenCopies.empty();
+        /** A union (disjoint, non-adjacent, sorted by start), as adding a kernel keeps it. */
         List<Interval> openKernels = new ArrayList<>();
 
         Group(int gpuIndex, Long contextId, String form) {
@@ -80,7 +82,7 @@ public final class ConcurrencyState {
             g.overlappedCopies = a.getOverlappedCopies();
             g.reordered = a.getReordered();
             g.openCopies = OpenCopies.decode(a.getOpenCopies());
-            g.openKernels = new ArrayList<>(PackedSpans.decode(a.getOpenKernels()));
+            g.openKernels = new ArrayList<>(IntervalSets.union(PackedSpans.decode(a.getOpenKernels())));
             state.groups.put(key, g);
         });
         return state;
