@@ -8,11 +8,13 @@ import io.bridgewatch.collector.input.TraceSummary;
 import io.bridgewatch.collector.redact.RedactingSink;
 import io.bridgewatch.collector.redact.Redaction;
 import io.bridgewatch.schema.CcMode;
+import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.streams.TopologyConfig;
 import io.bridgewatch.streams.TopologyOutputs;
 import io.bridgewatch.streams.TopologyOutputs.Output;
 import io.bridgewatch.streams.cohort.ReferenceBaseline;
 import io.bridgewatch.streams.offline.OfflinePipeline;
+import io.bridgewatch.streams.offline.ParallelPipelines;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,8 +24,9 @@ import java.util.Map;
  * {@code bridgewatch analyze}: the fleet topology over one trace (and optionally a reference trace), without a
  * broker. Two runs of the topology see the analysed trace in one pass: one with a single window spanning any
  * trace, for the trace-wide figures (crossing costs, async blocking, the comparison), and one with the requested
- * window, for concurrency and phases over time. The reference goes to the first only, moved onto the analysed
- * trace's time line, as the cohort's cc_mode=OFF node; the analysed trace is its CC node.
+ * window, for concurrency and phases over time, each on a thread of its own beside the reader. The reference goes to
+ * the first only, moved onto the analysed trace's time line, as the cohort's cc_mode=OFF node; the analysed trace is
+ * its CC node.
  */
 public final class TraceAnalysis {
     /**
@@ -90,8 +93,9 @@ public final class TraceAnalysis {
                 : TopologyOutputs.of(Output.BRIDGE_COST, Output.COHORTS);
         try (OfflinePipeline whole = new OfflinePipeline(wholeTrace, wholeOutputs);
                 OfflinePipeline overTime = new OfflinePipeline(windowed,
-                        TopologyOutputs.of(Output.CONCURRENCY, Output.PHASES))) {
-            EventTap tap = new EventTap(OfflinePipeline.together(List.of(whole, overTime)));
+                        TopologyOutputs.of(Output.CONCURRENCY, Output.PHASES));
+                ParallelPipelines both = new ParallelPipelines(List.of(whole, overTime))) {
+            EventTap tap = new EventTap(both);
             CcMode subjectMode = reference == null ? CcMode.UNKNOWN : CcMode.ON;
             tap.nodeInfo(TraceNodeInfo.of(NODE, TraceFacts.NONE, ANALYSIS_SKU,
                     subjectMode, 0, Map.of()));
@@ -99,15 +103,17 @@ public final class TraceAnalysis {
                     progress);
             TraceSummary referenceSummary = null;
             if (reference != null) {
-                whole.nodeInfo(TraceNodeInfo.of(REFERENCE_NODE, TraceFacts.NONE,
+                EventSink wholeOnly = both.only(0);
+                wholeOnly.nodeInfo(TraceNodeInfo.of(REFERENCE_NODE, TraceFacts.NONE,
                         ANALYSIS_SKU, CcMode.OFF, 0, Map.of()));
                 long alignTo = tap.firstEventNs() == Long.MAX_VALUE ? 0 : tap.firstEventNs();
                 referenceSummary = TraceFormat.of(reference).reader(REFERENCE_NODE)
-                        .read(reference, RedactingSink.around(TimeShiftingSink.alignFirstEvent(whole, alignTo),
+                        .read(reference, RedactingSink.around(TimeShiftingSink.alignFirstEvent(wholeOnly, alignTo),
                                 redaction), progress);
             }
-            return TraceReport.of(trace, summary, reference, referenceSummary, window, whole.finish(),
-                    overTime.finish());
+            List<OfflinePipeline.Results> results = both.finish();
+            return TraceReport.of(trace, summary, reference, referenceSummary, window, results.get(0),
+                    results.get(1));
         }
     }
 

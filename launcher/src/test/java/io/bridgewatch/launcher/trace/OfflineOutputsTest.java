@@ -12,6 +12,7 @@ import io.bridgewatch.streams.TopologyOutputs;
 import io.bridgewatch.streams.TopologyOutputs.Output;
 import io.bridgewatch.streams.offline.OfflinePipeline;
 import io.bridgewatch.streams.offline.OfflinePipeline.Results;
+import io.bridgewatch.streams.offline.ParallelPipelines;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,13 +30,14 @@ class OfflineOutputsTest {
         try (OfflinePipeline all = new OfflinePipeline(config);
                 OfflinePipeline costs = new OfflinePipeline(config, TopologyOutputs.of(Output.BRIDGE_COST));
                 OfflinePipeline overTime = new OfflinePipeline(config,
-                        TopologyOutputs.of(Output.CONCURRENCY, Output.PHASES))) {
-            var sink = OfflinePipeline.together(List.of(all, costs, overTime));
+                        TopologyOutputs.of(Output.CONCURRENCY, Output.PHASES));
+                ParallelPipelines sink = new ParallelPipelines(List.of(all, costs, overTime))) {
             sink.nodeInfo(TraceNodeInfo.of("trace", TraceFacts.NONE, "analysis", CcMode.UNKNOWN, 0, Map.of()));
             TraceFormat.of(H200_TRACE).reader("trace").read(H200_TRACE, sink, TraceProgress.NONE);
-            Results everything = all.finish();
-            Results costsOnly = costs.finish();
-            Results concurrencyAndPhases = overTime.finish();
+            List<Results> results = sink.finish();
+            Results everything = results.get(0);
+            Results costsOnly = results.get(1);
+            Results concurrencyAndPhases = results.get(2);
 
             assertThat(everything.costs()).isNotEmpty();
             assertThat(everything.concurrency()).isNotEmpty();

@@ -115,77 +115,43 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
     /** Node facts go in before any event that follows them (they place the node in its cohort). */
     @Override
     public void nodeInfo(NodeInfo info) {
-        pipeBatch();
-        pipe(nodes, info.getNodeId(), info, info.getStartedAtNs());
+        accept(PipelineInput.of(info));
     }
 
     @Override
     public void crossing(Crossing crossing) {
-        add(crossing, NodeEventCodec.encode(crossing));
+        accept(PipelineInput.of(crossing, NodeEventCodec.encode(crossing)));
     }
 
     @Override
     public void kernel(KernelExec kernel) {
-        add(kernel, NodeEventCodec.encode(kernel));
+        accept(PipelineInput.of(kernel, NodeEventCodec.encode(kernel)));
     }
 
     @Override
     public void serving(ServingSample sample) {
-        add(sample, NodeEventCodec.encode(sample));
+        accept(PipelineInput.of(sample, NodeEventCodec.encode(sample)));
     }
 
-    /**
-     * One sink for several pipelines over the same events (with different configs): each event is encoded once for
-     * all of them.
-     */
-    public static EventSink together(List<OfflinePipeline> pipelines) {
-        return new EventSink() {
-            @Override
-            public void nodeInfo(NodeInfo info) {
-                pipelines.forEach(pipeline -> pipeline.nodeInfo(info));
-            }
-
-            @Override
-            public void crossing(Crossing crossing) {
-                byte[] encoded = NodeEventCodec.encode(crossing);
-                pipelines.forEach(pipeline -> pipeline.add(crossing, encoded));
-            }
-
-            @Override
-            public void kernel(KernelExec kernel) {
-                byte[] encoded = NodeEventCodec.encode(kernel);
-                pipelines.forEach(pipeline -> pipeline.add(kernel, encoded));
-            }
-
-            @Override
-            public void serving(ServingSample sample) {
-                byte[] encoded = NodeEventCodec.encode(sample);
-                pipelines.forEach(pipeline -> pipeline.add(sample, encoded));
-            }
-        };
-    }
-
-    private void add(Crossing crossing, byte[] encoded) {
-        latestEventMs = Math.max(latestEventMs, crossing.getApiStartNs() / NS_PER_MS);
-        add(crossing.getNodeId(), encoded, crossing.getApiStartNs());
-    }
-
-    private void add(KernelExec kernel, byte[] encoded) {
-        latestEventMs = Math.max(latestEventMs, kernel.getApiStartNs() / NS_PER_MS);
-        add(kernel.getNodeId(), encoded, kernel.getApiStartNs());
-    }
-
-    private void add(ServingSample sample, byte[] encoded) {
-        add(sample.getNodeId(), encoded, sample.getIntervalEndNs());
+    /** One input, on the thread that drives this pipeline. */
+    void accept(PipelineInput input) {
+        if (input.info() != null) {
+            pipeBatch();
+            pipe(nodes, input.node(), input.info(), input.timeNs());
+            return;
+        }
+        if (input.advancesInput()) {
+            latestEventMs = Math.max(latestEventMs, input.timeNs() / NS_PER_MS);
+        }
+        add(input.node(), input.encoded(), input.timeNs());
     }
 
     /** Adds the encoded event to its node's batch; another node's event, or a full batch, sends the batch first. */
-    private void add(CharSequence node, byte[] encoded, long timeNs) {
-        String key = node.toString();
-        if (!batch.isEmpty() && !key.equals(batchNode)) {
+    private void add(String node, byte[] encoded, long timeNs) {
+        if (!batch.isEmpty() && !node.equals(batchNode)) {
             pipeBatch();
         }
-        batchNode = key;
+        batchNode = node;
         batch.add(encoded);
         batchLastMs = timeNs / NS_PER_MS;
         if (batch.size() >= BATCH_EVENTS) {
