@@ -11,6 +11,7 @@ import org.apache.kafka.streams.StreamsConfig;
 public record StreamsAppConfig(String bootstrapServers, String applicationId, Path stateDir, int threads,
         TopologyConfig topology) {
     public static final String DEFAULT_APPLICATION_ID = "bridgewatch-streams";
+    static final long INTERNAL_TOPIC_BACKOFF_MS = 20;
 
     public StreamsAppConfig {
         if (threads < 1) {
@@ -33,6 +34,12 @@ public record StreamsAppConfig(String bootstrapServers, String applicationId, Pa
         // whatever the fetch timing; in the topology benchmark the waits cost a quarter of the throughput.)
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000L);
+        // Kafka Streams 4.3+ sleeps retry.backoff.ms after each internal topic it creates (KAFKA-21033): with the
+        // default 100 ms, a new application's 20 internal topics cost 2 s before its first assignment. Its topic
+        // manager runs in the main consumer and reads that consumer's setting; Kafka's clients back off
+        // exponentially from it (up to retry.backoff.max.ms, 1 s), so their retries start sooner and then slow
+        // down as before.
+        p.put(StreamsConfig.RETRY_BACKOFF_MS_CONFIG, INTERNAL_TOPIC_BACKOFF_MS);
         return p;
     }
 }
