@@ -23,6 +23,22 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void shouldCopyAFleetWithItsNodesRenamedAndAlike() {
+        Scenario base = ScenarioLoader.loadDefault();
+        Scenario copied = base.timesOver(3);
+
+        assertThat(copied.nodes()).hasSize(3 * base.nodes().size());
+        assertThat(copied.nodes().subList(0, base.nodes().size())).isEqualTo(base.nodes());
+        NodeSpec first = base.nodes().get(0);
+        NodeSpec thirdCopy = copied.nodes().get(2 * base.nodes().size());
+        assertThat(thirdCopy.id()).isEqualTo(first.id() + "-2");
+        assertThat(thirdCopy.ccMode()).isEqualTo(first.ccMode());
+        assertThat(thirdCopy.concurrency()).isEqualTo(first.concurrency());
+        assertThat(copied.seed()).isEqualTo(base.seed());
+        assertThatThrownBy(() -> base.timesOver(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void shouldParseUnits() {
         Scenario s = parse("""
                 defaults:
