@@ -60,7 +60,7 @@ class ParallelPipelinesTest {
         try (OfflinePipeline first = new OfflinePipeline(CONFIG);
                 OfflinePipeline second = new OfflinePipeline(CONFIG);
                 ParallelPipelines both = new ParallelPipelines(List.of(first, second))) {
-            feed(both, both.only(0));
+            feed(both.toAll(), both.only(0));
             parallel = both.finish();
         }
 
@@ -78,8 +78,9 @@ class ParallelPipelinesTest {
         try (OfflinePipeline pipeline = new OfflinePipeline(CONFIG);
                 ParallelPipelines pipelines = new ParallelPipelines(List.of(pipeline))) {
             assertThatThrownBy(() -> {
-                pipelines.nodeInfo(unwritable);
-                feed(pipelines, pipelines);
+                EventSink sink = pipelines.toAll();
+                sink.nodeInfo(unwritable);
+                feed(sink, null);
                 pipelines.finish();
             }).isInstanceOf(SchemaDecodingException.class).hasMessageContaining("cannot encode NodeInfo");
         }

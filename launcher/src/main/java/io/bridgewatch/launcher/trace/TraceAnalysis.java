@@ -95,7 +95,7 @@ public final class TraceAnalysis {
                 OfflinePipeline overTime = new OfflinePipeline(windowed,
                         TopologyOutputs.of(Output.CONCURRENCY, Output.PHASES));
                 ParallelPipelines both = new ParallelPipelines(List.of(whole, overTime))) {
-            EventTap tap = new EventTap(both);
+            EventTap tap = new EventTap(both.toAll());
             CcMode subjectMode = reference == null ? CcMode.UNKNOWN : CcMode.ON;
             tap.nodeInfo(TraceNodeInfo.of(NODE, TraceFacts.NONE, ANALYSIS_SKU,
                     subjectMode, 0, Map.of()));

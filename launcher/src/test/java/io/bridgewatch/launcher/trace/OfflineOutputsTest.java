@@ -7,6 +7,7 @@ import io.bridgewatch.collector.input.TraceNodeInfo;
 import io.bridgewatch.collector.input.TraceProgress;
 import io.bridgewatch.collector.trace.TraceFormat;
 import io.bridgewatch.schema.CcMode;
+import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.streams.TopologyConfig;
 import io.bridgewatch.streams.TopologyOutputs;
 import io.bridgewatch.streams.TopologyOutputs.Output;
@@ -31,10 +32,11 @@ class OfflineOutputsTest {
                 OfflinePipeline costs = new OfflinePipeline(config, TopologyOutputs.of(Output.BRIDGE_COST));
                 OfflinePipeline overTime = new OfflinePipeline(config,
                         TopologyOutputs.of(Output.CONCURRENCY, Output.PHASES));
-                ParallelPipelines sink = new ParallelPipelines(List.of(all, costs, overTime))) {
+                ParallelPipelines pipelines = new ParallelPipelines(List.of(all, costs, overTime))) {
+            EventSink sink = pipelines.toAll();
             sink.nodeInfo(TraceNodeInfo.of("trace", TraceFacts.NONE, "analysis", CcMode.UNKNOWN, 0, Map.of()));
             TraceFormat.of(H200_TRACE).reader("trace").read(H200_TRACE, sink, TraceProgress.NONE);
-            List<Results> results = sink.finish();
+            List<Results> results = pipelines.finish();
             Results everything = results.get(0);
             Results costsOnly = results.get(1);
             Results concurrencyAndPhases = results.get(2);

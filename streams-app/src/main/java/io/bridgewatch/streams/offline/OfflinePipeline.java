@@ -80,6 +80,8 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
     private final TestOutputTopic<String, DeadLetter> deadLettersOut;
     private final Results results = new Results(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
             new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    /** This pipeline's events as inputs, on the caller's thread. */
+    private final EventSink inputSink = new PipelineInputSink(this::accept);
     private long latestEventMs = Long.MIN_VALUE;
     private long inputs;
 
@@ -115,22 +117,22 @@ public final class OfflinePipeline implements EventSink, AutoCloseable {
     /** Node facts go in before any event that follows them (they place the node in its cohort). */
     @Override
     public void nodeInfo(NodeInfo info) {
-        accept(PipelineInput.of(info));
+        inputSink.nodeInfo(info);
     }
 
     @Override
     public void crossing(Crossing crossing) {
-        accept(PipelineInput.of(crossing, NodeEventCodec.encode(crossing)));
+        inputSink.crossing(crossing);
     }
 
     @Override
     public void kernel(KernelExec kernel) {
-        accept(PipelineInput.of(kernel, NodeEventCodec.encode(kernel)));
+        inputSink.kernel(kernel);
     }
 
     @Override
     public void serving(ServingSample sample) {
-        accept(PipelineInput.of(sample, NodeEventCodec.encode(sample)));
+        inputSink.serving(sample);
     }
 
     /** One input, on the thread that drives this pipeline. */

@@ -1,12 +1,8 @@
 package io.bridgewatch.streams.offline;
 
-import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.EventSink;
-import io.bridgewatch.schema.KernelExec;
-import io.bridgewatch.schema.NodeInfo;
-import io.bridgewatch.schema.ServingSample;
-import io.bridgewatch.schema.serde.NodeEventCodec;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -28,12 +24,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that finds it stopped, or at {@link #finish()}; {@link #close()} stops the threads (the pipelines are their owner's
  * to close, after).
  */
-public final class ParallelPipelines implements EventSink, AutoCloseable {
+public final class ParallelPipelines implements AutoCloseable {
     /** Inputs per hand-over: a queue operation per input would cost more than encoding it. */
     private static final int CHUNK_INPUTS = 1024;
     /** Chunks waiting per pipeline, at most: how far the reader may run ahead. */
     private static final int QUEUED_CHUNKS = 8;
-    private static final List<PipelineInput> END = List.of();
+    /** The end of a pipeline's input (told apart by identity). */
+    private static final List<PipelineInput> END = Collections.unmodifiableList(new ArrayList<>());
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     private final List<Worker> workers = new ArrayList<>();
@@ -58,50 +55,14 @@ public final class ParallelPipelines implements EventSink, AutoCloseable {
         }
     }
 
-    @Override
-    public void nodeInfo(NodeInfo info) {
-        toAll(PipelineInput.of(info));
-    }
-
-    @Override
-    public void crossing(Crossing crossing) {
-        toAll(PipelineInput.of(crossing, NodeEventCodec.encode(crossing)));
-    }
-
-    @Override
-    public void kernel(KernelExec kernel) {
-        toAll(PipelineInput.of(kernel, NodeEventCodec.encode(kernel)));
-    }
-
-    @Override
-    public void serving(ServingSample sample) {
-        toAll(PipelineInput.of(sample, NodeEventCodec.encode(sample)));
+    /** A sink into every pipeline: each event encoded once for all of them. */
+    public EventSink toAll() {
+        return new PipelineInputSink(input -> workers.forEach(worker -> worker.add(input)));
     }
 
     /** A sink into one of the pipelines alone (by its place in the list given), in order with what all get. */
     public EventSink only(int pipeline) {
-        Worker worker = workers.get(pipeline);
-        return new EventSink() {
-            @Override
-            public void nodeInfo(NodeInfo info) {
-                worker.add(PipelineInput.of(info));
-            }
-
-            @Override
-            public void crossing(Crossing crossing) {
-                worker.add(PipelineInput.of(crossing, NodeEventCodec.encode(crossing)));
-            }
-
-            @Override
-            public void kernel(KernelExec kernel) {
-                worker.add(PipelineInput.of(kernel, NodeEventCodec.encode(kernel)));
-            }
-
-            @Override
-            public void serving(ServingSample sample) {
-                worker.add(PipelineInput.of(sample, NodeEventCodec.encode(sample)));
-            }
-        };
+        return new PipelineInputSink(workers.get(pipeline)::add);
     }
 
     /** Ends every pipeline's input and returns their results, in the order of the pipelines given. */
@@ -128,12 +89,6 @@ public final class ParallelPipelines implements EventSink, AutoCloseable {
             threads.awaitTermination(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private void toAll(PipelineInput input) {
-        for (Worker worker : workers) {
-            worker.add(input);
         }
     }
 
