@@ -122,8 +122,7 @@ public final class ConcurrencyAggregator
         } else if (start >= last.startNs()) {
             spans.set(spans.size() - 1, new Interval(last.startNs(), Math.max(last.endNs(), end)));
         } else {
-            spans.add(new Interval(start, end));
-            group.openKernels = new ArrayList<>(IntervalSets.union(spans));
+            IntervalSets.addToUnion(spans, new Interval(start, end)); // another stream's, a little earlier
         }
     }
 

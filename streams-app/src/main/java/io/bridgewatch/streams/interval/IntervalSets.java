@@ -39,6 +39,48 @@ public final class IntervalSets {
         return merged;
     }
 
+    /**
+     * Adds an interval to a union in place (kept disjoint, non-adjacent and sorted, as {@link #union} makes it): it
+     * merges with the intervals it overlaps or touches. For a union that grows mostly at its end, the work is near
+     * the end: no sort of the whole.
+     */
+    public static void addToUnion(List<Interval> union, Interval interval) {
+        if (interval.isEmpty()) {
+            return;
+        }
+        // The first interval that starts after the new one.
+        int low = 0;
+        int high = union.size();
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (union.get(mid).startNs() <= interval.startNs()) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        int first = low;
+        long start = interval.startNs();
+        long end = interval.endNs();
+        if (first > 0 && union.get(first - 1).endNs() >= start) {
+            first--;
+            start = union.get(first).startNs();
+            end = Math.max(end, union.get(first).endNs());
+        }
+        int last = low; // one past the merged intervals
+        while (last < union.size() && union.get(last).startNs() <= end) {
+            end = Math.max(end, union.get(last).endNs());
+            last++;
+        }
+        Interval merged = new Interval(start, end);
+        if (first == last) {
+            union.add(first, merged);
+            return;
+        }
+        union.set(first, merged);
+        union.subList(first + 1, last).clear();
+    }
+
     /** {@code meas(S)}: total length of the union of the intervals. */
     public static long unionMeasure(Collection<Interval> intervals) {
         return union(intervals).stream().mapToLong(Interval::lengthNs).sum();

@@ -30,6 +30,8 @@ import org.apache.kafka.streams.processor.api.ProcessingContext;
  */
 public final class NodeTimeWindows<V, S, R> {
     private static final long NS_PER_MS = 1_000_000;
+    /** Boxed once: a key that has closed nothing yet is asked about on every record. */
+    private static final Long NOTHING_CLOSED = Long.MIN_VALUE;
     private final String storeName;
     private final WindowAggregation<V, S, R> aggregation;
     private final WindowNodes<V, S> nodes;
@@ -165,7 +167,7 @@ public final class NodeTimeWindows<V, S, R> {
      */
     private boolean isClosed(String key, long windowStart, String feeder) {
         long closesAt = close.closesAt(windowStart);
-        if (closesAt <= closedThrough.getOrDefault(key, Long.MIN_VALUE)
+        if (closesAt <= closedThrough.getOrDefault(key, NOTHING_CLOSED)
                 || close.isClosed(windowStart, Long.MIN_VALUE, clocks.task())) {
             return true;
         }

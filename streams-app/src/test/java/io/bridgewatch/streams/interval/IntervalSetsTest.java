@@ -37,6 +37,27 @@ class IntervalSetsTest {
     }
 
     @Test
+    void shouldAddToAUnionInPlaceAsTheUnionOfEverythingAddedWouldBe() {
+        SplittableRandom random = new SplittableRandom(21);
+        for (int trial = 0; trial < 500; trial++) {
+            List<Interval> added = new ArrayList<>();
+            List<Interval> union = new ArrayList<>();
+            for (int n = random.nextInt(1, 60); n > 0; n--) {
+                // Mostly growing at the end, sometimes well before it, touching and empty ones included.
+                long start = random.nextInt(10) < 7 ? 10L * added.size() + random.nextInt(-15, 5)
+                        : random.nextInt(0, 10 * (added.size() + 1));
+                Interval interval = i(start, start + random.nextInt(0, 12));
+                added.add(interval);
+                IntervalSets.addToUnion(union, interval);
+                assertThat(union).as("after %s", added).isEqualTo(IntervalSets.union(added));
+            }
+        }
+        List<Interval> touching = new ArrayList<>(List.of(i(0, 2), i(5, 8)));
+        IntervalSets.addToUnion(touching, i(2, 5));
+        assertThat(touching).containsExactly(i(0, 8));
+    }
+
+    @Test
     void shouldClipToAWindow() {
         assertThat(IntervalSets.clip(List.of(i(-5, 5), i(8, 20), i(30, 40)), 0, 10)).containsExactly(i(0, 5), i(8, 10));
     }
