@@ -2,6 +2,10 @@ package io.bridgewatch.collector.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class HostCallTableTest {
@@ -51,5 +55,87 @@ class HostCallTableTest {
         assertThat(table.tid(table.slotOf(1_000))).isEqualTo(1_000);
         assertThat(table.tid(table.slotOf(5_999))).isEqualTo(5_999);
         assertThat(table.unmatched()).isEqualTo(6_000);
+    }
+
+    /**
+     * Ids that count up, ids far apart whose low bits coincide, and ids read again, against a plain model: the calls
+     * kept, the one each id finds and the unjoined count agree after every step.
+     */
+    @Test
+    void shouldFindTheLatestKeptCallOfEachIdWhateverItsLowBits() {
+        Random random = new Random(16);
+        for (int round = 0; round < 20; round++) {
+            int capacity = 1 + random.nextInt(3_000);
+            HostCallTable table = new HostCallTable(capacity);
+            Model model = new Model(capacity);
+            long counter = 0;
+            for (int step = 0; step < 20_000; step++) {
+                long id = switch (random.nextInt(4)) {
+                    case 0, 1 -> ++counter;
+                    case 2 -> (long) random.nextInt(64) << (12 + random.nextInt(40)); // the same low bits
+                    default -> Math.max(0, counter - random.nextInt(capacity + 10)); // read again
+                };
+                table.put(id, "call", 1, step, id, id + 1);
+                model.put(id, step);
+                long probe = random.nextBoolean() ? id : Math.max(0, counter - random.nextInt(2 * capacity + 1));
+                int slot = table.slotOf(probe);
+                Long tid = model.tidOf(probe);
+                assertThat(slot < 0 ? null : table.tid(slot)).as("id %d at step %d", probe, step).isEqualTo(tid);
+                if (slot >= 0 && random.nextInt(3) == 0) {
+                    table.markJoined(slot);
+                    model.join(probe);
+                }
+            }
+            assertThat(table.unmatched()).isEqualTo(model.unmatched());
+        }
+    }
+
+    /** The table's contract in its plainest form: a queue of calls and each id's latest. */
+    private static final class Model {
+        private static final class Call {
+            final long id;
+            final long tid;
+            boolean joined;
+
+            Call(long id, long tid) {
+                this.id = id;
+                this.tid = tid;
+            }
+        }
+
+        private final int capacity;
+        private final ArrayDeque<Call> kept = new ArrayDeque<>();
+        private final Map<Long, Call> latest = new HashMap<>();
+        private long forgottenUnmatched;
+
+        Model(int capacity) {
+            this.capacity = capacity;
+        }
+
+        void put(long id, long tid) {
+            if (kept.size() == capacity) {
+                Call earliest = kept.poll();
+                if (latest.get(earliest.id) == earliest) {
+                    latest.remove(earliest.id);
+                    forgottenUnmatched += earliest.joined ? 0 : 1;
+                }
+            }
+            Call call = new Call(id, tid);
+            kept.add(call);
+            latest.put(id, call);
+        }
+
+        Long tidOf(long id) {
+            Call call = latest.get(id);
+            return call == null ? null : call.tid;
+        }
+
+        void join(long id) {
+            latest.get(id).joined = true;
+        }
+
+        long unmatched() {
+            return forgottenUnmatched + latest.values().stream().filter(call -> !call.joined).count();
+        }
     }
 }
