@@ -24,8 +24,9 @@ final class KinetoEvent {
     boolean hasDur;
     boolean hasPid;
     boolean hasTid;
-    double ts;
-    double dur;
+    /** ts and dur in nanoseconds (the trace's microseconds times 1000, rounded). */
+    long tsNs;
+    long durNs;
     int pid;
     long tid;
     boolean correlationKnown;
@@ -63,11 +64,11 @@ final class KinetoEvent {
                 }
                 case "ts" -> {
                     hasTs = !isNull(value);
-                    ts = asDouble(parser, value);
+                    tsNs = nanos(parser, value);
                 }
                 case "dur" -> {
                     hasDur = !isNull(value);
-                    dur = asDouble(parser, value);
+                    durNs = nanos(parser, value);
                 }
                 case "pid" -> {
                     hasPid = !isNull(value);
@@ -127,8 +128,8 @@ final class KinetoEvent {
         hasDur = false;
         hasPid = false;
         hasTid = false;
-        ts = 0;
-        dur = 0;
+        tsNs = 0;
+        durNs = 0;
         pid = 0;
         tid = 0;
         correlationKnown = false;
@@ -157,8 +158,8 @@ final class KinetoEvent {
         copy.hasDur = hasDur;
         copy.hasPid = hasPid;
         copy.hasTid = hasTid;
-        copy.ts = ts;
-        copy.dur = dur;
+        copy.tsNs = tsNs;
+        copy.durNs = durNs;
         copy.pid = pid;
         copy.tid = tid;
         copy.correlationKnown = correlationKnown;
@@ -197,6 +198,18 @@ final class KinetoEvent {
         }
         parser.skipChildren();
         return "";
+    }
+
+    /** Microseconds as nanoseconds: exactly from the number's characters where it can, else the double rounded. */
+    private static long nanos(JsonParser parser, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_NUMBER_FLOAT || value == JsonToken.VALUE_NUMBER_INT) {
+            long exact = TraceMicros.toNanos(parser.getTextCharacters(), parser.getTextOffset(),
+                    parser.getTextLength());
+            if (exact != TraceMicros.NOT_EXACT) {
+                return exact;
+            }
+        }
+        return Math.round(asDouble(parser, value) * 1000);
     }
 
     private static double asDouble(JsonParser parser, JsonToken value) throws IOException {

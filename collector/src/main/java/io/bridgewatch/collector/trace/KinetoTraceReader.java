@@ -442,11 +442,11 @@ public final class KinetoTraceReader implements TraceReader {
     }
 
     private long startNs(KinetoEvent event) {
-        return baseNs + Math.round(event.ts * 1000);
+        return baseNs + event.tsNs;
     }
 
     private long endNs(KinetoEvent event) {
-        return startNs(event) + Math.round(event.dur * 1000);
+        return startNs(event) + event.durNs;
     }
 
     private static String firstDeviceName(JsonNode devices) {

@@ -55,4 +55,28 @@ class PhaseRangesTest {
             }
         }
     }
+
+    /** As Kineto writes them: every annotation first, in any order (some starting together), then the questions. */
+    @Test
+    void shouldAnswerAsTheDefinitionWhenAllRangesComeFirstInAnyOrder() {
+        for (int seed = 0; seed < 15; seed++) {
+            Random random = new Random(seed);
+            PhaseRanges ranges = new PhaseRanges();
+            List<long[]> added = new ArrayList<>();
+            for (int i = 0; i < 3_000; i++) {
+                long start = random.nextInt(10) == 0 && !added.isEmpty()
+                        ? added.get(random.nextInt(added.size()))[0] : random.nextInt(200_000);
+                long end = start + random.nextInt(3_000);
+                int phase = random.nextInt(PHASES.length);
+                ranges.add(start, end, PHASES[phase]);
+                added.add(new long[] {start, end, phase});
+            }
+            assertThat(ranges.size()).isEqualTo((int) added.stream().mapToLong(r -> r[0]).distinct().count());
+            for (int i = 0; i < 3_000; i++) {
+                long instant = random.nextInt(205_000);
+                assertThat(ranges.at(instant)).as("seed %d, instant %d", seed, instant)
+                        .isEqualTo(definition(added, instant));
+            }
+        }
+    }
 }
