@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.io.NumberInput;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The fields of one trace event that {@link KinetoTraceReader} uses, read straight off the token stream: no tree of
@@ -14,7 +15,6 @@ import java.util.Arrays;
  * before: a number given as text still reads as the number, a field that is absent or JSON null is not "present".
  */
 final class KinetoEvent {
-    private static final int[] NO_INTS = new int[0];
 
     String ph;
     String cat;
@@ -40,13 +40,24 @@ final class KinetoEvent {
     long bytes;
     long graphId;
     long graphNodeId;
-    int[] grid = NO_INTS;
-    int[] block = NO_INTS;
+    /** Kernel grid and block dimensions, one shared list per shape. */
+    List<Integer> grid = List.of();
+    List<Integer> block = List.of();
     private final TextCache texts;
+    private final LaunchShapes grids;
+    private final LaunchShapes blocks;
+    /** Where an array's values are read before they become a shape. */
+    private int[] dims = new int[3];
 
-    /** @param texts where repeated texts (phases, categories, names) are shared */
-    KinetoEvent(TextCache texts) {
+    /**
+     * @param texts where repeated texts (phases, categories, names) are shared
+     * @param grids where grid shapes are shared; apart from blocks, as each is checked against the one before
+     * @param blocks where block shapes are shared
+     */
+    KinetoEvent(TextCache texts, LaunchShapes grids, LaunchShapes blocks) {
         this.texts = texts;
+        this.grids = grids;
+        this.blocks = blocks;
     }
 
     /** Reads the event object whose START_OBJECT is the parser's current token, through its END_OBJECT. */
@@ -112,8 +123,8 @@ final class KinetoEvent {
                 }
                 case "graph id" -> graphId = asLong(parser, value);
                 case "graph node id" -> graphNodeId = asLong(parser, value);
-                case "grid" -> grid = ints(parser, value);
-                case "block" -> block = ints(parser, value);
+                case "grid" -> grid = shape(parser, value, grids);
+                case "block" -> block = shape(parser, value, blocks);
                 default -> parser.skipChildren();
             }
         }
@@ -143,13 +154,13 @@ final class KinetoEvent {
         bytes = 0;
         graphId = 0;
         graphNodeId = 0;
-        grid = NO_INTS;
-        block = NO_INTS;
+        grid = List.of();
+        block = List.of();
     }
 
     /** A copy that later events leave as it is. */
     KinetoEvent copy() {
-        KinetoEvent copy = new KinetoEvent(texts);
+        KinetoEvent copy = new KinetoEvent(texts, grids, blocks);
         copy.ph = ph;
         copy.cat = cat;
         copy.name = name;
@@ -253,24 +264,23 @@ final class KinetoEvent {
         };
     }
 
-    /** An array's values as ints (as Jackson's asInt has them); anything else has none. */
-    private static int[] ints(JsonParser parser, JsonToken value) throws IOException {
+    /** An array's values as ints (as Jackson's asInt has them), as a shared shape; anything else has none. */
+    private List<Integer> shape(JsonParser parser, JsonToken value, LaunchShapes shapes) throws IOException {
         if (value != JsonToken.START_ARRAY) {
             parser.skipChildren();
-            return NO_INTS;
+            return List.of();
         }
-        int[] values = new int[3];
         int count = 0;
         JsonToken element;
         while ((element = parser.nextToken()) != JsonToken.END_ARRAY) {
             if (element == null) {
                 throw new EOFException("no end to an array of " + parser.currentName());
             }
-            if (count == values.length) {
-                values = Arrays.copyOf(values, count * 2);
+            if (count == dims.length) {
+                dims = Arrays.copyOf(dims, count * 2);
             }
-            values[count++] = (int) asLong(parser, element);
+            dims[count++] = (int) asLong(parser, element);
         }
-        return count == values.length ? values : Arrays.copyOf(values, count);
+        return shapes.of(dims, count);
     }
 }

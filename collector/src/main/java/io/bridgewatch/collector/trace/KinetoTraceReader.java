@@ -94,11 +94,8 @@ public final class KinetoTraceReader implements TraceReader {
     /** The correlation ids activities waited for, in the order they were read, for the bound (some since joined). */
     private final ArrayDeque<Long> waitingOrder = new ArrayDeque<>();
     /** The event being read (refilled for each); its repeated texts (categories, names) are one string each. */
-    private final KinetoEvent event = new KinetoEvent(new TextCache());
+    private final KinetoEvent event = new KinetoEvent(new TextCache(), new LaunchShapes(), new LaunchShapes());
     private final CopyNames copyNames = new CopyNames();
-    /** Grids and blocks apart: each checks the shape of the kernel before (one for both missed every time). */
-    private final LaunchShapes grids = new LaunchShapes();
-    private final LaunchShapes blocks = new LaunchShapes();
     private final Map<String, Long> skipped = new TreeMap<>();
     /** GPU activities emitted without a host call, by why it is missing. */
     private final Map<String, Long> withoutHostCall = new TreeMap<>();
@@ -411,8 +408,8 @@ public final class KinetoTraceReader implements TraceReader {
         k.setStreamId(gpu.stream);
         k.setCorrelationId(correlation);
         k.setKernelName(gpu.name);
-        k.setGrid(grids.of(gpu.grid));
-        k.setBlock(blocks.of(gpu.block));
+        k.setGrid(gpu.grid);
+        k.setBlock(gpu.block);
         k.setGraphId(gpu.graphId > 0 ? gpu.graphId : null);
         k.setApiStartNs(host.startNs());
         k.setApiEndNs(host.endNs());

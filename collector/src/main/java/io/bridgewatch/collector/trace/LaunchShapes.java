@@ -30,13 +30,14 @@ final class LaunchShapes {
     private int[] lastDims;
     private List<Integer> lastList;
 
-    List<Integer> of(int[] dims) {
+    /** The shape of the first {@code length} values (the array is the caller's to reuse). */
+    List<Integer> of(int[] dims, int length) {
         // A trace launches the same shape many times in a row: the last one is checked first.
-        if (Arrays.equals(dims, lastDims)) {
+        if (lastDims != null && Arrays.equals(dims, 0, length, lastDims, 0, lastDims.length)) {
             return lastList;
         }
-        lastDims = dims;
-        lastList = sharedList(dims);
+        lastDims = Arrays.copyOf(dims, length);
+        lastList = sharedList(lastDims);
         return lastList;
     }
 
@@ -50,7 +51,7 @@ final class LaunchShapes {
             }
             list = Collections.unmodifiableList(values);
             if (shared.size() < MAX_SHAPES) {
-                shared.put(new Shape(dims.clone()), list);
+                shared.put(new Shape(dims), list);
             }
         }
         return list;
