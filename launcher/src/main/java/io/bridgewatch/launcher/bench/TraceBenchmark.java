@@ -16,7 +16,10 @@ import java.util.Locale;
  * peak heap, against baselines measured in the same run on the same file: the streaming reader alone (parse and
  * join, events discarded), and Jackson's tokenizer alone under the reader. Each is measured in a JVM of its own,
  * with this one's heap settings (as JMH forks): in one JVM the JIT compiles the parser for whichever ran first,
- * and the reader after the tokenizer ran at 210 MB/s against 264 in a JVM of its own.
+ * and the reader after the tokenizer ran at 210 MB/s against 264 in a JVM of its own. Their heaps are touched at
+ * start ({@code -XX:+AlwaysPreTouch}, as long-running JVMs are set up): on this machine's VM the first touch of
+ * each page is slow, and the reader, which allocates where the tokenizer does not, spent 1.3 s of a 2 GB trace
+ * faulting its heap in (its first 750 MB read at 110-200 MB/s, the rest at 250).
  */
 final class TraceBenchmark {
     /** Bytes per decode step of the generated trace (two copies, four kernels), measured once at 80,000 steps. */
@@ -66,6 +69,7 @@ final class TraceBenchmark {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(heapSettings());
+        command.add("-XX:+AlwaysPreTouch");
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), TraceMeasurement.class.getName(),
                 kind.name(), trace.toString()));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
