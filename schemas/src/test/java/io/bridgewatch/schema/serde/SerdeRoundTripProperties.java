@@ -59,6 +59,48 @@ class SerdeRoundTripProperties {
         assertRoundTrip(BridgewatchSerdes.deadLetter(), value);
     }
 
+    /**
+     * The events' direct readers read what Avro's own reader reads from the same bytes, into a fresh record and into
+     * one that held another event (the topology reads into reused records).
+     */
+    @Property
+    void crossingDirectReaderReadsAsAvro(@ForAll("crossings") Crossing value, @ForAll("crossings") Crossing held)
+            throws java.io.IOException {
+        assertReadAsAvro(new CrossingReader(), value, held, Crossing.getClassSchema());
+    }
+
+    @Property
+    void kernelDirectReaderReadsAsAvro(@ForAll("kernels") KernelExec value, @ForAll("kernels") KernelExec held)
+            throws java.io.IOException {
+        assertReadAsAvro(new KernelExecReader(), value, held, KernelExec.getClassSchema());
+    }
+
+    /** A kernel launched with the same shape as the one read before keeps that one's lists. */
+    @Property
+    void kernelDirectReaderKeepsAnEqualShape(@ForAll("kernels") KernelExec value) throws java.io.IOException {
+        KernelExec held = KernelExec.newBuilder(value).build();
+        KernelExec read = new KernelExecReader().read(held, decoderOf(value, KernelExec.getClassSchema()));
+        assertThat(read.getGrid()).isSameAs(held.getGrid()).isEqualTo(value.getGrid());
+    }
+
+    private static <T extends SpecificRecord> void assertReadAsAvro(org.apache.avro.io.DatumReader<T> direct,
+            T value, T held, org.apache.avro.Schema schema) throws java.io.IOException {
+        T byAvro = new org.apache.avro.specific.SpecificDatumReader<T>(schema).read(null, decoderOf(value, schema));
+        assertThat(direct.read(null, decoderOf(value, schema))).isEqualTo(byAvro).isEqualTo(value);
+        @SuppressWarnings("unchecked")
+        T copy = (T) org.apache.avro.specific.SpecificData.get().deepCopy(schema, held);
+        assertThat(direct.read(copy, decoderOf(value, schema))).isEqualTo(byAvro);
+    }
+
+    private static org.apache.avro.io.Decoder decoderOf(SpecificRecord value, org.apache.avro.Schema schema)
+            throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+        new org.apache.avro.specific.SpecificDatumWriter<SpecificRecord>(schema).write(value, encoder);
+        encoder.flush();
+        return org.apache.avro.io.DecoderFactory.get().binaryDecoder(out.toByteArray(), null);
+    }
+
     private static <T extends SpecificRecord> void assertRoundTrip(SingleObjectSerde<T> serde, T value) {
         assertThat(serde.deserialize("t", serde.serialize("t", value))).isEqualTo(value);
     }

@@ -1,0 +1,69 @@
+package io.bridgewatch.schema.serde;
+
+import io.bridgewatch.schema.Phase;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.io.Decoder;
+
+/** The field forms the direct readers share, read as Avro's binary encoding writes them. */
+final class DirectReads {
+    private static final Phase[] PHASES = Phase.values();
+
+    private DirectReads() {
+    }
+
+    /** A {@code ["null", "long"]} union. */
+    static Long nullableLong(Decoder in) throws IOException {
+        return nullBranch(in) ? null : in.readLong();
+    }
+
+    /** A {@code ["null", "Phase"]} union. */
+    static Phase nullablePhase(Decoder in) throws IOException {
+        return nullBranch(in) ? null : PHASES[in.readEnum()];
+    }
+
+    private static boolean nullBranch(Decoder in) throws IOException {
+        int branch = in.readIndex();
+        if (branch != 0 && branch != 1) {
+            throw new AvroRuntimeException("union branch " + branch + " of a two-branch union");
+        }
+        return branch == 0;
+    }
+
+    /** An array of ints; {@code previous} itself when it holds the same values (no list made, nothing boxed). */
+    static List<Integer> ints(Decoder in, List<Integer> previous) throws IOException {
+        int[] values = new int[4];
+        int count = 0;
+        for (long block = in.readArrayStart(); block != 0; block = in.arrayNext()) {
+            for (long i = 0; i < block; i++) {
+                if (count == values.length) {
+                    values = Arrays.copyOf(values, count * 2);
+                }
+                values[count++] = in.readInt();
+            }
+        }
+        if (previous != null && sameValues(previous, values, count)) {
+            return previous;
+        }
+        List<Integer> list = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            list.add(values[i]);
+        }
+        return list;
+    }
+
+    private static boolean sameValues(List<Integer> list, int[] values, int count) {
+        if (list.size() != count) {
+            return false;
+        }
+        for (int i = 0; i < count; i++) {
+            if (list.get(i) != values[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
