@@ -2,6 +2,7 @@ package io.bridgewatch.schema.serde;
 
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.NodeEventBatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -86,8 +87,8 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
     }
 
     /**
-     * The reader of the current schema: the events' direct readers where there is one for it (a quarter of the
-     * topology's time went to reading events), else Avro's.
+     * The reader of the current schema: the direct readers of the events and their batches where there is one for
+     * it (a quarter of the topology's time went to reading them), else Avro's.
      */
     @SuppressWarnings("unchecked")
     private static <T extends SpecificRecord> DatumReader<T> currentReader(Class<T> type, long fingerprint,
@@ -97,6 +98,9 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
         }
         if (type == KernelExec.class && fingerprint == KernelExecReader.FINGERPRINT) {
             return (DatumReader<T>) new KernelExecReader();
+        }
+        if (type == NodeEventBatch.class && fingerprint == NodeEventBatchReader.FINGERPRINT) {
+            return (DatumReader<T>) new NodeEventBatchReader();
         }
         return new SpecificDatumReader<>(schema, schema, model);
     }

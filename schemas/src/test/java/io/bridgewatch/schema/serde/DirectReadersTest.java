@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.NodeEventBatch;
 import org.apache.avro.SchemaNormalization;
 import org.junit.jupiter.api.Test;
 
@@ -19,5 +20,7 @@ class DirectReadersTest {
                 .isEqualTo(Long.toHexString(CrossingReader.FINGERPRINT));
         assertThat(Long.toHexString(SchemaNormalization.parsingFingerprint64(KernelExec.getClassSchema())))
                 .isEqualTo(Long.toHexString(KernelExecReader.FINGERPRINT));
+        assertThat(Long.toHexString(SchemaNormalization.parsingFingerprint64(NodeEventBatch.getClassSchema())))
+                .isEqualTo(Long.toHexString(NodeEventBatchReader.FINGERPRINT));
     }
 }

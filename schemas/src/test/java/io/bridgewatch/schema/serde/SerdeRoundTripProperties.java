@@ -13,6 +13,7 @@ import io.bridgewatch.schema.EventSource;
 import io.bridgewatch.schema.HistogramDelta;
 import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.KernelExec;
+import io.bridgewatch.schema.NodeEventBatch;
 import io.bridgewatch.schema.NodeInfo;
 import io.bridgewatch.schema.Phase;
 import io.bridgewatch.schema.ServingSample;
@@ -73,6 +74,19 @@ class SerdeRoundTripProperties {
     void kernelDirectReaderReadsAsAvro(@ForAll("kernels") KernelExec value, @ForAll("kernels") KernelExec held)
             throws java.io.IOException {
         assertReadAsAvro(new KernelExecReader(), value, held, KernelExec.getClassSchema());
+    }
+
+    @Property
+    void batchDirectReaderReadsAsAvro(@ForAll("batches") NodeEventBatch value,
+            @ForAll("batches") NodeEventBatch held) throws java.io.IOException {
+        assertReadAsAvro(new NodeEventBatchReader(), value, held, NodeEventBatch.getClassSchema());
+    }
+
+    @Provide
+    Arbitrary<NodeEventBatch> batches() {
+        Arbitrary<ByteBuffer> element = Arbitraries.bytes().array(byte[].class).ofMaxSize(40).map(ByteBuffer::wrap);
+        return Combinators.combine(text(), element.list().ofMaxSize(20))
+                .as(NodeEventBatch::new);
     }
 
     /** A kernel launched with the same shape as the one read before keeps that one's lists. */

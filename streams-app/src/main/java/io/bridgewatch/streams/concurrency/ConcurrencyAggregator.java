@@ -126,6 +126,17 @@ public final class ConcurrencyAggregator
         }
     }
 
+    /** Drops the kernels that end by {@code sealTo}: a prefix, as they are a union (disjoint, in order). */
+    private static void dropEndingBy(List<Interval> union, long sealTo) {
+        int ended = 0;
+        while (ended < union.size() && union.get(ended).endNs() <= sealTo) {
+            ended++;
+        }
+        if (ended > 0) {
+            union.subList(0, ended).clear();
+        }
+    }
+
     /** Folds everything before {@code sealTo} into the sums and drops intervals that end before it. */
     private static void seal(ConcurrencyState.Group group, long sealTo) {
         if (sealTo <= group.sealedToNs) {
@@ -140,7 +151,7 @@ public final class ConcurrencyAggregator
             group.sealedCopyComputeNs += IntervalSets.intersectionMeasureOfUnions(copies, group.openKernels);
             group.overlappedCopies += group.openCopies.removeEndingBy(sealTo);
         }
-        group.openKernels.removeIf(k -> k.endNs() <= sealTo);
+        dropEndingBy(group.openKernels, sealTo);
         group.sealedToNs = sealTo;
     }
 
