@@ -214,10 +214,10 @@ final class KinetoEvent {
     /** Microseconds as nanoseconds: exactly from the number's characters where it can, else the double rounded. */
     private static long nanos(JsonParser parser, JsonToken value) throws IOException {
         if (value == JsonToken.VALUE_NUMBER_FLOAT || value == JsonToken.VALUE_NUMBER_INT) {
-            long exact = TraceMicros.toNanos(parser.getTextCharacters(), parser.getTextOffset(),
+            long fast = TraceMicros.toNanos(parser.getTextCharacters(), parser.getTextOffset(),
                     parser.getTextLength());
-            if (exact != TraceMicros.NOT_EXACT) {
-                return exact;
+            if (fast != TraceMicros.SLOW_PATH) {
+                return fast;
             }
         }
         return Math.round(asDouble(parser, value) * 1000);
