@@ -29,14 +29,15 @@ final class CrossingReader implements DatumReader<Crossing> {
     @Override
     public Crossing read(Crossing reuse, Decoder in) throws IOException {
         Crossing c = reuse != null ? reuse : new Crossing();
-        c.setNodeId(in.readString());
+        DirectReads.Texts texts = DirectReads.texts();
+        c.setNodeId(texts.read(in));
         c.setGpuIndex(in.readInt());
         c.setPid(in.readInt());
         c.setTid(in.readLong());
         c.setContextId(in.readLong());
         c.setStreamId(in.readLong());
         c.setCorrelationId(in.readLong());
-        c.setApi(in.readString());
+        c.setApi(texts.read(in));
         c.setDirection(DIRECTIONS[in.readEnum()]);
         c.setHostMemory(HOST_MEMORY_KINDS[in.readEnum()]);
         c.setBytes(in.readLong());

@@ -4,15 +4,49 @@ import io.bridgewatch.schema.Phase;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.io.Decoder;
+import org.apache.avro.util.Utf8;
 
 /** The field forms the direct readers share, read as Avro's binary encoding writes them. */
 final class DirectReads {
     private static final Phase[] PHASES = Phase.values();
+    private static final ThreadLocal<Texts> TEXTS = ThreadLocal.withInitial(Texts::new);
 
     private DirectReads() {
+    }
+
+    /** The reading thread's texts, for {@link Texts#read}: fetched once per record. */
+    static Texts texts() {
+        return TEXTS.get();
+    }
+
+    /**
+     * A thread's strings read so far, one String per distinct text: events repeat their node id, API and kernel
+     * names, and a String made afresh for each had its UTF-8 decoded and its hash computed again in every map it
+     * keys (together a tenth of the topology's time). Up to {@value #MAX_TEXTS} texts of up to
+     * {@value #MAX_BYTES} bytes are kept; others are made afresh.
+     */
+    static final class Texts {
+        static final int MAX_TEXTS = 4096;
+        static final int MAX_BYTES = 1024;
+        private final Map<Utf8, String> known = new HashMap<>();
+        private Utf8 scratch = new Utf8();
+
+        String read(Decoder in) throws IOException {
+            scratch = in.readString(scratch);
+            String text = known.get(scratch);
+            if (text == null) {
+                text = scratch.toString();
+                if (known.size() < MAX_TEXTS && scratch.getByteLength() <= MAX_BYTES) {
+                    known.put(new Utf8(scratch), text);
+                }
+            }
+            return text;
+        }
     }
 
     /** A {@code ["null", "long"]} union. */

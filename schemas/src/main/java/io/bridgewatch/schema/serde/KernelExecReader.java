@@ -23,14 +23,15 @@ final class KernelExecReader implements DatumReader<KernelExec> {
     @Override
     public KernelExec read(KernelExec reuse, Decoder in) throws IOException {
         KernelExec k = reuse != null ? reuse : new KernelExec();
-        k.setNodeId(in.readString());
+        DirectReads.Texts texts = DirectReads.texts();
+        k.setNodeId(texts.read(in));
         k.setGpuIndex(in.readInt());
         k.setPid(in.readInt());
         k.setTid(in.readLong());
         k.setContextId(in.readLong());
         k.setStreamId(in.readLong());
         k.setCorrelationId(in.readLong());
-        k.setKernelName(in.readString());
+        k.setKernelName(texts.read(in));
         k.setGrid(DirectReads.ints(in, reuse == null ? null : reuse.getGrid()));
         k.setBlock(DirectReads.ints(in, reuse == null ? null : reuse.getBlock()));
         k.setGraphId(DirectReads.nullableLong(in));

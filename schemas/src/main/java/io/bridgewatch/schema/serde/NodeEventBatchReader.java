@@ -25,7 +25,8 @@ final class NodeEventBatchReader implements DatumReader<NodeEventBatch> {
     @Override
     public NodeEventBatch read(NodeEventBatch reuse, Decoder in) throws IOException {
         NodeEventBatch batch = reuse != null ? reuse : new NodeEventBatch();
-        batch.setNodeId(in.readString());
+        DirectReads.Texts texts = DirectReads.texts();
+        batch.setNodeId(texts.read(in));
         long block = in.readArrayStart();
         List<ByteBuffer> events = new ArrayList<>((int) Math.min(block, MAX_PRESIZED));
         for (; block != 0; block = in.arrayNext()) {
