@@ -4,8 +4,6 @@ import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
 import java.io.IOException;
-import org.apache.avro.Schema;
-import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.Decoder;
 
 /**
@@ -15,16 +13,11 @@ import org.apache.avro.io.Decoder;
  * (other writer schemas are resolved by Avro); {@code DirectReadersTest} checks it against Avro's own reader and
  * fails when the schema changes without it.
  */
-final class CrossingReader implements DatumReader<Crossing> {
+final class CrossingReader extends CurrentSchemaReader<Crossing> {
     /** The parsing fingerprint of the Crossing schema this reader reads. */
     static final long FINGERPRINT = 0x29DB03C4DE6AD08FL;
     private static final Direction[] DIRECTIONS = Direction.values();
     private static final HostMemoryKind[] HOST_MEMORY_KINDS = HostMemoryKind.values();
-
-    @Override
-    public void setSchema(Schema schema) {
-        // Reads one schema only: the one of FINGERPRINT.
-    }
 
     @Override
     public Crossing read(Crossing reuse, Decoder in) throws IOException {

@@ -2,8 +2,6 @@ package io.bridgewatch.schema.serde;
 
 import io.bridgewatch.schema.KernelExec;
 import java.io.IOException;
-import org.apache.avro.Schema;
-import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.Decoder;
 
 /**
@@ -11,14 +9,9 @@ import org.apache.avro.io.Decoder;
  * equal to the one of the record read into before is that record's list again (a trace launches the same shapes
  * over and over; the lists are not changed by their readers).
  */
-final class KernelExecReader implements DatumReader<KernelExec> {
+final class KernelExecReader extends CurrentSchemaReader<KernelExec> {
     /** The parsing fingerprint of the KernelExec schema this reader reads. */
     static final long FINGERPRINT = 0x530BAD42AE0AAC70L;
-
-    @Override
-    public void setSchema(Schema schema) {
-        // Reads one schema only: the one of FINGERPRINT.
-    }
 
     @Override
     public KernelExec read(KernelExec reuse, Decoder in) throws IOException {

@@ -5,22 +5,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.avro.Schema;
-import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.Decoder;
 
 /** Reads a NodeEventBatch written with its current schema, as {@link CrossingReader} reads a Crossing. */
-final class NodeEventBatchReader implements DatumReader<NodeEventBatch> {
+final class NodeEventBatchReader extends CurrentSchemaReader<NodeEventBatch> {
     /** The parsing fingerprint of the NodeEventBatch schema this reader reads. */
     static final long FINGERPRINT = 0x57E554316CC7FE2BL;
 
     /** Elements the list is made for up front, at most (a corrupt count must not allocate gigabytes). */
     private static final int MAX_PRESIZED = 4096;
-
-    @Override
-    public void setSchema(Schema schema) {
-        // Reads one schema only: the one of FINGERPRINT.
-    }
 
     @Override
     public NodeEventBatch read(NodeEventBatch reuse, Decoder in) throws IOException {
