@@ -11,6 +11,7 @@ import io.bridgewatch.schema.EventSink;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -35,6 +36,11 @@ public final class TraceMeasurement {
 
     /** @param args the kind and the trace */
     public static void main(String[] args) throws Exception {
+        if (args.length != 2 || Arrays.stream(Kind.values()).noneMatch(k -> k.name().equals(args[0]))) {
+            System.err.println("usage: TraceMeasurement " + Arrays.toString(Kind.values()) + " TRACE (run by"
+                    + " bridgewatch bench trace)");
+            System.exit(2);
+        }
         Kind kind = Kind.valueOf(args[0]);
         Path trace = Path.of(args[1]);
         System.gc();
