@@ -9,9 +9,10 @@ import java.util.Arrays;
  * are kept in columns of primitives (a slot per call, reused as a ring) rather than as an object each: the garbage
  * collector has a few arrays to trace instead of a map's entries, keys and values.
  *
- * <p>Correlation ids count up, so the id finds its slot through an array indexed by the id's low bits, twice the
- * slots long: the calls kept lie side by side in it, where a hash map's scattered buckets cost a cache miss per
- * call (a ninth of the reader's time). An id whose place there holds another kept call's goes to a hash map beside.
+ * <p>Correlation ids count up, so the id finds its slot through an array indexed by the id's low bits, two to four
+ * times the slots long: the calls kept lie side by side in it, where a hash map's scattered buckets cost a cache
+ * miss per call (a ninth of the reader's time). An id whose place there holds another kept call's goes to a hash map
+ * beside.
  */
 final class HostCallTable {
     private static final int INITIAL_SLOTS = 1024;

@@ -190,7 +190,7 @@ public final class KinetoTraceReader implements TraceReader {
     /**
      * Reads up to {@value #PROGRESS_EVERY} events; false at the end of the array. In a method of its own, returned
      * from and called again, so the JIT compiles the loop as a whole rather than only replacing it while it runs
-     * (measured: a replaced loop kept the first 2 GB read 10% slower).
+     * (one run each on a 2 GB trace: the replaced loop settled at 240 MB/s, the compiled method at 264).
      */
     private boolean readSome(JsonParser parser, EventSink sink) throws IOException {
         for (int i = 0; i < PROGRESS_EVERY; i++) {
