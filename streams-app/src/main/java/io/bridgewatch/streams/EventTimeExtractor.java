@@ -46,8 +46,8 @@ public final class EventTimeExtractor implements TimestampExtractor {
         }
         if (value instanceof NodeEventBatch batch && !batch.getEvents().isEmpty()) {
             try {
-                return payloadTimeMs(NodeEventCodec.decode(NodeEventCodec.bytes(
-                        batch.getEvents().get(batch.getEvents().size() - 1))));
+                return payloadTimeMs(NodeEventCodec.decode(batch.getEvents().get(batch.getEvents().size() - 1),
+                        null, null));
             } catch (SchemaDecodingException e) {
                 return NONE; // the unpacker dead-letters that event; the batch keeps the record's time
             }

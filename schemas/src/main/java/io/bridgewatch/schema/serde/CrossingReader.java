@@ -23,14 +23,14 @@ final class CrossingReader extends CurrentSchemaReader<Crossing> {
     public Crossing read(Crossing reuse, Decoder in) throws IOException {
         Crossing c = reuse != null ? reuse : new Crossing();
         DirectReads.Texts texts = DirectReads.texts();
-        c.setNodeId(texts.read(in));
+        c.setNodeId(texts.read(in, DirectReads.Texts.NODE_ID));
         c.setGpuIndex(in.readInt());
         c.setPid(in.readInt());
         c.setTid(in.readLong());
         c.setContextId(in.readLong());
         c.setStreamId(in.readLong());
         c.setCorrelationId(in.readLong());
-        c.setApi(texts.read(in));
+        c.setApi(texts.read(in, DirectReads.Texts.CROSSING_API));
         c.setDirection(DIRECTIONS[in.readEnum()]);
         c.setHostMemory(HOST_MEMORY_KINDS[in.readEnum()]);
         c.setBytes(in.readLong());

@@ -33,8 +33,39 @@ final class DirectReads {
     static final class Texts {
         static final int MAX_TEXTS = 4096;
         static final int MAX_BYTES = 1024;
+        /** The fields read with {@link #read(Decoder, int)}: a batch's events repeat these from one to the next. */
+        static final int NODE_ID = 0;
+        static final int CROSSING_API = 1;
+        static final int KERNEL_NAME = 2;
+        private static final int SLOTS = 3;
         private final Map<Utf8, String> known = new HashMap<>();
         private Utf8 scratch = new Utf8();
+        private final byte[][] lastBytes = new byte[SLOTS][MAX_BYTES];
+        private final int[] lastLengths = new int[SLOTS];
+        private final String[] lastTexts = new String[SLOTS];
+
+        /**
+         * The text of a field ({@link #NODE_ID}, ...): the field's previous text when the bytes are the same, found
+         * in place by an {@link ArrayDecoder} (no copy, no hash: the node id of every event of a batch), else as
+         * {@link #read(Decoder)}.
+         */
+        String read(Decoder in, int field) throws IOException {
+            String last = lastTexts[field];
+            if (last != null && in instanceof ArrayDecoder array
+                    && array.skipStringIfEqual(lastBytes[field], lastLengths[field])) {
+                return last;
+            }
+            String text = read(in);
+            int length = scratch.getByteLength();
+            if (length <= MAX_BYTES) {
+                System.arraycopy(scratch.getBytes(), 0, lastBytes[field], 0, length);
+                lastLengths[field] = length;
+                lastTexts[field] = text;
+            } else {
+                lastTexts[field] = null;
+            }
+            return text;
+        }
 
         String read(Decoder in) throws IOException {
             scratch = in.readString(scratch);

@@ -17,14 +17,14 @@ final class KernelExecReader extends CurrentSchemaReader<KernelExec> {
     public KernelExec read(KernelExec reuse, Decoder in) throws IOException {
         KernelExec k = reuse != null ? reuse : new KernelExec();
         DirectReads.Texts texts = DirectReads.texts();
-        k.setNodeId(texts.read(in));
+        k.setNodeId(texts.read(in, DirectReads.Texts.NODE_ID));
         k.setGpuIndex(in.readInt());
         k.setPid(in.readInt());
         k.setTid(in.readLong());
         k.setContextId(in.readLong());
         k.setStreamId(in.readLong());
         k.setCorrelationId(in.readLong());
-        k.setKernelName(texts.read(in));
+        k.setKernelName(texts.read(in, DirectReads.Texts.KERNEL_NAME));
         k.setGrid(DirectReads.ints(in, reuse == null ? null : reuse.getGrid()));
         k.setBlock(DirectReads.ints(in, reuse == null ? null : reuse.getBlock()));
         k.setGraphId(DirectReads.nullableLong(in));

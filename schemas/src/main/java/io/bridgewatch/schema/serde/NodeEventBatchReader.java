@@ -7,7 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.io.Decoder;
 
-/** Reads a NodeEventBatch written with its current schema, as {@link CrossingReader} reads a Crossing. */
+/**
+ * Reads a NodeEventBatch written with its current schema, as {@link CrossingReader} reads a Crossing. Through the
+ * serde its elements are views of the record's bytes ({@link ArrayDecoder#readBytes}), each read in place by
+ * {@link NodeEventCodec#decode(ByteBuffer, io.bridgewatch.schema.Crossing, io.bridgewatch.schema.KernelExec)}: the
+ * copy of each into an array of its own cost as much as reading it.
+ */
 final class NodeEventBatchReader extends CurrentSchemaReader<NodeEventBatch> {
     /** The parsing fingerprint of the NodeEventBatch schema this reader reads. */
     static final long FINGERPRINT = 0x57E554316CC7FE2BL;
@@ -19,12 +24,12 @@ final class NodeEventBatchReader extends CurrentSchemaReader<NodeEventBatch> {
     public NodeEventBatch read(NodeEventBatch reuse, Decoder in) throws IOException {
         NodeEventBatch batch = reuse != null ? reuse : new NodeEventBatch();
         DirectReads.Texts texts = DirectReads.texts();
-        batch.setNodeId(texts.read(in));
+        batch.setNodeId(texts.read(in, DirectReads.Texts.NODE_ID));
         long block = in.readArrayStart();
         List<ByteBuffer> events = new ArrayList<>((int) Math.min(block, MAX_PRESIZED));
         for (; block != 0; block = in.arrayNext()) {
             for (long i = 0; i < block; i++) {
-                events.add(in.readBytes(null)); // each its own array: its elements are handed on as they are
+                events.add(in.readBytes(null)); // from the serde's ArrayDecoder, a view of the record's bytes
             }
         }
         batch.setEvents(events);

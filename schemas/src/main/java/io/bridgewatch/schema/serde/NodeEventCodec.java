@@ -87,9 +87,38 @@ public final class NodeEventCodec {
         if (event != null) {
             return event;
         }
-        throw new SchemaDecodingException("cannot decode an event of a node event batch (" + element.length
+        throw unknown(element.length);
+    }
+
+    private static SchemaDecodingException unknown(int length) {
+        return new SchemaDecodingException("cannot decode an event of a node event batch (" + length
                 + " bytes): not the single-object encoding of a known Crossing, KernelExec or ServingSample schema"
                 + " (a newer producer?)");
+    }
+
+    /**
+     * One element, read where it lies (a view of a batch record's bytes, as the batch's serde hands them out), a copy
+     * read into {@code crossing} and a kernel into {@code kernel} when given, as {@link #decode(byte[], Crossing,
+     * KernelExec)} reads a copy of it.
+     */
+    public static SpecificRecord decode(ByteBuffer element, Crossing crossing, KernelExec kernel) {
+        if (!element.hasArray()) {
+            return decode(bytes(element), crossing, kernel);
+        }
+        byte[] data = element.array();
+        int offset = element.arrayOffset() + element.position();
+        int length = element.remaining();
+        SpecificRecord event = CROSSINGS.deserializeIfKnown(Topics.CROSSINGS, data, offset, length, crossing);
+        if (event == null) {
+            event = KERNELS.deserializeIfKnown(Topics.KERNELS, data, offset, length, kernel);
+        }
+        if (event == null) {
+            event = SERVING.deserializeIfKnown(Topics.SERVING, data, offset, length, null);
+        }
+        if (event != null) {
+            return event;
+        }
+        throw unknown(length);
     }
 
     /**
@@ -111,7 +140,7 @@ public final class NodeEventCodec {
     public static List<SpecificRecord> events(NodeEventBatch batch) {
         List<SpecificRecord> events = new ArrayList<>(batch.getEvents().size());
         for (ByteBuffer element : batch.getEvents()) {
-            events.add(decode(bytes(element)));
+            events.add(decode(element, null, null));
         }
         return events;
     }

@@ -34,7 +34,8 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>State stores read and write through this serde on every record, so it encodes with Avro's buffered binary
  * encoder and decodes straight from the byte array (Avro's message encoder and decoder go byte by byte through
- * streams); the wire format is the same. Thread-safe: encoders and decoders are reused per thread.
+ * streams), records of the current schema with a direct reader over an {@link ArrayDecoder} where there is one;
+ * the wire format is the same. Thread-safe: encoders and decoders are reused per thread.
  */
 public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
     private static final int HEADER_BYTES = 10;
@@ -42,6 +43,7 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
     private static final byte MARKER_1 = (byte) 0x01;
     private static final ThreadLocal<Encoding> ENCODINGS = ThreadLocal.withInitial(Encoding::new);
     private static final ThreadLocal<BinaryDecoder> DECODERS = new ThreadLocal<>();
+    private static final ThreadLocal<ArrayDecoder> ARRAY_DECODERS = ThreadLocal.withInitial(ArrayDecoder::new);
     /** Reads the header's little-endian fingerprint in place (a ByteBuffer per record showed in the profile). */
     private static final VarHandle LITTLE_ENDIAN_LONG =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -147,7 +149,7 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
                     + fingerprintHex(SchemaNormalization.parsingFingerprint64(schema))
                     + " and its released versions (a newer producer, or another record type?)");
         }
-        return read(topic, data, reader, null);
+        return read(topic, data, 0, data.length, reader, null);
     }
 
     /**
@@ -156,33 +158,50 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
      * it read before); null if they are not (no such header, or another fingerprint).
      */
     public T deserializeIfKnown(String topic, byte[] data, T reuse) {
-        DatumReader<T> reader = readerOf(data);
-        return reader == null ? null : read(topic, data, reader, reuse);
+        return data == null ? null : deserializeIfKnown(topic, data, 0, data.length, reuse);
     }
 
-    private T read(String topic, byte[] data, DatumReader<T> reader, T reuse) {
+    /**
+     * As {@link #deserializeIfKnown(String, byte[], Object)} for the bytes {@code data[offset, offset + length)}: an
+     * element of a node event batch read in place, without a copy of its own. The record read keeps no reference to
+     * the array.
+     */
+    public T deserializeIfKnown(String topic, byte[] data, int offset, int length, T reuse) {
+        DatumReader<T> reader = readerOf(data, offset, length);
+        return reader == null ? null : read(topic, data, offset, length, reader, reuse);
+    }
+
+    private T read(String topic, byte[] data, int offset, int length, DatumReader<T> reader, T reuse) {
         try {
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_BYTES,
-                    data.length - HEADER_BYTES, DECODERS.get());
+            int bodyStart = offset + HEADER_BYTES;
+            if (reader instanceof CurrentSchemaReader) {
+                return reader.read(reuse, ARRAY_DECODERS.get().reset(data, bodyStart, offset + length));
+            }
+            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, bodyStart, length - HEADER_BYTES,
+                    DECODERS.get());
             DECODERS.set(decoder);
             return reader.read(reuse, decoder);
         } catch (IOException | RuntimeException e) {
-            throw new SchemaDecodingException(describe(topic, data) + "corrupt body ("
+            throw new SchemaDecodingException(describe(topic, length) + "corrupt body ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }
     }
 
     /** The reader of the bytes' writer schema, or null when they carry no header or another fingerprint. */
     private DatumReader<T> readerOf(byte[] data) {
-        if (data == null || data.length < HEADER_BYTES || data[0] != MARKER_0 || data[1] != MARKER_1) {
+        return data == null ? null : readerOf(data, 0, data.length);
+    }
+
+    private DatumReader<T> readerOf(byte[] data, int offset, int length) {
+        if (length < HEADER_BYTES || data[offset] != MARKER_0 || data[offset + 1] != MARKER_1) {
             return null;
         }
-        long fingerprint = fingerprintAt(data);
+        long fingerprint = fingerprintAt(data, offset);
         return fingerprint == currentFingerprint ? currentReader : readersByFingerprint.get(fingerprint);
     }
 
-    private static long fingerprintAt(byte[] data) {
-        return (long) LITTLE_ENDIAN_LONG.get(data, 2);
+    private static long fingerprintAt(byte[] data, int offset) {
+        return (long) LITTLE_ENDIAN_LONG.get(data, offset + 2);
     }
 
     /** Whether the bytes are single-object encoded with this record's schema or one of its released versions. */
@@ -221,7 +240,11 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
     }
 
     private String describe(String topic, byte[] data) {
-        return "cannot decode " + type.getSimpleName() + " from topic " + topic + " (" + data.length + " bytes): ";
+        return describe(topic, data.length);
+    }
+
+    private String describe(String topic, int length) {
+        return "cannot decode " + type.getSimpleName() + " from topic " + topic + " (" + length + " bytes): ";
     }
 
     private static String firstBytes(byte[] data) {
@@ -233,7 +256,7 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
         if (data.length < HEADER_BYTES) {
             return "(header truncated)";
         }
-        return fingerprintHex(fingerprintAt(data));
+        return fingerprintHex(fingerprintAt(data, 0));
     }
 
     private static String fingerprintHex(long fingerprint) {

@@ -49,6 +49,37 @@ class NodeEventCodecTest {
                 .containsExactly(Topics.CROSSINGS, Topics.KERNELS, Topics.SERVING, Topics.CROSSINGS);
     }
 
+    /**
+     * The batch serde hands out its elements as views of the record's bytes; each is read where it lies, of the
+     * current schema or a released one, into reused records, and one cut short is refused without reading the next.
+     */
+    @Test
+    void shouldReadElementsInPlace() throws Exception {
+        byte[] truncated = NodeEventCodec.encode(KERNEL);
+        truncated = java.util.Arrays.copyOf(truncated, truncated.length - 3);
+        NodeEventBatch batch = NodeEventCodec.batch("n1", List.of(NodeEventCodec.encode(CROSSING),
+                writtenWithFirstReleasedSchema(CROSSING), truncated, NodeEventCodec.encode(KERNEL),
+                NodeEventCodec.encode(SAMPLE)));
+        SingleObjectSerde<NodeEventBatch> serde = BridgewatchSerdes.of(NodeEventBatch.class);
+        byte[] record = serde.serialize(Topics.NODE_EVENTS, batch);
+
+        List<ByteBuffer> elements = serde.deserialize(Topics.NODE_EVENTS, record).getEvents();
+
+        assertThat(elements).allSatisfy(element -> assertThat(element.array()).as("a view").isSameAs(record));
+        Crossing reused = new Crossing();
+        KernelExec reusedKernel = new KernelExec();
+        assertThat(NodeEventCodec.decode(elements.get(0), reused, reusedKernel)).isSameAs(reused)
+                .isEqualTo(CROSSING);
+        assertThat(NodeEventCodec.decode(elements.get(1), reused, reusedKernel)).isEqualTo(CROSSING);
+        assertThatThrownBy(() -> NodeEventCodec.decode(elements.get(2), reused, reusedKernel))
+                .isInstanceOf(SchemaDecodingException.class).hasMessageContaining("EOFException");
+        assertThat(NodeEventCodec.decode(elements.get(3), reused, reusedKernel)).isSameAs(reusedKernel)
+                .isEqualTo(KERNEL);
+        assertThat(NodeEventCodec.decode(elements.get(4), reused, reusedKernel)).isEqualTo(SAMPLE);
+        assertThat(NodeEventCodec.bytes(elements.get(3))).as("a copy of its own, for a dead letter")
+                .isEqualTo(NodeEventCodec.encode(KERNEL));
+    }
+
     @Test
     void shouldCarryTheSameBytesAsThePerEventTopic() {
         byte[] element = NodeEventCodec.encode(CROSSING);

@@ -25,6 +25,9 @@ public final class LateRecords<V> {
     private final WindowClose close;
     private final Function<V, String> nodeOf;
     private final EventClocks clocks = new EventClocks();
+    /** The latest record's node and its clock: a batch's events share them, checked without a lookup. */
+    private String lastNode;
+    private long[] lastNodeClock;
     private ProcessingContext context;
     private Sensor lateRecords;
 
@@ -53,6 +56,7 @@ public final class LateRecords<V> {
         this.context = context;
         // A revived task replays from its last commit: the stream time it had reached before does not hold.
         clocks.reset();
+        lastNode = null;
         this.lateRecords = context.metrics().addRateTotalSensor("bridgewatch", input, "late-records",
                 Sensor.RecordingLevel.INFO, "task-id", context.taskId().toString());
     }
@@ -60,9 +64,13 @@ public final class LateRecords<V> {
     /** Null for a record on time (its node's clock moves on), else the dead letter that says why it is late. */
     public DeadLetter check(String key, V value, long timestampMs) {
         String node = nodeOf != null ? nodeOf.apply(value) : key == null ? "" : key;
+        if (!node.equals(lastNode)) {
+            lastNode = node;
+            lastNodeClock = clocks.clockOf(node);
+        }
         long windowStart = close.startOf(timestampMs);
-        if (!close.isClosed(windowStart, clocks.of(node), clocks.task())) {
-            clocks.advance(node, timestampMs);
+        if (!close.isClosed(windowStart, lastNodeClock[0], clocks.task())) {
+            clocks.advance(lastNodeClock, timestampMs);
             return null;
         }
         long windowEnd = windowStart + close.windowMs();

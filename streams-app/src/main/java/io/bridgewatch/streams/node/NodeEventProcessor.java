@@ -153,12 +153,12 @@ public final class NodeEventProcessor implements Processor<String, SpecificRecor
         if (record.value() instanceof NodeEventBatch batch) {
             List<ByteBuffer> elements = batch.getEvents();
             for (int i = 0; i < elements.size(); i++) {
-                byte[] element = NodeEventCodec.bytes(elements.get(i));
                 SpecificRecord event;
                 try {
-                    event = NodeEventCodec.decode(element, crossingRead, kernelRead);
+                    event = NodeEventCodec.decode(elements.get(i), crossingRead, kernelRead);
                 } catch (SchemaDecodingException e) {
-                    forward.emit(node, undecodable(record, element, i, elements.size(), e), record.timestamp());
+                    forward.emit(node, undecodable(record, NodeEventCodec.bytes(elements.get(i)), i,
+                            elements.size(), e), record.timestamp());
                     continue;
                 }
                 process(node, event, eventTimeMs(event));

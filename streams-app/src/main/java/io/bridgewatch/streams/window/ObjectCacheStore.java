@@ -40,6 +40,9 @@ public final class ObjectCacheStore<V> implements StateStore, CachedStateStore<S
     private final Set<String> dirty = new HashSet<>();
     /** The key marked dirty last (a window updated by every event of a run is marked once, not per event). */
     private String lastDirty;
+    /** The key and value put last: a window's state, changed in place, is put again by every event of a run. */
+    private String lastPutKey;
+    private V lastPutValue;
     private final boolean writeThrough;
 
     ObjectCacheStore(KeyValueStore<String, V> durable, boolean writeThrough) {
@@ -60,7 +63,11 @@ public final class ObjectCacheStore<V> implements StateStore, CachedStateStore<S
 
     /** Stores the value; the caller may keep changing the same object until the next flush. */
     public void put(String key, V value) {
-        objects.put(key, value);
+        if (key != lastPutKey || value != lastPutValue) {
+            objects.put(key, value);
+            lastPutKey = key;
+            lastPutValue = value;
+        }
         if (writeThrough && key != lastDirty) {
             dirty.add(key);
             lastDirty = key;
@@ -69,6 +76,8 @@ public final class ObjectCacheStore<V> implements StateStore, CachedStateStore<S
 
     public void delete(String key) {
         objects.remove(key);
+        lastPutKey = null;
+        lastPutValue = null;
         dirty.remove(key);
         lastDirty = null;
         durable.delete(key);
@@ -85,6 +94,8 @@ public final class ObjectCacheStore<V> implements StateStore, CachedStateStore<S
     public void reload() {
         if (writeThrough) {
             objects.clear();
+            lastPutKey = null;
+            lastPutValue = null;
             dirty.clear();
             lastDirty = null;
         }
@@ -154,6 +165,8 @@ public final class ObjectCacheStore<V> implements StateStore, CachedStateStore<S
     @Override
     public void close() {
         objects.clear();
+        lastPutKey = null;
+        lastPutValue = null;
         dirty.clear();
         lastDirty = null;
         durable.close();
