@@ -30,36 +30,53 @@ import org.apache.kafka.streams.processor.api.ProcessingContext;
  */
 public final class NodeTimeWindows<V, S, R> {
     private static final long NS_PER_MS = 1_000_000;
-    /** Boxed once: a key that has closed nothing yet is asked about on every record. */
-    private static final Long NOTHING_CLOSED = Long.MIN_VALUE;
     private final String storeName;
     private final WindowAggregation<V, S, R> aggregation;
     private final WindowNodes<V, S> nodes;
     private final long windowMs;
     private final WindowClose close;
     private final EventClocks clocks = new EventClocks();
-    /** Open window starts per window key, and all open windows by start (for keys gone silent). */
-    private final Map<String, TreeSet<Long>> openByKey = new HashMap<>();
+    /** Per window key, its open windows, feeders and close mark; kept while the task runs (as its feeders were). */
+    private final Map<String, KeyWindows> keys = new HashMap<>();
+    /** All open windows by start, for keys gone silent. */
     private final TreeMap<Long, TreeSet<String>> openByStart = new TreeMap<>();
-    /** Per window key, the nodes feeding it that have not gone silent. */
-    private final Map<String, Set<String>> feeders = new HashMap<>();
-    /** Per window key, a close time up to which its windows are closed, whichever node feeds them next. */
-    private final Map<String, Long> closedThrough = new HashMap<>();
-    /**
-     * The latest record's window while it is open, and its store key: a node's events come in runs of one window,
-     * known open without a lookup.
-     */
+    /** The latest record's key and its windows: a batch's events share them, found without a lookup. */
     private String lastKey;
-    private long lastStart = Long.MIN_VALUE;
+    private KeyWindows lastWindows;
+    /**
+     * The latest record's window while it is open (a null store key when there is none), its store key and state: a
+     * node's events come in runs of one window, known open without a lookup.
+     */
+    private long lastStart;
     private String lastStoreKey;
     private S lastState;
-    /** The latest record's node, its clock and its window key's feeders: a batch's events share them. */
+    /**
+     * The latest two records' feeders and their clocks: a batch's events share a node, and windows that merge a
+     * node's inputs see its copies and kernels in turn.
+     */
     private String lastNode;
     private long[] lastNodeClock;
-    private String lastFeedersKey;
-    private Set<String> lastFeeders;
+    private String otherNode;
+    private long[] otherNodeClock;
     private ObjectCacheStore<S> store;
     private Sensor droppedLate;
+
+    /** A window key's open window starts, the nodes feeding it that have not gone silent, and what has closed. */
+    private static final class KeyWindows {
+        final TreeSet<Long> open = new TreeSet<>();
+        final Set<String> feeders = new HashSet<>();
+        /** The feeder added last (a run of one node's events adds it once), null once a feeder has gone. */
+        String lastFeeder;
+        /** A close time up to which the key's windows are closed, whichever node feeds them next. */
+        long closedThrough = Long.MIN_VALUE;
+
+        void addFeeder(String feeder) {
+            if (feeder != lastFeeder) {
+                feeders.add(feeder);
+                lastFeeder = feeder;
+            }
+        }
+    }
 
     public NodeTimeWindows(String storeName, WindowAggregation<V, S, R> aggregation, WindowNodes<V, S> nodes,
             WindowClose close) {
@@ -82,31 +99,32 @@ public final class NodeTimeWindows<V, S, R> {
         this.store = context.getStateStore(storeName);
         this.droppedLate = context.metrics().addRateTotalSensor("bridgewatch", storeName, "dropped-late-records",
                 Sensor.RecordingLevel.INFO, "task-id", context.taskId().toString());
-        openByKey.clear();
+        keys.clear();
         openByStart.clear();
-        feeders.clear();
-        closedThrough.clear();
         clocks.reset();
         lastKey = null;
+        lastWindows = null;
+        lastStoreKey = null;
         lastNode = null;
-        lastFeedersKey = null;
+        otherNode = null;
         store.reload();
         for (String storeKey : store.keys()) {
             String key = windowKeyOf(storeKey);
             long start = windowStartOf(storeKey);
-            track(key, start);
+            KeyWindows windows = keys.computeIfAbsent(key, k -> new KeyWindows());
+            track(windows, key, start);
             for (String node : nodes.ofState(key, store.get(storeKey))) {
-                feeders.computeIfAbsent(key, k -> new HashSet<>()).add(node);
+                windows.addFeeder(node);
                 clocks.advance(node, start);
             }
         }
-        openByKey.forEach((key, starts) -> closedThrough.put(key, starts.first()));
+        keys.values().forEach(windows -> windows.closedThrough = windows.open.first());
     }
 
     /** Every open window's provisional figures, stamped like its final result. */
     public void emitProvisional(Emitter<? super R> out) {
-        openByKey.forEach((key, starts) -> {
-            for (long start : starts) {
+        keys.forEach((key, windows) -> {
+            for (long start : windows.open) {
                 S state = store.get(storeKey(start, key));
                 if (state == null) {
                     continue;
@@ -123,52 +141,55 @@ public final class NodeTimeWindows<V, S, R> {
     public void add(String key, V value, long timestampMs, Emitter<? super R> out) {
         long windowStart = close.startOf(timestampMs);
         String node = nodes.ofRecord(key, value);
-        if (!node.equals(lastNode)) {
-            lastNode = node;
-            lastNodeClock = clocks.clockOf(node);
+        clocks.advance(clockOf(node), timestampMs);
+        if (!key.equals(lastKey)) {
+            lastKey = key;
+            lastWindows = keys.computeIfAbsent(key, k -> new KeyWindows());
+            lastStoreKey = null;
         }
-        clocks.advance(lastNodeClock, timestampMs);
-        if (!key.equals(lastFeedersKey)) {
-            lastFeedersKey = key;
-            lastFeeders = feeders.computeIfAbsent(key, k -> new HashSet<>());
-        }
-        lastFeeders.add(node);
-        if (windowStart != lastStart || !key.equals(lastKey)) {
-            TreeSet<Long> open = openByKey.get(key);
-            if (open == null || !open.contains(windowStart)) {
-                if (isClosed(key, windowStart)) {
+        KeyWindows windows = lastWindows;
+        windows.addFeeder(node);
+        if (windowStart != lastStart || lastStoreKey == null) {
+            if (!windows.open.contains(windowStart)) {
+                if (isClosed(windows, windowStart, null)) {
                     droppedLate.record();
                     return;
                 }
-                track(key, windowStart);
+                track(windows, key, windowStart);
             }
             lastStart = windowStart;
-            lastKey = key;
             lastStoreKey = storeKey(windowStart, key);
             lastState = store.get(lastStoreKey);
         }
         lastState = aggregation.add(value, lastState == null ? aggregation.empty() : lastState);
         store.put(lastStoreKey, lastState);
-        closeWindowsOf(key, node, out);
+        closeWindowsOf(windows, key, node, out);
         closeSilentKeysWindows(out);
+    }
+
+    /** The feeder's clock, the latest two without a lookup. */
+    private long[] clockOf(String node) {
+        if (!node.equals(lastNode)) {
+            String node2 = otherNode;
+            long[] clock2 = otherNodeClock;
+            otherNode = lastNode;
+            otherNodeClock = lastNodeClock;
+            lastNode = node;
+            lastNodeClock = node.equals(node2) ? clock2 : clocks.clockOf(node);
+        }
+        return lastNodeClock;
     }
 
     /**
      * Whether the key's window has closed: before what the key has closed already, by the task's time a silence
      * past its close, or by every feeder that has not gone silent having passed its close.
-     */
-    private boolean isClosed(String key, long windowStart) {
-        return isClosed(key, windowStart, null);
-    }
-
-    /**
+     *
      * @param feeder a feeder of the key looked at first (the one that just fed): when it has neither passed the close
      *     nor gone silent, the window is open
      */
-    private boolean isClosed(String key, long windowStart, String feeder) {
+    private boolean isClosed(KeyWindows windows, long windowStart, String feeder) {
         long closesAt = close.closesAt(windowStart);
-        if (closesAt <= closedThrough.getOrDefault(key, NOTHING_CLOSED)
-                || close.isClosed(windowStart, Long.MIN_VALUE, clocks.task())) {
+        if (closesAt <= windows.closedThrough || close.isClosed(windowStart, Long.MIN_VALUE, clocks.task())) {
             return true;
         }
         if (feeder != null) {
@@ -177,11 +198,11 @@ public final class NodeTimeWindows<V, S, R> {
                 return false; // as the loop below would find, without walking the key's feeders
             }
         }
-        Set<String> keyFeeders = feeders.getOrDefault(key, Set.of());
-        for (Iterator<String> it = keyFeeders.iterator(); it.hasNext(); ) {
+        for (Iterator<String> it = windows.feeders.iterator(); it.hasNext(); ) {
             long nodeTime = clocks.of(it.next());
             if (close.isSilent(nodeTime, clocks.task())) {
                 it.remove();
+                windows.lastFeeder = null;
             } else if (nodeTime < closesAt) {
                 return false;
             }
@@ -190,11 +211,9 @@ public final class NodeTimeWindows<V, S, R> {
     }
 
     /** The key's windows its feeders' event time has closed, earliest first (a later one never closes first). */
-    private void closeWindowsOf(String key, String feeder, Emitter<? super R> out) {
-        TreeSet<Long> starts = openByKey.get(key);
-        while (starts != null && !starts.isEmpty() && isClosed(key, starts.first(), feeder)) {
-            closeWindow(key, starts.first(), out);
-            starts = openByKey.get(key);
+    private void closeWindowsOf(KeyWindows windows, String key, String feeder, Emitter<? super R> out) {
+        while (!windows.open.isEmpty() && isClosed(windows, windows.open.first(), feeder)) {
+            closeWindow(windows, key, windows.open.first(), out);
         }
     }
 
@@ -203,26 +222,22 @@ public final class NodeTimeWindows<V, S, R> {
         while (!openByStart.isEmpty() && close.isClosed(openByStart.firstKey(), Long.MIN_VALUE, clocks.task())) {
             long start = openByStart.firstKey();
             for (String key : new TreeSet<>(openByStart.get(start))) {
-                closeWindow(key, start, out);
+                closeWindow(keys.get(key), key, start, out);
             }
         }
     }
 
-    private void closeWindow(String key, long start, Emitter<? super R> out) {
+    private void closeWindow(KeyWindows windows, String key, long start, Emitter<? super R> out) {
         if (start == lastStart && key.equals(lastKey)) {
-            lastKey = null;
+            lastStoreKey = null;
         }
-        TreeSet<Long> starts = openByKey.get(key);
-        starts.remove(start);
-        if (starts.isEmpty()) {
-            openByKey.remove(key);
-        }
-        TreeSet<String> keys = openByStart.get(start);
-        keys.remove(key);
-        if (keys.isEmpty()) {
+        windows.open.remove(start);
+        TreeSet<String> startKeys = openByStart.get(start);
+        startKeys.remove(key);
+        if (startKeys.isEmpty()) {
             openByStart.remove(start);
         }
-        closedThrough.merge(key, close.closesAt(start), Math::max);
+        windows.closedThrough = Math.max(windows.closedThrough, close.closesAt(start));
         String storeKey = storeKey(start, key);
         S state = store.get(storeKey);
         store.delete(storeKey);
@@ -234,8 +249,8 @@ public final class NodeTimeWindows<V, S, R> {
         }
     }
 
-    private void track(String key, long windowStart) {
-        openByKey.computeIfAbsent(key, k -> new TreeSet<>()).add(windowStart);
+    private void track(KeyWindows windows, String key, long windowStart) {
+        windows.open.add(windowStart);
         openByStart.computeIfAbsent(windowStart, w -> new TreeSet<>()).add(key);
     }
 
