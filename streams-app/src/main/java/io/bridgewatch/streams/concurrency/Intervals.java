@@ -60,8 +60,10 @@ public final class Intervals {
         do {
             long windowEnd = Math.floorDiv(start, windowNs) * windowNs + windowNs;
             long pieceEnd = Math.min(end, windowEnd);
-            IntervalSample piece = IntervalSample.newBuilder(sample).setStartNs(start).setEndNs(pieceEnd)
-                    .setCopyLengthNs(first ? sample.getCopyLengthNs() : 0L).build();
+            // The constructor, not a builder: Avro's builder looks up every field's default through the schema.
+            IntervalSample piece = new IntervalSample(sample.getGpuIndex(), sample.getContextId(),
+                    sample.getStreamId(), sample.getKernel(), sample.getForm(), start, pieceEnd,
+                    first ? sample.getCopyLengthNs() : 0L, sample.getRecordTimeNs());
             pieces.add(piece);
             first = false;
             start = pieceEnd;
