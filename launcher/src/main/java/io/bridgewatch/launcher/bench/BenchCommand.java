@@ -46,18 +46,24 @@ public final class BenchCommand implements Runnable {
                         + " over the partitions; default: ${DEFAULT-VALUE}).")
         int fleetCopies;
 
+        @Option(names = "--passes", defaultValue = "3",
+                description = "Measured passes over the backlog per topology, the two in turn; the figures are the"
+                        + " medians (default: ${DEFAULT-VALUE}).")
+        int passes;
+
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             if (events < 1 || live.isNegative() || live.isZero() || !(liveSpeed > 0) || fleetCopies < 1
-                    || fleetCopies > 100) {
+                    || fleetCopies > 100 || passes < 1 || passes > 20) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "--events, --live and --live-speed must be positive, --fleet-copies 1 to 100 (got " + events
-                                + ", " + live + ", " + liveSpeed + ", " + fleetCopies + ")");
+                        "--events, --live and --live-speed must be positive, --fleet-copies 1 to 100, --passes 1 to"
+                                + " 20 (got " + events + ", " + live + ", " + liveSpeed + ", " + fleetCopies + ", "
+                                + passes + ")");
             }
-            new TopologyBenchmark(System.out).run(events, live, liveSpeed, fleetCopies);
+            new TopologyBenchmark(System.out).run(events, live, liveSpeed, fleetCopies, passes);
             return 0;
         }
     }

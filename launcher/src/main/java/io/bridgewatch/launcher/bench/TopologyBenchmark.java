@@ -69,7 +69,11 @@ public final class TopologyBenchmark {
         }
     }
 
-    public void run(long events, Duration liveRun, double liveSpeed, int fleetCopies) throws Exception {
+    /**
+     * @param passes measured passes over the backlog per topology, the two in turn (the median counts: run to run,
+     *     either moves by 10-20% on a shared machine)
+     */
+    public void run(long events, Duration liveRun, double liveSpeed, int fleetCopies, int passes) throws Exception {
         out.println("Starting the embedded Kafka broker…");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -91,15 +95,21 @@ public final class TopologyBenchmark {
                 for (Candidate candidate : candidates) {
                     throughput(candidate, kafka, admin, loaded, "warm-up");
                 }
-                List<Figures> results = new ArrayList<>();
-                for (Candidate candidate : candidates) {
-                    results.add(throughput(candidate, kafka, admin, loaded, "measured"));
+                List<List<Figures>> passFigures = new ArrayList<>();
+                candidates.forEach(candidate -> passFigures.add(new ArrayList<>()));
+                for (int pass = 1; pass <= passes; pass++) {
+                    for (int i = 0; i < candidates.size(); i++) {
+                        passFigures.get(i).add(throughput(candidates.get(i), kafka, admin, loaded,
+                                "measured " + pass + " of " + passes));
+                    }
                 }
+                List<Figures> results = passFigures.stream().map(TopologyBenchmark::median).toList();
                 List<Figures> measured = new ArrayList<>();
                 for (int i = 0; i < candidates.size(); i++) {
                     measured.add(latency(candidates.get(i), results.get(i), kafka, loader, liveRun, liveSpeed));
                 }
                 print(measured, loaded);
+                printPasses(passFigures, loaded);
             }
         }
     }
@@ -185,6 +195,41 @@ public final class TopologyBenchmark {
                 ratio(full.latencyMicros().getValueAtPercentile(50), minimal.latencyMicros().getValueAtPercentile(50)),
                 ratio(full.latencyMicros().getValueAtPercentile(99), minimal.latencyMicros().getValueAtPercentile(99)),
                 (double) full.peakHeapBytes() / minimal.peakHeapBytes());
+    }
+
+    /** The median backlog time and the median time after RUNNING of a topology's passes; the peak heap of all. */
+    private static Figures median(List<Figures> passes) {
+        double seconds = median(passes.stream().mapToDouble(Figures::seconds).toArray());
+        double runningSeconds = median(passes.stream().mapToDouble(f -> f.seconds() - f.startupSeconds()).toArray());
+        long peakHeap = passes.stream().mapToLong(Figures::peakHeapBytes).max().orElse(0);
+        Figures first = passes.get(0);
+        return new Figures(first.name(), first.eventsPerSecond() * first.seconds() / seconds, seconds,
+                seconds - runningSeconds, peakHeap, null);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** Each pass's ratio, the spread the medians above hide. */
+    private void printPasses(List<List<Figures>> passes, long events) {
+        if (passes.get(0).size() < 2) {
+            return;
+        }
+        List<Figures> minimal = passes.get(0);
+        List<Figures> full = passes.get(passes.size() - 1);
+        StringBuilder backlog = new StringBuilder();
+        StringBuilder running = new StringBuilder();
+        for (int i = 0; i < minimal.size(); i++) {
+            backlog.append(String.format(" %.2f", full.get(i).eventsPerSecond() / minimal.get(i).eventsPerSecond()));
+            running.append(String.format(" %.2f", full.get(i).runningEventsPerSecond(events)
+                    / minimal.get(i).runningEventsPerSecond(events)));
+        }
+        out.printf("Figures above: the median of %d passes each (the two topologies in turn); ratio by pass:"
+                + " events/s%s, running%s%n", minimal.size(), backlog, running);
     }
 
     private static double ratio(double a, double b) {
