@@ -26,11 +26,24 @@ public interface WindowNodes<V, S> {
     static <V, S> WindowNodes<V, S> keyAndInput(Function<V, String> inputOf, List<String> inputs) {
         Map<String, Map<String, String>> namesByInput = new HashMap<>();
         return new WindowNodes<>() {
+            /** Per input (as listed), the latest key and its feeder: a batch's events are one node's. */
+            private final String[] latestKeys = new String[inputs.size()];
+            private final String[] latestFeeders = new String[inputs.size()];
+
             @Override
             public String ofRecord(String key, V record) {
                 String input = inputOf.apply(record);
-                return namesByInput.computeIfAbsent(input, i -> new HashMap<>())
+                int index = inputs.indexOf(input);
+                if (index >= 0 && key.equals(latestKeys[index])) {
+                    return latestFeeders[index];
+                }
+                String feeder = namesByInput.computeIfAbsent(input, i -> new HashMap<>())
                         .computeIfAbsent(key, k -> k + "|" + input);
+                if (index >= 0) {
+                    latestKeys[index] = key;
+                    latestFeeders[index] = feeder;
+                }
+                return feeder;
             }
 
             @Override
