@@ -38,9 +38,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * input (node event batches, as collectors send them), on the embedded broker, in one run.
  *
  * <p>Throughput: the simulated fleet's events are loaded first; each topology then starts from the beginning and
- * the clock runs until its committed offsets reach the end of every input partition, twice: a warm-up pass (the JIT
- * compiler took a third of the two cores through the first pass over a few million events) and the measured pass,
- * each a fresh application; "running" counts from its first
+ * the clock runs until its committed offsets reach the end of every input partition: a warm-up pass (the JIT
+ * compiler took a third of the two cores through the first pass over a few million events), then the measured
+ * passes, the two topologies in turn, each pass a fresh application (the figures are each one's median); "running"
+ * counts from its first
  * RUNNING state, leaving out the start (rebalance, internal topics), which differs by the stores a topology has and
  * dominates small backlogs. Latency: each topology then
  * runs on live input (the fleet sped up to a load well below either's capacity, read from the end of the topics,
