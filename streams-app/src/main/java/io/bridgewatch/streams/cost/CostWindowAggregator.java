@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.bridgewatch.streams.stats.BucketCounts;
 import io.bridgewatch.streams.stats.LogHistogram;
 import io.bridgewatch.streams.window.WindowAggregation;
 
@@ -54,7 +55,7 @@ public final class CostWindowAggregator {
         String key = groupKey(sample);
         CostGroupState group = state.getGroups().computeIfAbsent(key, k -> new CostGroupState(sample.getGpuIndex(),
                 sample.getDirection(), sample.getHostMemory(), sample.getForm(), 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
-                new HashMap<>(), new HashMap<>(), 0L, 0L, new HashMap<>(), 0L));
+                new BucketCounts(), new BucketCounts(), 0L, 0L, new HashMap<>(), 0L));
         if (!sample.getHostCall()) {
             group.setGpuOnlyCrossings(group.getGpuOnlyCrossings() + 1);
             group.setGpuOnlyBytes(group.getGpuOnlyBytes() + sample.getBytes());
@@ -73,7 +74,7 @@ public final class CostWindowAggregator {
         group.setCrossings(group.getCrossings() + 1);
         long costNs = sample.getCostNs();
         group.setCostSumNs(group.getCostSumNs() + costNs);
-        String bucket = LogHistogram.bucketOf(costNs);
+        int bucket = LogHistogram.bucketIndexOf(costNs);
         LogHistogram.addToBucket(group.getCostCounts(), bucket);
         if (!sample.getBytesKnown()) {
             // Its cost counts; with no size it can say nothing about bytes, bandwidth or small crossings.
@@ -89,7 +90,7 @@ public final class CostWindowAggregator {
             group.setDmaNs(group.getDmaNs() + sample.getGpuDurationNs());
         }
         String bin = SIZE_BIN_KEYS[63 - Long.numberOfLeadingZeros(Math.max(1, sample.getBytes()))];
-        SizeBinState sizeBin = group.getBins().computeIfAbsent(bin, b -> new SizeBinState(0L, 0L, new HashMap<>()));
+        SizeBinState sizeBin = group.getBins().computeIfAbsent(bin, b -> new SizeBinState(0L, 0L, new BucketCounts()));
         sizeBin.setCrossings(sizeBin.getCrossings() + 1);
         sizeBin.setBytes(sizeBin.getBytes() + sample.getBytes());
         LogHistogram.addToBucket(sizeBin.getCostCounts(), bucket);

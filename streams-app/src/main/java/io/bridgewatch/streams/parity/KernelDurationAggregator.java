@@ -5,6 +5,7 @@ import io.bridgewatch.streams.cohort.CohortSamples;
 import io.bridgewatch.streams.internal.CohortSample;
 import io.bridgewatch.streams.internal.KernelDurations;
 import io.bridgewatch.streams.internal.KernelWindowState;
+import io.bridgewatch.streams.stats.BucketCounts;
 import io.bridgewatch.streams.stats.LogHistogram;
 import io.bridgewatch.streams.window.WindowAggregation;
 import java.util.HashMap;
@@ -45,7 +46,7 @@ public final class KernelDurationAggregator {
 
     public static KernelWindowState add(KernelExec k, KernelWindowState state) {
         KernelDurations durations = state.getKernels().computeIfAbsent(matchKey(k),
-                key -> new KernelDurations(k.getKernelName(), new HashMap<>()));
+                key -> new KernelDurations(k.getKernelName(), new BucketCounts()));
         LogHistogram.add(durations.getCounts(), k.getGpuEndNs() - k.getGpuStartNs());
         return state;
     }
