@@ -28,6 +28,8 @@ final class ArrayDecoder extends Decoder {
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LITTLE_ENDIAN_LONG =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** The most bytes a long's varint takes. */
+    private static final int MAX_LONG_BYTES = 10;
     private byte[] data = new byte[0];
     private int pos;
     private int limit;
@@ -53,6 +55,20 @@ final class ArrayDecoder extends Decoder {
 
     @Override
     public int readInt() throws IOException {
+        if (pos < limit && data[pos] >= 0) { // one byte: enum and union indexes, lengths, small ints
+            int value = data[pos++];
+            return (value >>> 1) ^ -(value & 1);
+        }
+        if (limit - pos >= Long.BYTES) {
+            long word = (long) LITTLE_ENDIAN_LONG.get(data, pos);
+            int length = varintLength(word);
+            if (length > 5) {
+                throw new InvalidNumberEncodingException("Invalid int encoding");
+            }
+            pos += length;
+            int value = (int) groups(word, length);
+            return (value >>> 1) ^ -(value & 1);
+        }
         int value = 0;
         for (int shift = 0; shift < 35; shift += 7) {
             require(1);
@@ -65,8 +81,40 @@ final class ArrayDecoder extends Decoder {
         throw new InvalidNumberEncodingException("Invalid int encoding");
     }
 
+    /**
+     * One byte at once; otherwise a word at a time where ten bytes are left (a nanosecond timestamp takes nine: nine
+     * loop turns, each with its range check, were a tenth of the topology's time); byte by byte near the range's end.
+     */
     @Override
     public long readLong() throws IOException {
+        if (pos < limit && data[pos] >= 0) {
+            long value = data[pos++];
+            return (value >>> 1) ^ -(value & 1);
+        }
+        if (limit - pos >= MAX_LONG_BYTES) {
+            long word = (long) LITTLE_ENDIAN_LONG.get(data, pos);
+            int length = varintLength(word);
+            long value;
+            if (length <= Long.BYTES) {
+                pos += length;
+                value = groups(word, length);
+            } else {
+                value = groups(word, Long.BYTES);
+                long ninth = data[pos + 8];
+                value |= (ninth & 0x7f) << 56;
+                if (ninth >= 0) {
+                    pos += 9;
+                } else {
+                    long tenth = data[pos + 9];
+                    if (tenth < 0) {
+                        throw new InvalidNumberEncodingException("Invalid long encoding");
+                    }
+                    value |= tenth << 63;
+                    pos += 10;
+                }
+            }
+            return (value >>> 1) ^ -(value & 1);
+        }
         long value = 0;
         for (int shift = 0; shift < 70; shift += 7) {
             require(1);
@@ -77,6 +125,20 @@ final class ArrayDecoder extends Decoder {
             }
         }
         throw new InvalidNumberEncodingException("Invalid long encoding");
+    }
+
+    /** The bytes of the varint that starts the little-endian {@code word}: 1 to 8, or 9 if it goes on past it. */
+    private static int varintLength(long word) {
+        long ends = ~word & 0x8080808080808080L; // the high bit of each byte that ends a varint
+        return (Long.numberOfTrailingZeros(ends) >>> 3) + 1;
+    }
+
+    /** The 7-bit groups of the word's first {@code length} (1 to 8) bytes, side by side: up to 56 bits. */
+    private static long groups(long word, int length) {
+        long x = word & (-1L >>> (64 - 8 * length)) & 0x7f7f7f7f7f7f7f7fL;
+        x = (x & 0x007f007f007f007fL) | ((x & 0x7f007f007f007f00L) >>> 1);
+        x = (x & 0x00003fff00003fffL) | ((x & 0x3fff00003fff0000L) >>> 2);
+        return (x & 0x000000000fffffffL) | ((x & 0x0fffffff00000000L) >>> 4);
     }
 
     @Override

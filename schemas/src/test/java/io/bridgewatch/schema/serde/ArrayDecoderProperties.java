@@ -112,6 +112,48 @@ class ArrayDecoderProperties {
         }
     }
 
+    /**
+     * Varints of every length, valid and overlong, read from a range inside a larger array: the same values and
+     * errors as Avro over the range's bytes alone (nothing read from past the range's end, where the array goes on),
+     * in every mix of ints and longs.
+     */
+    @Property
+    void readsVarintsOfEveryLengthWithinTheRange(@ForAll("varintBytes") byte[] bytes,
+            @ForAll @IntRange(max = 12) int cutAtEnd, @ForAll long intsMask) {
+        int end = Math.max(0, bytes.length - cutAtEnd);
+        int offset = Math.min(end, 3);
+        ArrayDecoder ours = new ArrayDecoder().reset(bytes, offset, end);
+        BinaryDecoder avro = DecoderFactory.get().binaryDecoder(bytes, offset, end - offset, null);
+        for (int i = 0; i < end - offset; i++) {
+            boolean asInt = (intsMask >>> (i & 63) & 1) == 1;
+            Object expected = readOrError(avro, asInt);
+            Object actual = readOrError(ours, asInt);
+            if (expected instanceof Exception) {
+                assertThat(actual).isInstanceOf(expected instanceof EOFException ? EOFException.class
+                        : Exception.class);
+                return;
+            }
+            assertThat(actual).isEqualTo(expected);
+        }
+    }
+
+    /** Runs of bytes with the continuation bit set (up to 11 in a row), each run ended by one without it. */
+    @Provide
+    Arbitrary<byte[]> varintBytes() {
+        Arbitrary<byte[]> varint = Arbitraries.integers().between(0, 11).flatMap(continued -> Arbitraries.bytes()
+                .array(byte[].class).ofSize(continued + 1).map(b -> {
+                    for (int i = 0; i < b.length; i++) {
+                        b[i] = (byte) (i < b.length - 1 ? b[i] | 0x80 : b[i] & 0x7f);
+                    }
+                    return b;
+                }));
+        return varint.list().ofMaxSize(12).map(parts -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            parts.forEach(out::writeBytes);
+            return out.toByteArray();
+        });
+    }
+
     private static Object readOrError(Decoder in, boolean asInt) {
         try {
             return asInt ? (Object) in.readInt() : (Object) in.readLong();
