@@ -8,7 +8,6 @@ import io.bridgewatch.streams.internal.IntervalSample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * The intervals concurrency is measured over (DESIGN 4.3): a copy's GPU interval when it has one, else its host
@@ -20,12 +19,15 @@ public final class Intervals {
     private Intervals() {
     }
 
-    /** @param priorHostDoneNs when the host saw the previous copy on this stream done (CPU-only form), if known */
-    public static IntervalSample of(Crossing c, OptionalLong priorHostDoneNs) {
+    /**
+     * @param priorHostDoneNs when the host saw the previous copy on this stream done (CPU-only form), or
+     *     {@link CrossingCost#NONE}
+     */
+    public static IntervalSample of(Crossing c, long priorHostDoneNs) {
         boolean gpu = CrossingCost.formOf(c) == CostForm.GPU;
         long end = gpu ? c.getGpuEndNs() : hostDoneNs(c);
         long start = gpu ? c.getGpuStartNs()
-                : Math.max(c.getApiStartNs(), Math.min(end, priorHostDoneNs.orElse(Long.MIN_VALUE)));
+                : Math.max(c.getApiStartNs(), Math.min(end, priorHostDoneNs));
         return new IntervalSample(c.getGpuIndex(), c.getContextId(), c.getStreamId(), false,
                 gpu ? CostForm.GPU.name() : CostForm.CPU_ONLY.name(), start, Math.max(start, end),
                 Math.max(0, end - start), c.getApiStartNs());

@@ -8,7 +8,6 @@ import io.bridgewatch.streams.cost.StreamTails;
 import io.bridgewatch.streams.internal.IntervalSample;
 import io.bridgewatch.streams.window.ObjectCacheStore;
 import java.util.List;
-import java.util.OptionalLong;
 
 /**
  * Copy and kernel intervals cut at node-window boundaries, each piece to be filed in the window of its start. Without
@@ -26,7 +25,7 @@ public final class WorkIntervals {
     }
 
     public List<IntervalSample> of(Crossing c) {
-        OptionalLong prior = OptionalLong.empty();
+        long prior = CrossingCost.NONE;
         if (CrossingCost.formOf(c) == CostForm.CPU_ONLY) {
             prior = hostTails.get(c.getNodeId(), c.getGpuIndex(), c.getContextId(), c.getStreamId());
             hostTails.advance(c.getNodeId(), c.getGpuIndex(), c.getContextId(), c.getStreamId(),

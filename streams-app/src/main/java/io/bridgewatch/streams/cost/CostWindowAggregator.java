@@ -5,7 +5,6 @@ import io.bridgewatch.schema.CostForm;
 import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.streams.internal.CostGroupState;
-import io.bridgewatch.streams.internal.CostSample;
 import io.bridgewatch.streams.internal.CostWindowState;
 import io.bridgewatch.streams.internal.SizeBinState;
 import java.util.ArrayList;
@@ -31,12 +30,11 @@ public final class CostWindowAggregator {
         }
     }
 
-    /** The latest sample's group and its key: a node's crossings come in runs of one group (no key built). */
-    private int lastGpu = -1;
-    private String lastDirection;
-    private String lastHostMemory;
-    private String lastForm;
-    private String lastKey;
+    private static final int DIRECTIONS = Direction.values().length;
+    private static final int HOST_MEMORY_KINDS = HostMemoryKind.values().length;
+    private static final int FORMS = CostForm.values().length;
+    /** Per GPU index, the group keys by route and form ({@link #groupKey}). */
+    private final Map<Integer, String[]> keysByGpu = new HashMap<>();
 
     private CostWindowAggregator() {
     }
@@ -53,60 +51,64 @@ public final class CostWindowAggregator {
 
     CostWindowState add(CostSample sample, CostWindowState state) {
         String key = groupKey(sample);
-        CostGroupState group = state.getGroups().computeIfAbsent(key, k -> new CostGroupState(sample.getGpuIndex(),
-                sample.getDirection(), sample.getHostMemory(), sample.getForm(), 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
-                new BucketCounts(), new BucketCounts(), 0L, 0L, new HashMap<>(), 0L));
-        if (!sample.getHostCall()) {
+        CostGroupState group = state.getGroups().computeIfAbsent(key, k -> new CostGroupState(sample.gpuIndex(),
+                sample.direction().name(), sample.hostMemory().name(), sample.form().name(), 0L, 0L, 0L, 0L, 0L, 0L,
+                0L, 0L, new BucketCounts(), new BucketCounts(), 0L, 0L, new HashMap<>(), 0L));
+        if (!sample.hostCall()) {
             group.setGpuOnlyCrossings(group.getGpuOnlyCrossings() + 1);
-            group.setGpuOnlyBytes(group.getGpuOnlyBytes() + sample.getBytes());
+            group.setGpuOnlyBytes(group.getGpuOnlyBytes() + sample.bytes());
             return state;
         }
-        if (sample.getAsyncRequested()) {
+        if (sample.asyncRequested()) {
             group.setAsyncCalls(group.getAsyncCalls() + 1);
-            group.setAsyncHostNs(group.getAsyncHostNs() + sample.getHostLatencyNs());
-            if (Boolean.TRUE.equals(sample.getAsyncBlocked())) {
+            group.setAsyncHostNs(group.getAsyncHostNs() + sample.hostLatencyNs());
+            if (sample.asyncBlocked()) {
                 group.setAsyncBlocked(group.getAsyncBlocked() + 1);
             }
         }
-        if (sample.getCostNs() == null) {
+        if (!sample.charged()) {
             return state;
         }
         group.setCrossings(group.getCrossings() + 1);
-        long costNs = sample.getCostNs();
+        long costNs = sample.costNs();
         group.setCostSumNs(group.getCostSumNs() + costNs);
         int bucket = LogHistogram.bucketIndexOf(costNs);
         LogHistogram.addToBucket(group.getCostCounts(), bucket);
-        if (!sample.getBytesKnown()) {
+        if (!sample.bytesKnown()) {
             // Its cost counts; with no size it can say nothing about bytes, bandwidth or small crossings.
             group.setBytesUnknownCrossings(group.getBytesUnknownCrossings() + 1);
             return state;
         }
-        group.setBytes(group.getBytes() + sample.getBytes());
-        if (sample.getBytes() <= SMALL_CROSSING_BYTES) {
+        group.setBytes(group.getBytes() + sample.bytes());
+        if (sample.bytes() <= SMALL_CROSSING_BYTES) {
             LogHistogram.addToBucket(group.getSmallCounts(), bucket);
         }
-        if (sample.getGpuDurationNs() != null && sample.getBytes() > DMA_MIN_BYTES) {
-            group.setDmaBytes(group.getDmaBytes() + sample.getBytes());
-            group.setDmaNs(group.getDmaNs() + sample.getGpuDurationNs());
+        if (sample.hasGpuDuration() && sample.bytes() > DMA_MIN_BYTES) {
+            group.setDmaBytes(group.getDmaBytes() + sample.bytes());
+            group.setDmaNs(group.getDmaNs() + sample.gpuDurationNs());
         }
-        String bin = SIZE_BIN_KEYS[63 - Long.numberOfLeadingZeros(Math.max(1, sample.getBytes()))];
+        String bin = SIZE_BIN_KEYS[63 - Long.numberOfLeadingZeros(Math.max(1, sample.bytes()))];
         SizeBinState sizeBin = group.getBins().computeIfAbsent(bin, b -> new SizeBinState(0L, 0L, new BucketCounts()));
         sizeBin.setCrossings(sizeBin.getCrossings() + 1);
-        sizeBin.setBytes(sizeBin.getBytes() + sample.getBytes());
+        sizeBin.setBytes(sizeBin.getBytes() + sample.bytes());
         LogHistogram.addToBucket(sizeBin.getCostCounts(), bucket);
         return state;
     }
 
+    /** The state's key of the sample's group, made once per group (a node's crossings switch among a few). */
     private String groupKey(CostSample sample) {
-        if (sample.getGpuIndex() != lastGpu || !sample.getDirection().equals(lastDirection)
-                || !sample.getHostMemory().equals(lastHostMemory) || !sample.getForm().equals(lastForm)) {
-            lastGpu = sample.getGpuIndex();
-            lastDirection = sample.getDirection();
-            lastHostMemory = sample.getHostMemory();
-            lastForm = sample.getForm();
-            lastKey = lastGpu + "|" + lastDirection + "|" + lastHostMemory + "|" + lastForm;
+        int route = (sample.direction().ordinal() * HOST_MEMORY_KINDS + sample.hostMemory().ordinal()) * FORMS
+                + sample.form().ordinal();
+        String[] keys = keysByGpu.get(sample.gpuIndex());
+        if (keys == null) {
+            keys = new String[DIRECTIONS * HOST_MEMORY_KINDS * FORMS];
+            keysByGpu.put(sample.gpuIndex(), keys);
         }
-        return lastKey;
+        if (keys[route] == null) {
+            keys[route] = sample.gpuIndex() + "|" + sample.direction() + "|" + sample.hostMemory() + "|"
+                    + sample.form();
+        }
+        return keys[route];
     }
 
     /** One result per group of the window, in a stable order. */

@@ -2,7 +2,6 @@ package io.bridgewatch.streams.cost;
 
 import io.bridgewatch.schema.CostForm;
 import io.bridgewatch.schema.Crossing;
-import java.util.OptionalLong;
 
 /**
  * The cost of one crossing (DESIGN 4.1): the time it occupies the path from "could start" to "done", excluding
@@ -13,6 +12,9 @@ import java.util.OptionalLong;
  * calls followed by a synchronization of their stream ({@code done = b_sync}).
  */
 public final class CrossingCost {
+    /** No time or cost known (no real time is this early, no cost negative). */
+    public static final long NONE = Long.MIN_VALUE;
+
     private CrossingCost() {
     }
 
@@ -21,35 +23,34 @@ public final class CrossingCost {
     }
 
     /**
-     * The cost {@code done - ready} in nanoseconds, or empty when the record says nothing about the bridge (CPU-only
-     * async call that returned at once with no synchronization after it).
+     * The cost {@code done - ready} in nanoseconds, or {@link #NONE} when the record says nothing about the bridge
+     * (CPU-only async call that returned at once with no synchronization after it).
      *
+     * @param readyNs {@link #readyNs}
+     * @param doneNs {@link #doneNs}
      * @param asyncCallBlocked for an async call, whether it held its thread ({@link AsyncBlocking}, DESIGN 4.2)
      */
-    public static OptionalLong costNs(Crossing c, OptionalLong priorEndNs, boolean asyncCallBlocked) {
-        long cost = Math.max(0, doneNs(c) - readyNs(c, priorEndNs));
-        if (formOf(c) == CostForm.GPU || c.getHostSyncEndNs() != null) {
-            return OptionalLong.of(cost);
+    public static long costNs(Crossing c, long readyNs, long doneNs, boolean asyncCallBlocked) {
+        if (formOf(c) == CostForm.GPU || c.getHostSyncEndNs() != null || !c.getAsyncRequested()
+                || asyncCallBlocked) {
+            return Math.max(0, doneNs - readyNs);
         }
-        if (!c.getAsyncRequested() || asyncCallBlocked) {
-            return OptionalLong.of(cost);
-        }
-        return OptionalLong.empty();
+        return NONE;
     }
 
     /**
      * When the crossing could start: {@code max(a, prior_end)} with GPU times, {@code a} without.
      *
-     * @param priorEndNs GPU end of the latest work enqueued earlier on the same stream, if known
+     * @param priorEndNs GPU end of the latest work enqueued earlier on the same stream, or {@link #NONE}
      */
-    public static long readyNs(Crossing c, OptionalLong priorEndNs) {
+    public static long readyNs(Crossing c, long priorEndNs) {
         long a = c.getApiStartNs();
         if (formOf(c) != CostForm.GPU) {
             return a;
         }
         // Work on a stream runs in enqueue order, so nothing enqueued earlier ends after this copy starts; a
         // later tail comes from work processed ahead of this record (same-millisecond events) and is capped.
-        long priorEnd = Math.min(priorEndNs.orElse(a), c.getGpuStartNs());
+        long priorEnd = Math.min(priorEndNs == NONE ? a : priorEndNs, c.getGpuStartNs());
         return Math.max(a, priorEnd);
     }
 

@@ -3,9 +3,7 @@ package io.bridgewatch.streams.cost;
 import io.bridgewatch.schema.CostForm;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
-import io.bridgewatch.streams.internal.CostSample;
 import io.bridgewatch.streams.window.ObjectCacheStore;
-import java.util.OptionalLong;
 
 /**
  * Charges each crossing its cost (DESIGN 4.1), using and advancing the per-stream tails, and tells whether an async
@@ -15,6 +13,7 @@ import java.util.OptionalLong;
 public final class CrossingCosts {
     private final AsyncBlocking asyncBlocking;
     private final StreamTails tails;
+    private final CostSample sample = new CostSample();
 
     /** Over the GPU stream tails of a task being initialized (see {@link StreamTails}). */
     public CrossingCosts(AsyncBlocking asyncBlocking, ObjectCacheStore<Long> streamTails) {
@@ -29,41 +28,37 @@ public final class CrossingCosts {
         }
     }
 
-    /** The crossing's cost sample, or null for a copy without any times. */
+    /**
+     * The crossing's cost sample, or null for a copy without any times. The sample is this object's own, filled anew
+     * by the next call: read it before.
+     */
     public CostSample charge(Crossing c) {
-        if (!c.getHostCall()) {
-            return gpuOnly(c);
-        }
         CostForm form = CrossingCost.formOf(c);
-        OptionalLong prior = form == CostForm.GPU
+        if (!c.getHostCall()) {
+            return gpuOnly(c, form);
+        }
+        long prior = form == CostForm.GPU
                 ? tails.get(c.getNodeId(), c.getGpuIndex(), c.getContextId(), c.getStreamId())
-                : OptionalLong.empty();
-        Boolean asyncBlocked = asyncBlocking.blocked(c);
-        OptionalLong cost = CrossingCost.costNs(c, prior, Boolean.TRUE.equals(asyncBlocked));
+                : CrossingCost.NONE;
+        boolean asyncBlocked = Boolean.TRUE.equals(asyncBlocking.blocked(c));
+        long readyNs = CrossingCost.readyNs(c, prior);
+        long doneNs = CrossingCost.doneNs(c);
         if (form == CostForm.GPU) {
             tails.advance(c.getNodeId(), c.getGpuIndex(), c.getContextId(), c.getStreamId(), c.getGpuEndNs());
         }
-        Long gpuDuration = form == CostForm.GPU ? c.getGpuEndNs() - c.getGpuStartNs() : null;
-        return new CostSample(c.getGpuIndex(), c.getDirection().name(),
-                c.getHostMemory().name(), form.name(), c.getBytes(), cost.isPresent() ? cost.getAsLong() : null,
-                gpuDuration, c.getAsyncRequested(), c.getApiEndNs() - c.getApiStartNs(), asyncBlocked,
-                c.getContextId(), c.getPhase() == null ? null : c.getPhase().name(), CrossingCost.readyNs(c, prior),
-                CrossingCost.doneNs(c), true, c.getBytesKnown());
+        return sample.of(c, form).charge(CrossingCost.costNs(c, readyNs, doneNs, asyncBlocked), readyNs, doneNs,
+                asyncBlocked);
     }
 
     /**
      * A copy seen only on the GPU: it occupied its stream (the tail advances) and is counted with its bytes, but no
      * cost is charged, since when it could have started is unknown.
      */
-    private CostSample gpuOnly(Crossing c) {
-        if (CrossingCost.formOf(c) != CostForm.GPU) {
+    private CostSample gpuOnly(Crossing c, CostForm form) {
+        if (form != CostForm.GPU) {
             return null; // no times at all: nothing a reader emits
         }
         tails.advance(c.getNodeId(), c.getGpuIndex(), c.getContextId(), c.getStreamId(), c.getGpuEndNs());
-        return new CostSample(c.getGpuIndex(), c.getDirection().name(),
-                c.getHostMemory().name(), CostForm.GPU.name(), c.getBytes(), null,
-                c.getGpuEndNs() - c.getGpuStartNs(), false, 0L, null, c.getContextId(),
-                c.getPhase() == null ? null : c.getPhase().name(), c.getGpuStartNs(), c.getGpuEndNs(), false,
-                c.getBytesKnown());
+        return sample.of(c, form).charge(CrossingCost.NONE, c.getGpuStartNs(), c.getGpuEndNs(), false);
     }
 }

@@ -1,6 +1,5 @@
 package io.bridgewatch.streams.cost;
 
-import java.util.OptionalLong;
 import io.bridgewatch.streams.window.ObjectCacheStore;
 
 /**
@@ -10,8 +9,6 @@ import io.bridgewatch.streams.window.ObjectCacheStore;
 public final class StreamTails {
     /** Streams remembered: a node's work comes in runs on a few streams (its copies' and its kernels'). */
     private static final int RECENT = 4;
-    /** No tail known (no real time is this early). */
-    private static final long NONE = Long.MIN_VALUE;
     private final ObjectCacheStore<Long> store;
     /**
      * The streams asked about last, their store keys and tails: each looked up and keyed once per run, not per
@@ -32,15 +29,15 @@ public final class StreamTails {
         store.reload();
     }
 
-    public OptionalLong get(String node, int gpu, long context, long stream) {
-        long tail = tails[slotOf(node, gpu, context, stream)];
-        return tail == NONE ? OptionalLong.empty() : OptionalLong.of(tail);
+    /** The stream's tail, or {@link CrossingCost#NONE} when none is known. */
+    public long get(String node, int gpu, long context, long stream) {
+        return tails[slotOf(node, gpu, context, stream)];
     }
 
     /** Records that work on this stream ends at {@code endNs}, if that is later than what is known. */
     public void advance(String node, int gpu, long context, long stream, long endNs) {
         int slot = slotOf(node, gpu, context, stream);
-        if (tails[slot] == NONE || endNs > tails[slot]) {
+        if (tails[slot] == CrossingCost.NONE || endNs > tails[slot]) {
             tails[slot] = endNs;
             store.put(keys[slot], endNs);
         }
@@ -62,7 +59,7 @@ public final class StreamTails {
         keys[slot] = new StringBuilder(node.length() + 24).append(node).append('|').append(gpu).append('|')
                 .append(context).append('|').append(stream).toString();
         Long tail = store.get(keys[slot]);
-        tails[slot] = tail == null ? NONE : tail;
+        tails[slot] = tail == null ? CrossingCost.NONE : tail;
         return slot;
     }
 }

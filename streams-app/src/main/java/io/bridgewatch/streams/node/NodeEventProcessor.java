@@ -18,10 +18,10 @@ import io.bridgewatch.streams.concurrency.ConcurrencyAggregator;
 import io.bridgewatch.streams.concurrency.ConcurrencyState;
 import io.bridgewatch.streams.concurrency.WorkIntervals;
 import io.bridgewatch.streams.cost.AsyncBlocking;
+import io.bridgewatch.streams.cost.CostSample;
 import io.bridgewatch.streams.cost.CostWindowAggregator;
 import io.bridgewatch.streams.cost.CrossingCosts;
 import io.bridgewatch.streams.internal.CohortSample;
-import io.bridgewatch.streams.internal.CostSample;
 import io.bridgewatch.streams.internal.CostWindowState;
 import io.bridgewatch.streams.internal.IntervalSample;
 import io.bridgewatch.streams.internal.KernelWindowState;
@@ -192,9 +192,7 @@ public final class NodeEventProcessor implements Processor<String, SpecificRecor
                 costWindows.add(node, cost, timestampMs, forward);
             }
             if (phasesOn) {
-                for (PhaseEvent event : PhaseEvents.of(cost)) {
-                    phases.add(node, event, timestampMs, forward);
-                }
+                phases(node, PhaseEvents.of(cost), timestampMs);
             }
         }
         if (concurrencyOn) {
@@ -213,19 +211,24 @@ public final class NodeEventProcessor implements Processor<String, SpecificRecor
             concurrency(node, intervals.of(k));
         }
         if (phasesOn) {
-            for (PhaseEvent event : PhaseEvents.of(k)) {
-                phases.add(node, event, timestampMs, forward);
-            }
+            phases(node, PhaseEvents.of(k), timestampMs);
         }
         if (kernelDurationsOn && KernelDurationAggregator.hasGpuTimes(k)) {
             kernelWindows.add(node, k, timestampMs, forward);
         }
     }
 
-    /** Interval pieces, each filed in the window of its start. */
+    /** Interval pieces, each filed in the window of its start (by index: no iterator per event). */
     private void concurrency(String node, List<IntervalSample> pieces) {
-        for (IntervalSample piece : pieces) {
+        for (int i = 0; i < pieces.size(); i++) {
+            IntervalSample piece = pieces.get(i);
             concurrencyWindows.add(node, piece, piece.getStartNs() / NS_PER_MS, forward);
+        }
+    }
+
+    private void phases(String node, List<PhaseEvent> events, long timestampMs) {
+        for (int i = 0; i < events.size(); i++) {
+            phases.add(node, events.get(i), timestampMs, forward);
         }
     }
 
