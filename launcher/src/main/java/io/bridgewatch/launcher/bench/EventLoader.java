@@ -107,8 +107,12 @@ final class EventLoader implements AutoCloseable {
     private void send(NodeEventBatcher.Batch batch) {
         long sentNanos = System.nanoTime();
         long[] eventMs = batch.tokens();
+        long noted = Long.MIN_VALUE;
         for (long ms : eventMs) {
-            timeline.sent(ms, sentNanos);
+            if (ms != noted) { // a batch's events share milliseconds: one note each, not one per event
+                timeline.sent(ms, sentNanos);
+                noted = ms;
+            }
         }
         ProducerRecord<String, byte[]> record = batch.record();
         producer.send(new ProducerRecord<>(record.topic(), null, eventMs[eventMs.length - 1], record.key(),

@@ -35,6 +35,10 @@ public final class CostWindowAggregator {
     private static final int FORMS = CostForm.values().length;
     /** Per GPU index, the group keys by route and form ({@link #groupKey}). */
     private final Map<Integer, String[]> keysByGpu = new HashMap<>();
+    /** The latest sample's GPU, route and key: a node's crossings come in runs of one group. */
+    private int lastGpu = -1;
+    private int lastRoute = -1;
+    private String lastKey;
 
     private CostWindowAggregator() {
     }
@@ -99,6 +103,16 @@ public final class CostWindowAggregator {
     private String groupKey(CostSample sample) {
         int route = (sample.direction().ordinal() * HOST_MEMORY_KINDS + sample.hostMemory().ordinal()) * FORMS
                 + sample.form().ordinal();
+        if (sample.gpuIndex() == lastGpu && route == lastRoute) {
+            return lastKey;
+        }
+        lastGpu = sample.gpuIndex();
+        lastRoute = route;
+        lastKey = keyOf(sample, route);
+        return lastKey;
+    }
+
+    private String keyOf(CostSample sample, int route) {
         String[] keys = keysByGpu.get(sample.gpuIndex());
         if (keys == null) {
             keys = new String[DIRECTIONS * HOST_MEMORY_KINDS * FORMS];

@@ -30,6 +30,8 @@ import org.apache.kafka.streams.processor.api.ProcessingContext;
  */
 public final class NodeTimeWindows<V, S, R> {
     private static final long NS_PER_MS = 1_000_000;
+    /** No window open. */
+    private static final long NONE_OPEN = Long.MAX_VALUE;
     private final String storeName;
     private final WindowAggregation<V, S, R> aggregation;
     private final WindowNodes<V, S> nodes;
@@ -40,6 +42,8 @@ public final class NodeTimeWindows<V, S, R> {
     private final Map<String, KeyWindows> keys = new HashMap<>();
     /** All open windows by start, for keys gone silent. */
     private final TreeMap<Long, TreeSet<String>> openByStart = new TreeMap<>();
+    /** The first of {@link #openByStart}'s starts, or {@link #NONE_OPEN}: looked at after every record. */
+    private long earliestOpen = NONE_OPEN;
     /** The latest record's key and its windows: a batch's events share them, found without a lookup. */
     private String lastKey;
     private KeyWindows lastWindows;
@@ -64,11 +68,23 @@ public final class NodeTimeWindows<V, S, R> {
     /** A window key's open window starts, the nodes feeding it that have not gone silent, and what has closed. */
     private static final class KeyWindows {
         final TreeSet<Long> open = new TreeSet<>();
+        /** The first of {@link #open}, or {@link #NONE_OPEN}: looked at after every record. */
+        long firstOpen = NONE_OPEN;
         final Set<String> feeders = new HashSet<>();
         /** The feeder added last (a run of one node's events adds it once), null once a feeder has gone. */
         String lastFeeder;
         /** A close time up to which the key's windows are closed, whichever node feeds them next. */
         long closedThrough = Long.MIN_VALUE;
+
+        void opened(long start) {
+            open.add(start);
+            firstOpen = Math.min(firstOpen, start);
+        }
+
+        void closed(long start) {
+            open.remove(start);
+            firstOpen = open.isEmpty() ? NONE_OPEN : open.first();
+        }
 
         void addFeeder(String feeder) {
             if (feeder != lastFeeder) {
@@ -101,6 +117,7 @@ public final class NodeTimeWindows<V, S, R> {
                 Sensor.RecordingLevel.INFO, "task-id", context.taskId().toString());
         keys.clear();
         openByStart.clear();
+        earliestOpen = NONE_OPEN;
         clocks.reset();
         lastKey = null;
         lastWindows = null;
@@ -212,15 +229,15 @@ public final class NodeTimeWindows<V, S, R> {
 
     /** The key's windows its feeders' event time has closed, earliest first (a later one never closes first). */
     private void closeWindowsOf(KeyWindows windows, String key, String feeder, Emitter<? super R> out) {
-        while (!windows.open.isEmpty() && isClosed(windows, windows.open.first(), feeder)) {
-            closeWindow(windows, key, windows.open.first(), out);
+        while (windows.firstOpen != NONE_OPEN && isClosed(windows, windows.firstOpen, feeder)) {
+            closeWindow(windows, key, windows.firstOpen, out);
         }
     }
 
     /** Windows of keys gone silent: the task's event time is a silence past their close. */
     private void closeSilentKeysWindows(Emitter<? super R> out) {
-        while (!openByStart.isEmpty() && close.isClosed(openByStart.firstKey(), Long.MIN_VALUE, clocks.task())) {
-            long start = openByStart.firstKey();
+        while (earliestOpen != NONE_OPEN && close.isClosed(earliestOpen, Long.MIN_VALUE, clocks.task())) {
+            long start = earliestOpen;
             for (String key : new TreeSet<>(openByStart.get(start))) {
                 closeWindow(keys.get(key), key, start, out);
             }
@@ -231,11 +248,12 @@ public final class NodeTimeWindows<V, S, R> {
         if (start == lastStart && key.equals(lastKey)) {
             lastStoreKey = null;
         }
-        windows.open.remove(start);
+        windows.closed(start);
         TreeSet<String> startKeys = openByStart.get(start);
         startKeys.remove(key);
         if (startKeys.isEmpty()) {
             openByStart.remove(start);
+            earliestOpen = openByStart.isEmpty() ? NONE_OPEN : openByStart.firstKey();
         }
         windows.closedThrough = Math.max(windows.closedThrough, close.closesAt(start));
         String storeKey = storeKey(start, key);
@@ -250,8 +268,9 @@ public final class NodeTimeWindows<V, S, R> {
     }
 
     private void track(KeyWindows windows, String key, long windowStart) {
-        windows.open.add(windowStart);
+        windows.opened(windowStart);
         openByStart.computeIfAbsent(windowStart, w -> new TreeSet<>()).add(key);
+        earliestOpen = Math.min(earliestOpen, windowStart);
     }
 
     /** Window start (zero-padded, so keys sort by time) and window key. */

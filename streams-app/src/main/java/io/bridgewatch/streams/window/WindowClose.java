@@ -43,8 +43,10 @@ public record WindowClose(long windowMs, long graceMs, long silenceMs) {
      * latest event. A silent node holds no window open.
      */
     public boolean isSilent(long nodeTimeMs, long taskTimeMs) {
-        return nodeTimeMs != Long.MIN_VALUE && taskTimeMs != Long.MIN_VALUE
-                && closesAt(startOf(nodeTimeMs)) + silenceMs <= taskTimeMs;
+        if (nodeTimeMs == Long.MIN_VALUE || taskTimeMs == Long.MIN_VALUE || taskTimeMs - silenceMs < nodeTimeMs) {
+            return false; // a window closes after its events' times, so not before the node's time plus silence
+        }
+        return closesAt(startOf(nodeTimeMs)) + silenceMs <= taskTimeMs;
     }
 
     /** How far past an event stream time must move to close its window, at most: window plus grace. */
