@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,6 +43,15 @@ final class EventLoader implements AutoCloseable {
     private final AtomicLong events = new AtomicLong();
     /** Whether sends are noted on the timeline: in live runs, whose results are timed, not for a backlog. */
     private boolean timing;
+    /** Sends the broker refused, and the first reason: a benchmark over records that are not there would lie. */
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicReference<Exception> firstRefusal = new AtomicReference<>();
+    private final Callback onSent = (metadata, error) -> {
+        if (error != null) {
+            refused.incrementAndGet();
+            firstRefusal.compareAndSet(null, error);
+        }
+    };
 
     /** @param batched copies and kernels in node event batches, else a record each on their own topics */
     EventLoader(FleetSimulator fleet, String bootstrapServers, boolean batched) {
@@ -64,7 +75,7 @@ final class EventLoader implements AutoCloseable {
             fleet.run(Duration.ofSeconds(1), FleetSimulator.Pacing.VIRTUAL, node -> sink, () -> true);
             sendPartialBatches();
         }
-        producer.flush();
+        flush();
         return events.get();
     }
 
@@ -87,7 +98,16 @@ final class EventLoader implements AutoCloseable {
                 Thread.sleep(aheadNanos / 1_000_000, (int) (aheadNanos % 1_000_000));
             }
         }
+        flush();
+    }
+
+    /** Waits for every send's answer; fails when the broker refused any. */
+    private void flush() {
         producer.flush();
+        if (refused.get() > 0) {
+            throw new IllegalStateException("the broker refused " + refused.get() + " of the benchmark's records",
+                    firstRefusal.get());
+        }
     }
 
     long events() {
@@ -120,7 +140,7 @@ final class EventLoader implements AutoCloseable {
         }
         ProducerRecord<String, byte[]> record = batch.record();
         producer.send(new ProducerRecord<>(record.topic(), null, eventMs[eventMs.length - 1], record.key(),
-                record.value()));
+                record.value()), onSent);
         events.addAndGet(eventMs.length);
     }
 
@@ -128,7 +148,7 @@ final class EventLoader implements AutoCloseable {
         @Override
         public void nodeInfo(NodeInfo info) {
             producer.send(new ProducerRecord<>(Topics.NODES, null, info.getStartedAtNs() / NS_PER_MS,
-                    info.getNodeId(), serializer.serialize(Topics.NODES, info)));
+                    info.getNodeId(), serializer.serialize(Topics.NODES, info)), onSent);
         }
 
         @Override
@@ -159,7 +179,8 @@ final class EventLoader implements AutoCloseable {
             if (timing) {
                 timeline.sent(eventMs, System.nanoTime());
             }
-            producer.send(new ProducerRecord<>(topic, null, eventMs, node, serializer.serialize(topic, event)));
+            producer.send(new ProducerRecord<>(topic, null, eventMs, node, serializer.serialize(topic, event)),
+                    onSent);
             events.incrementAndGet();
         }
 
