@@ -2,7 +2,6 @@ package io.bridgewatch.streams.concurrency;
 
 import io.bridgewatch.schema.ConcurrencyWindow;
 import io.bridgewatch.schema.CostForm;
-import io.bridgewatch.streams.internal.IntervalSample;
 import io.bridgewatch.streams.interval.Interval;
 import io.bridgewatch.streams.interval.IntervalSets;
 import io.bridgewatch.streams.window.WindowAggregation;

@@ -4,10 +4,6 @@ import io.bridgewatch.schema.CostForm;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.streams.cost.CrossingCost;
-import io.bridgewatch.streams.internal.IntervalSample;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * The intervals concurrency is measured over (DESIGN 4.3): a copy's GPU interval when it has one, else its host
@@ -20,15 +16,17 @@ public final class Intervals {
     }
 
     /**
+     * The copy's interval into {@code into}.
+     *
      * @param priorHostDoneNs when the host saw the previous copy on this stream done (CPU-only form), or
      *     {@link CrossingCost#NONE}
      */
-    public static IntervalSample of(Crossing c, long priorHostDoneNs) {
+    static IntervalSample of(Crossing c, long priorHostDoneNs, IntervalSample into) {
         boolean gpu = CrossingCost.formOf(c) == CostForm.GPU;
         long end = gpu ? c.getGpuEndNs() : hostDoneNs(c);
         long start = gpu ? c.getGpuStartNs()
                 : Math.max(c.getApiStartNs(), Math.min(end, priorHostDoneNs));
-        return new IntervalSample(c.getGpuIndex(), c.getContextId(), c.getStreamId(), false,
+        return into.set(c.getGpuIndex(), c.getContextId(), c.getStreamId(), false,
                 gpu ? CostForm.GPU.name() : CostForm.CPU_ONLY.name(), start, Math.max(start, end),
                 Math.max(0, end - start), c.getApiStartNs());
     }
@@ -38,38 +36,32 @@ public final class Intervals {
         return Math.max(c.getApiEndNs(), c.getHostSyncEndNs() == null ? 0 : c.getHostSyncEndNs());
     }
 
-    public static Optional<IntervalSample> of(KernelExec k) {
+    /** The kernel's GPU interval into {@code into}, or null when it has no GPU times. */
+    static IntervalSample of(KernelExec k, IntervalSample into) {
         if (k.getGpuStartNs() == null || k.getGpuEndNs() == null) {
-            return Optional.empty();
+            return null;
         }
-        return Optional.of(new IntervalSample(k.getGpuIndex(), k.getContextId(), k.getStreamId(), true,
-                CostForm.GPU.name(), k.getGpuStartNs(), Math.max(k.getGpuStartNs(), k.getGpuEndNs()), 0L,
-                k.getApiStartNs()));
+        return into.set(k.getGpuIndex(), k.getContextId(), k.getStreamId(), true, CostForm.GPU.name(),
+                k.getGpuStartNs(), Math.max(k.getGpuStartNs(), k.getGpuEndNs()), 0L, k.getApiStartNs());
     }
 
     /**
-     * The interval cut at window boundaries (windows of {@code windowNs} aligned to the epoch), so that each window
-     * measures only its own part; the whole copy's length travels with the first piece only.
+     * The interval cut at window boundaries (windows of {@code windowNs} aligned to the epoch) into {@code pieces},
+     * so that each window measures only its own part; the whole copy's length travels with the first piece only.
      */
-    public static List<IntervalSample> splitByWindow(IntervalSample sample, long windowNs) {
+    static void splitByWindow(IntervalSample sample, long windowNs, IntervalPieces pieces) {
+        pieces.clear();
         long start = sample.getStartNs();
         long end = sample.getEndNs();
-        if (end <= Math.floorDiv(start, windowNs) * windowNs + windowNs) {
-            return List.of(sample); // within one window, the usual case: the piece is the interval
-        }
-        List<IntervalSample> pieces = new ArrayList<>();
         boolean first = true;
         do {
             long windowEnd = Math.floorDiv(start, windowNs) * windowNs + windowNs;
             long pieceEnd = Math.min(end, windowEnd);
-            // The constructor, not a builder: Avro's builder looks up every field's default through the schema.
-            IntervalSample piece = new IntervalSample(sample.getGpuIndex(), sample.getContextId(),
-                    sample.getStreamId(), sample.getKernel(), sample.getForm(), start, pieceEnd,
-                    first ? sample.getCopyLengthNs() : 0L, sample.getRecordTimeNs());
-            pieces.add(piece);
+            pieces.add().set(sample.getGpuIndex(), sample.getContextId(), sample.getStreamId(), sample.getKernel(),
+                    sample.getForm(), start, pieceEnd, first ? sample.getCopyLengthNs() : 0L,
+                    sample.getRecordTimeNs());
             first = false;
             start = pieceEnd;
         } while (start < end);
-        return pieces;
     }
 }

@@ -90,8 +90,11 @@ final class OpenCopies {
      * copies come mostly in order (the answer is usually the end).
      */
     private int firstStarting(long t, boolean orAt) {
+        if (size == 0 || data[(size - 1) * LONGS] < t || data[(size - 1) * LONGS] == t && !orAt) {
+            return size; // after the last: the usual case, without the search
+        }
         int low = 0;
-        int high = size;
+        int high = size - 1;
         while (low < high) {
             int mid = (low + high) >>> 1;
             long start = data[mid * LONGS];
@@ -189,7 +192,9 @@ final class OpenCopies {
                 overlapped += data[at + 3];
                 continue;
             }
-            System.arraycopy(data, at, data, kept * LONGS, LONGS);
+            if (kept != i) {
+                System.arraycopy(data, at, data, kept * LONGS, LONGS);
+            }
             kept++;
         }
         size = kept;

@@ -5,9 +5,7 @@ import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.streams.cost.CrossingCost;
 import io.bridgewatch.streams.cost.StreamTails;
-import io.bridgewatch.streams.internal.IntervalSample;
 import io.bridgewatch.streams.window.ObjectCacheStore;
-import java.util.List;
 
 /**
  * Copy and kernel intervals cut at node-window boundaries, each piece to be filed in the window of its start. Without
@@ -17,6 +15,9 @@ import java.util.List;
 public final class WorkIntervals {
     private final long windowNs;
     private final StreamTails hostTails;
+    /** The latest event's whole interval and its pieces, reused from event to event. */
+    private final IntervalSample whole = new IntervalSample();
+    private final IntervalPieces pieces = new IntervalPieces();
 
     /** Over the host tails of a task being initialized (see {@link StreamTails}). */
     public WorkIntervals(long windowNs, ObjectCacheStore<Long> hostTailsStore) {
@@ -24,17 +25,26 @@ public final class WorkIntervals {
         this.hostTails = new StreamTails(hostTailsStore);
     }
 
-    public List<IntervalSample> of(Crossing c) {
+    /** The copy's interval pieces: valid until the next call (the pieces are reused). */
+    public IntervalPieces of(Crossing c) {
         long prior = CrossingCost.NONE;
         if (CrossingCost.formOf(c) == CostForm.CPU_ONLY) {
             prior = hostTails.get(c.getNodeId(), c.getGpuIndex(), c.getContextId(), c.getStreamId());
             hostTails.advance(c.getNodeId(), c.getGpuIndex(), c.getContextId(), c.getStreamId(),
                     Intervals.hostDoneNs(c));
         }
-        return Intervals.splitByWindow(Intervals.of(c, prior), windowNs);
+        Intervals.splitByWindow(Intervals.of(c, prior, whole), windowNs, pieces);
+        return pieces;
     }
 
-    public List<IntervalSample> of(KernelExec k) {
-        return Intervals.of(k).map(interval -> Intervals.splitByWindow(interval, windowNs)).orElse(List.of());
+    /** The kernel's interval pieces (none without GPU times): valid until the next call. */
+    public IntervalPieces of(KernelExec k) {
+        IntervalSample interval = Intervals.of(k, whole);
+        if (interval == null) {
+            pieces.clear();
+        } else {
+            Intervals.splitByWindow(interval, windowNs, pieces);
+        }
+        return pieces;
     }
 }

@@ -16,6 +16,8 @@ import io.bridgewatch.streams.TopologyConfig;
 import io.bridgewatch.streams.TopologyOutputs;
 import io.bridgewatch.streams.concurrency.ConcurrencyAggregator;
 import io.bridgewatch.streams.concurrency.ConcurrencyState;
+import io.bridgewatch.streams.concurrency.IntervalPieces;
+import io.bridgewatch.streams.concurrency.IntervalSample;
 import io.bridgewatch.streams.concurrency.WorkIntervals;
 import io.bridgewatch.streams.cost.AsyncBlocking;
 import io.bridgewatch.streams.cost.CostSample;
@@ -23,7 +25,6 @@ import io.bridgewatch.streams.cost.CostWindowAggregator;
 import io.bridgewatch.streams.cost.CrossingCosts;
 import io.bridgewatch.streams.internal.CohortSample;
 import io.bridgewatch.streams.internal.CostWindowState;
-import io.bridgewatch.streams.internal.IntervalSample;
 import io.bridgewatch.streams.internal.KernelWindowState;
 import io.bridgewatch.streams.internal.PhaseEvent;
 import io.bridgewatch.streams.late.LateRecords;
@@ -218,8 +219,8 @@ public final class NodeEventProcessor implements Processor<String, SpecificRecor
         }
     }
 
-    /** Interval pieces, each filed in the window of its start (by index: no iterator per event). */
-    private void concurrency(String node, List<IntervalSample> pieces) {
+    /** Interval pieces, each filed in the window of its start. */
+    private void concurrency(String node, IntervalPieces pieces) {
         for (int i = 0; i < pieces.size(); i++) {
             IntervalSample piece = pieces.get(i);
             concurrencyWindows.add(node, piece, piece.getStartNs() / NS_PER_MS, forward);
