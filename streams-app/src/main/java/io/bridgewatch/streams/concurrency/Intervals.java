@@ -4,6 +4,7 @@ import io.bridgewatch.schema.CostForm;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.streams.cost.CrossingCost;
+import io.bridgewatch.streams.window.WindowStarts;
 
 /**
  * The intervals concurrency is measured over (DESIGN 4.3): a copy's GPU interval when it has one, else its host
@@ -46,16 +47,20 @@ public final class Intervals {
     }
 
     /**
-     * The interval cut at window boundaries (windows of {@code windowNs} aligned to the epoch) into {@code pieces},
-     * so that each window measures only its own part; the whole copy's length travels with the first piece only.
+     * The interval cut at window boundaries (windows of {@code windowNs} aligned to the epoch, {@code windows} of that
+     * size) into {@code pieces}, so that each window measures only its own part; the whole copy's length travels with
+     * the first piece only.
      */
-    static void splitByWindow(IntervalSample sample, long windowNs, IntervalPieces pieces) {
+    static void splitByWindow(IntervalSample sample, long windowNs, WindowStarts windows, IntervalPieces pieces) {
         pieces.clear();
         long start = sample.getStartNs();
         long end = sample.getEndNs();
         boolean first = true;
         do {
-            long windowEnd = Math.floorDiv(start, windowNs) * windowNs + windowNs;
+            long windowEnd = windows.startOf(start) + windowNs;
+            if (windowEnd <= start) {
+                windowEnd = Long.MAX_VALUE; // the last window a long holds: its end overflowed
+            }
             long pieceEnd = Math.min(end, windowEnd);
             pieces.add().set(sample.getGpuIndex(), sample.getContextId(), sample.getStreamId(), sample.getKernel(),
                     sample.getForm(), start, pieceEnd, first ? sample.getCopyLengthNs() : 0L,

@@ -6,6 +6,7 @@ import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.streams.cost.CrossingCost;
 import io.bridgewatch.streams.cost.StreamTails;
 import io.bridgewatch.streams.window.ObjectCacheStore;
+import io.bridgewatch.streams.window.WindowStarts;
 
 /**
  * Copy and kernel intervals cut at node-window boundaries, each piece to be filed in the window of its start. Without
@@ -18,10 +19,12 @@ public final class WorkIntervals {
     /** The latest event's whole interval and its pieces, reused from event to event. */
     private final IntervalSample whole = new IntervalSample();
     private final IntervalPieces pieces = new IntervalPieces();
+    private final WindowStarts windows;
 
     /** Over the host tails of a task being initialized (see {@link StreamTails}). */
     public WorkIntervals(long windowNs, ObjectCacheStore<Long> hostTailsStore) {
         this.windowNs = windowNs;
+        this.windows = new WindowStarts(windowNs);
         this.hostTails = new StreamTails(hostTailsStore);
     }
 
@@ -33,7 +36,7 @@ public final class WorkIntervals {
             hostTails.advance(c.getNodeId(), c.getGpuIndex(), c.getContextId(), c.getStreamId(),
                     Intervals.hostDoneNs(c));
         }
-        Intervals.splitByWindow(Intervals.of(c, prior, whole), windowNs, pieces);
+        Intervals.splitByWindow(Intervals.of(c, prior, whole), windowNs, windows, pieces);
         return pieces;
     }
 
@@ -43,7 +46,7 @@ public final class WorkIntervals {
         if (interval == null) {
             pieces.clear();
         } else {
-            Intervals.splitByWindow(interval, windowNs, pieces);
+            Intervals.splitByWindow(interval, windowNs, windows, pieces);
         }
         return pieces;
     }

@@ -3,6 +3,7 @@ package io.bridgewatch.streams.late;
 import io.bridgewatch.schema.DeadLetter;
 import io.bridgewatch.streams.window.EventClocks;
 import io.bridgewatch.streams.window.WindowClose;
+import io.bridgewatch.streams.window.WindowStarts;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -25,6 +26,7 @@ public final class LateRecords<V> {
     private final WindowClose close;
     private final Function<V, String> nodeOf;
     private final EventClocks clocks = new EventClocks();
+    private final WindowStarts windowStarts;
     /** The latest record's node and its clock: a batch's events share them, checked without a lookup. */
     private String lastNode;
     private long[] lastNodeClock;
@@ -35,6 +37,7 @@ public final class LateRecords<V> {
         this.input = input;
         this.serializer = serializer;
         this.close = close;
+        this.windowStarts = new WindowStarts(close.windowMs());
         this.nodeOf = nodeOf;
     }
 
@@ -68,7 +71,7 @@ public final class LateRecords<V> {
             lastNode = node;
             lastNodeClock = clocks.clockOf(node);
         }
-        long windowStart = close.startOf(timestampMs);
+        long windowStart = windowStarts.startOf(timestampMs);
         if (!close.isClosed(windowStart, lastNodeClock[0], clocks.task())) {
             clocks.advance(lastNodeClock, timestampMs);
             return null;

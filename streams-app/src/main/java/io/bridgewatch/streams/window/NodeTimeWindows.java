@@ -37,6 +37,7 @@ public final class NodeTimeWindows<V, S, R> {
     private final WindowNodes<V, S> nodes;
     private final long windowMs;
     private final WindowClose close;
+    private final WindowStarts windowStarts;
     private final EventClocks clocks = new EventClocks();
     /** Per window key, its open windows, feeders and close mark; kept while the task runs (as its feeders were). */
     private final Map<String, KeyWindows> keys = new HashMap<>();
@@ -101,6 +102,7 @@ public final class NodeTimeWindows<V, S, R> {
         this.nodes = nodes;
         this.windowMs = close.windowMs();
         this.close = close;
+        this.windowStarts = new WindowStarts(close.windowMs());
     }
 
     /**
@@ -156,7 +158,7 @@ public final class NodeTimeWindows<V, S, R> {
 
     /** Folds the value into its window and emits the windows that this closes. */
     public void add(String key, V value, long timestampMs, Emitter<? super R> out) {
-        long windowStart = close.startOf(timestampMs);
+        long windowStart = windowStarts.startOf(timestampMs);
         String node = nodes.ofRecord(key, value);
         clocks.advance(clockOf(node), timestampMs);
         if (!key.equals(lastKey)) {
