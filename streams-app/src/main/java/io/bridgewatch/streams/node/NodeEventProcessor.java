@@ -116,7 +116,7 @@ public final class NodeEventProcessor implements Processor<String, SpecificRecor
                 new ConcurrencyAggregator(config.reorderSlack().toNanos()),
                 WindowNodes.keyAndInput(i -> i.getKernel() ? "kernels" : "copies", List.of("copies", "kernels")),
                 config.nodeClose());
-        this.kernelWindows = new NodeTimeWindows<>(StoreNames.KERNEL_WINDOWS, KernelDurationAggregator.AGGREGATION,
+        this.kernelWindows = new NodeTimeWindows<>(StoreNames.KERNEL_WINDOWS, KernelDurationAggregator.aggregation(),
                 WindowNodes.key(), config.nodeClose());
         this.phases = new PhaseOccurrences(config.phaseGap(), config.grace(), config.nodeSilence());
     }

@@ -14,14 +14,21 @@ import java.util.Map;
 
 /** GPU durations of a node's kernels per match key (DESIGN 4.6), and the merge of such maps. */
 public final class KernelDurationAggregator {
-    /** Per node window: kernel durations, reported as one cohort sample (compute parity is cohort-level). */
-    public static final WindowAggregation<KernelExec, KernelWindowState, CohortSample> AGGREGATION =
-            WindowAggregation.of(KernelDurationAggregator::empty, KernelDurationAggregator::add,
-                    (node, startNs, endNs, state) -> state.getKernels().isEmpty() ? List.of()
-                            : List.of(CohortSample.newBuilder().setNodeId(node).setInput(CohortSamples.KERNELS)
-                                    .setKernels(state.getKernels()).build()));
+    private final MatchKeys matchKeys = new MatchKeys();
 
     private KernelDurationAggregator() {
+    }
+
+    /**
+     * Per node window: kernel durations, reported as one cohort sample (compute parity is cohort-level). One per
+     * processor: it remembers the latest kernels' match keys (one thread only).
+     */
+    public static WindowAggregation<KernelExec, KernelWindowState, CohortSample> aggregation() {
+        KernelDurationAggregator aggregator = new KernelDurationAggregator();
+        return WindowAggregation.of(KernelDurationAggregator::empty, aggregator::add,
+                (node, startNs, endNs, state) -> state.getKernels().isEmpty() ? List.of()
+                        : List.of(CohortSample.newBuilder().setNodeId(node).setInput(CohortSamples.KERNELS)
+                                .setKernels(state.getKernels()).build()));
     }
 
     /** 'graph id' for a graph launch; else 'name|grid x,y,z|block x,y,z'. */
@@ -44,8 +51,8 @@ public final class KernelDurationAggregator {
         return new KernelWindowState(new HashMap<>());
     }
 
-    public static KernelWindowState add(KernelExec k, KernelWindowState state) {
-        KernelDurations durations = state.getKernels().computeIfAbsent(matchKey(k),
+    KernelWindowState add(KernelExec k, KernelWindowState state) {
+        KernelDurations durations = state.getKernels().computeIfAbsent(matchKeys.of(k),
                 key -> new KernelDurations(k.getKernelName(), new BucketCounts()));
         LogHistogram.add(durations.getCounts(), k.getGpuEndNs() - k.getGpuStartNs());
         return state;
