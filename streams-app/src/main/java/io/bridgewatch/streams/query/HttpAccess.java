@@ -57,7 +57,11 @@ public record HttpAccess(Optional<Store> keystore, Optional<Store> truststore, O
             @Override
             public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
                 if (token.isPresent() && !token.get().admits(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                    // The refused request's body is left unread: the connection closes after the answer, so that
+                    // the client's next request does not meet those bytes (nor wait on a connection the server
+                    // gave up on: a client that reused it saw no answer until the server's idle timeout).
                     exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"bridgewatch\"");
+                    exchange.getResponseHeaders().set("Connection", "close");
                     AnswerJson.respond(exchange, 401, AnswerJson.error(401, "a bearer token is required"));
                     return;
                 }
