@@ -30,7 +30,7 @@ import org.apache.kafka.streams.processor.api.ProcessingContext;
  */
 public final class NodeTimeWindows<V, S, R> {
     private static final long NS_PER_MS = 1_000_000;
-    /** No window open. */
+    /** No window open (the emptiness of the sets says so; this only keeps the minimum simple). */
     private static final long NONE_OPEN = Long.MAX_VALUE;
     private final String storeName;
     private final WindowAggregation<V, S, R> aggregation;
@@ -231,14 +231,14 @@ public final class NodeTimeWindows<V, S, R> {
 
     /** The key's windows its feeders' event time has closed, earliest first (a later one never closes first). */
     private void closeWindowsOf(KeyWindows windows, String key, String feeder, Emitter<? super R> out) {
-        while (windows.firstOpen != NONE_OPEN && isClosed(windows, windows.firstOpen, feeder)) {
+        while (!windows.open.isEmpty() && isClosed(windows, windows.firstOpen, feeder)) {
             closeWindow(windows, key, windows.firstOpen, out);
         }
     }
 
     /** Windows of keys gone silent: the task's event time is a silence past their close. */
     private void closeSilentKeysWindows(Emitter<? super R> out) {
-        while (earliestOpen != NONE_OPEN && close.isClosed(earliestOpen, Long.MIN_VALUE, clocks.task())) {
+        while (!openByStart.isEmpty() && close.isClosed(earliestOpen, Long.MIN_VALUE, clocks.task())) {
             long start = earliestOpen;
             for (String key : new TreeSet<>(openByStart.get(start))) {
                 closeWindow(keys.get(key), key, start, out);
