@@ -1,13 +1,8 @@
 package io.bridgewatch.collector;
 
-import io.bridgewatch.schema.NodeEventBatch;
-import io.bridgewatch.schema.serde.BridgewatchSerdes;
-import io.bridgewatch.schema.serde.NodeEventCodec;
-import io.bridgewatch.schema.serde.SingleObjectSerde;
+import io.bridgewatch.schema.serde.NodeEventBatchEncoder;
 import io.bridgewatch.schema.topics.Topics;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -28,10 +23,10 @@ public final class NodeEventBatcher {
     /** Bytes a batch takes beyond its events: the header, the node id and the array's length prefixes. */
     private static final int OVERHEAD_BYTES = 64;
     private static final int PER_EVENT_OVERHEAD_BYTES = 5;
-    private static final SingleObjectSerde<NodeEventBatch> SERDE = BridgewatchSerdes.of(NodeEventBatch.class);
 
     private final CollectorConfig.Batching limits;
-    private final List<byte[]> events = new ArrayList<>();
+    /** The batch so far, each event written once where it goes in the record. */
+    private final NodeEventBatchEncoder events = new NodeEventBatchEncoder();
     private long[] tokens = new long[64];
     private String key;
     private int bytes;
@@ -43,21 +38,21 @@ public final class NodeEventBatcher {
 
     /** Whether the event can join the batch: the same node, and room for it (an empty batch takes any event). */
     public boolean fits(String eventKey, byte[] event) {
-        return events.isEmpty() || eventKey.equals(key) && events.size() < limits.maxEvents()
+        return isEmpty() || eventKey.equals(key) && events.count() < limits.maxEvents()
                 && bytes + event.length + PER_EVENT_OVERHEAD_BYTES <= limits.maxBytes();
     }
 
     /** Adds an event; the caller checked {@link #fits} (and drained the batch when it did not). */
     public void add(String eventKey, byte[] event, long token) {
-        if (events.isEmpty()) {
+        if (isEmpty()) {
             key = eventKey;
             bytes = OVERHEAD_BYTES + eventKey.length();
             firstAddedNanos = System.nanoTime();
         }
-        if (events.size() == tokens.length) {
+        if (events.count() == tokens.length) {
             tokens = Arrays.copyOf(tokens, tokens.length * 2);
         }
-        tokens[events.size()] = token;
+        tokens[events.count()] = token;
         events.add(event);
         bytes += event.length + PER_EVENT_OVERHEAD_BYTES;
     }
@@ -77,16 +72,16 @@ public final class NodeEventBatcher {
     }
 
     public boolean isEmpty() {
-        return events.isEmpty();
+        return events.count() == 0;
     }
 
     public boolean isFull() {
-        return events.size() >= limits.maxEvents() || bytes >= limits.maxBytes();
+        return events.count() >= limits.maxEvents() || bytes >= limits.maxBytes();
     }
 
     /** Whether the oldest event has waited the linger. */
     public boolean isDue(long nowNanos) {
-        return !events.isEmpty() && nowNanos - firstAddedNanos >= limits.linger().toNanos();
+        return !isEmpty() && nowNanos - firstAddedNanos >= limits.linger().toNanos();
     }
 
     public int maxEvents() {
@@ -101,10 +96,9 @@ public final class NodeEventBatcher {
 
     /** The batch so far as one record; the batcher is empty afterwards. */
     public Batch drain() {
-        NodeEventBatch batch = NodeEventCodec.batch(key, events);
-        Batch drained = new Batch(new ProducerRecord<>(Topics.NODE_EVENTS, key,
-                SERDE.serialize(Topics.NODE_EVENTS, batch)), Arrays.copyOf(tokens, events.size()));
-        clear();
+        long[] drainedTokens = Arrays.copyOf(tokens, events.count());
+        Batch drained = new Batch(new ProducerRecord<>(Topics.NODE_EVENTS, key, events.finish(key)), drainedTokens);
+        bytes = 0;
         return drained;
     }
 }

@@ -107,6 +107,11 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
         return new SpecificDatumReader<>(schema, schema, model);
     }
 
+    /** The single-object header of the current schema: the marker and its fingerprint. */
+    byte[] header() {
+        return header.clone();
+    }
+
     @Override
     public byte[] serialize(String topic, T record) {
         if (record == null) {
