@@ -66,9 +66,12 @@ public final class BridgeModel {
         return confidential || !asyncRequested || memory != HostMemoryKind.PINNED;
     }
 
-    /** The lane a copy queues on: one per context under CC, one per direction (copy engine) otherwise. */
-    public String laneOf(long contextId, Direction direction) {
-        return confidential ? "ctx-" + contextId : "ce-" + direction;
+    /**
+     * The lane a copy queues on, as a key: one per context under CC (the context's id), one per direction (copy
+     * engine) otherwise (negative: -1 - the direction's ordinal). A model is one or the other, so keys never mix.
+     */
+    public long laneOf(long contextId, Direction direction) {
+        return confidential ? contextId : -1L - direction.ordinal();
     }
 
     private double ratio(Direction direction) {

@@ -5,9 +5,8 @@ import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.Phase;
-import java.util.HashMap;
+import com.carrotsearch.hppc.LongLongHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -34,8 +33,9 @@ final class DeviceTimeline {
     private final TollChange tollChange;
     private final long startNs;
     private boolean tollChanged;
-    private final Map<Long, Long> streamTailNs = new HashMap<>();
-    private final Map<String, Long> laneFreeNs = new HashMap<>();
+    /** By stream id, and by lane ({@link BridgeModel#laneOf}): primitive maps, as the fleet's load runs through them. */
+    private final LongLongHashMap streamTailNs = new LongLongHashMap();
+    private final LongLongHashMap laneFreeNs = new LongLongHashMap();
     private long nextCorrelationId = 1;
 
     DeviceTimeline(String nodeId, int pid, BridgeModel bridge, SplittableRandom random, TimedEventBuffer events,
@@ -64,7 +64,7 @@ final class DeviceTimeline {
             bridge = bridge.withTollFactor(tollChange.factor());
             tollChanged = true;
         }
-        String lane = bridge.laneOf(c.contextId(), c.direction());
+        long lane = bridge.laneOf(c.contextId(), c.direction());
         long gpuStart = max(issueNs, tail(c.streamId()), c.dependsOnNs(), laneFreeNs.getOrDefault(lane, 0L));
         long gpuEnd = gpuStart + Math.round(bridge.durationNs(c.direction(), c.memory(), c.bytes())
                 * jitter(COPY_JITTER));
