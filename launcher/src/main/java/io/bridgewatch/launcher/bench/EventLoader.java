@@ -26,11 +26,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Feeds the simulated fleet into Kafka for the benchmark as collectors do: each node's copies and kernels in node
- * event batches (the collectors' default limits; a node's partial batches sent at the end of every slice of fleet
- * time), or one record each on their own topics (as collectors with {@code batch.enabled=false} do); serving samples
- * and node facts one record each; one producer for all nodes (large batches, lz4), record
- * timestamps set to event time (a batch's: its last event's); in paced (live) loads, each event-time millisecond's
- * first send noted on the {@link EventTimeline}. The same simulator keeps going across calls, so later loads continue the fleet's timeline.
+ * event batches (the collectors' default limits), or one record each on their own topics (as collectors with
+ * {@code batch.enabled=false} do); serving samples and node facts one record each; one producer for all nodes (large
+ * batches, lz4), record timestamps set to event time (a batch's: its last event's). A backlog load sends a node's
+ * partial batches at the end of every second of fleet time; a paced (live) load sends a partial batch once its first
+ * event has waited the collectors' linger in wall time, as a collector's sender does (a fleet sped up 15x fills a
+ * node's batch with 300 ms of its events in the 20 ms linger, not with the 50 ms of a simulation slice), and notes
+ * each event-time millisecond's first hand-over on the {@link EventTimeline}, so that a result's latency includes the
+ * linger. The same simulator keeps going across calls, so later loads continue the fleet's timeline.
  */
 final class EventLoader implements AutoCloseable {
     private static final long NS_PER_MS = 1_000_000;
@@ -41,7 +44,7 @@ final class EventLoader implements AutoCloseable {
     private final Map<String, NodeEventBatcher> batchers = new HashMap<>();
     private final EventTimeline timeline = new EventTimeline();
     private final AtomicLong events = new AtomicLong();
-    /** Whether sends are noted on the timeline: in live runs, whose results are timed, not for a backlog. */
+    /** Whether hand-overs are noted on the timeline: in live runs, whose results are timed, not for a backlog. */
     private boolean timing;
     /** Sends the broker refused, and the first reason: a benchmark over records that are not there would lie. */
     private final AtomicLong refused = new AtomicLong();
@@ -91,13 +94,14 @@ final class EventLoader implements AutoCloseable {
         long slice = 50_000_000L;
         while (System.nanoTime() - startNanos < duration.toNanos()) {
             fleet.run(Duration.ofNanos(slice), FleetSimulator.Pacing.VIRTUAL, node -> sink, () -> true);
-            sendPartialBatches();
+            sendDueBatches(System.nanoTime());
             simulatedNs += slice;
             long aheadNanos = Math.round(simulatedNs / speed) - (System.nanoTime() - startNanos);
             if (aheadNanos > 0) {
                 Thread.sleep(aheadNanos / 1_000_000, (int) (aheadNanos % 1_000_000));
             }
         }
+        sendPartialBatches();
         flush();
     }
 
@@ -124,20 +128,25 @@ final class EventLoader implements AutoCloseable {
     }
 
     private void sendPartialBatches() {
-        batchers.values().stream().filter(b -> !b.isEmpty()).forEach(b -> send(b.drain()));
+        for (NodeEventBatcher batcher : batchers.values()) {
+            if (!batcher.isEmpty()) {
+                send(batcher.drain());
+            }
+        }
+    }
+
+    /** Sends each partial batch whose first event has waited the linger by {@code nowNanos}. */
+    private void sendDueBatches(long nowNanos) {
+        for (NodeEventBatcher batcher : batchers.values()) {
+            if (batcher.isDue(nowNanos)) {
+                send(batcher.drain());
+            }
+        }
     }
 
     /** A batch as one record at its last event's time; its events' times are the batcher's tokens. */
     private void send(NodeEventBatcher.Batch batch) {
-        long sentNanos = System.nanoTime();
         long[] eventMs = batch.tokens();
-        long noted = Long.MIN_VALUE;
-        for (long ms : eventMs) {
-            if (timing && ms != noted) { // a batch's events share milliseconds: one note each, not one per event
-                timeline.sent(ms, sentNanos);
-                noted = ms;
-            }
-        }
         ProducerRecord<String, byte[]> record = batch.record();
         producer.send(new ProducerRecord<>(record.topic(), null, eventMs[eventMs.length - 1], record.key(),
                 record.value()), onSent);
@@ -176,19 +185,25 @@ final class EventLoader implements AutoCloseable {
 
         private void single(String topic, String node, long eventTimeNs, SpecificRecord event) {
             long eventMs = eventTimeNs / NS_PER_MS;
-            if (timing) {
-                timeline.sent(eventMs, System.nanoTime());
-            }
+            noteHandOver(eventMs);
             producer.send(new ProducerRecord<>(topic, null, eventMs, node, serializer.serialize(topic, event)),
                     onSent);
             events.incrementAndGet();
         }
 
         private void batch(String node, long eventTimeNs, SpecificRecord event) {
+            long eventMs = eventTimeNs / NS_PER_MS;
+            noteHandOver(eventMs);
             byte[] encoded = NodeEventCodec.encode(event);
             NodeEventBatcher batcher = batchers.computeIfAbsent(node,
                     n -> new NodeEventBatcher(CollectorConfig.Batching.DEFAULT));
-            batcher.offer(node, encoded, eventTimeNs / NS_PER_MS, EventLoader.this::send);
+            batcher.offer(node, encoded, eventMs, EventLoader.this::send);
+        }
+
+        private void noteHandOver(long eventMs) {
+            if (timing) {
+                timeline.handedOver(eventMs);
+            }
         }
     }
 }

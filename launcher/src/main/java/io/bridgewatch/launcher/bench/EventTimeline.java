@@ -1,22 +1,42 @@
 package io.bridgewatch.launcher.bench;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.Arrays;
 
 /**
- * When (wall clock) the loader first sent an event of each event-time millisecond, so that a result for a window
- * can be timed from the send of the event that closed the window.
+ * When (wall clock) the loader first handed over an event of each event-time millisecond, so that a result for a
+ * window can be timed from the hand-over of the event that closed the window. The loader hands a slice of fleet time
+ * over node by node, so only a millisecond later than any noted before can be a first: a later node's event of a
+ * noted millisecond costs one comparison, and the notes stay sorted (two growing arrays, searched by halves).
  */
 final class EventTimeline {
-    private final ConcurrentSkipListMap<Long, Long> firstSendNanosByEventMs = new ConcurrentSkipListMap<>();
+    private long[] eventMs = new long[1 << 12];
+    private long[] wallNanos = new long[1 << 12];
+    private int size;
+    /** The latest millisecond noted; written and read by the loader's thread only. */
+    private long latestMs = Long.MIN_VALUE;
 
-    void sent(long eventTimeMs, long wallNanos) {
-        firstSendNanosByEventMs.putIfAbsent(eventTimeMs, wallNanos);
+    /** The loader's thread: an event of {@code eventTimeMs} is handed over now. */
+    void handedOver(long eventTimeMs) {
+        if (eventTimeMs > latestMs) {
+            note(eventTimeMs, System.nanoTime());
+            latestMs = eventTimeMs;
+        }
     }
 
-    /** Wall time of the first send of an event at or after {@code eventTimeMs}, or null if none was sent yet. */
-    Long firstSendAtOrAfter(long eventTimeMs) {
-        Map.Entry<Long, Long> entry = firstSendNanosByEventMs.ceilingEntry(eventTimeMs);
-        return entry == null ? null : entry.getValue();
+    private synchronized void note(long ms, long nanos) {
+        if (size == eventMs.length) {
+            eventMs = Arrays.copyOf(eventMs, size * 2);
+            wallNanos = Arrays.copyOf(wallNanos, size * 2);
+        }
+        eventMs[size] = ms;
+        wallNanos[size] = nanos;
+        size++;
+    }
+
+    /** Wall time of the first hand-over of an event at or after {@code eventTimeMs}, or null if none was yet. */
+    synchronized Long firstSendAtOrAfter(long eventTimeMs) {
+        int at = Arrays.binarySearch(eventMs, 0, size, eventTimeMs);
+        int ceiling = at >= 0 ? at : -at - 1;
+        return ceiling < size ? wallNanos[ceiling] : null;
     }
 }
