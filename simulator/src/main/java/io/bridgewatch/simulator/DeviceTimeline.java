@@ -12,7 +12,9 @@ import java.util.SplittableRandom;
 /**
  * The GPU side of one simulated node: CUDA streams (work on a stream runs in order), bridge lanes (copies on one
  * lane run one at a time) and the compute engine. Each call enqueues one operation at a host time, works out when
- * the GPU runs it and when the host call returns, and emits the event the native agent would record.
+ * the GPU runs it and when the host call returns, and emits the event the native agent would record (made with the
+ * records' setters, not their builders: a builder copies the schema's field list and looks up the defaults of the
+ * fields left unset, a third of the benchmark load generator's garbage).
  */
 final class DeviceTimeline {
     /** Host time an async call from pinned memory takes to enqueue when nothing blocks it. */
@@ -71,12 +73,27 @@ final class DeviceTimeline {
         streamTailNs.put(c.streamId(), gpuEnd);
         laneFreeNs.put(lane, gpuEnd);
         long hostReturn = bridge.blocksIssuer(c.async(), c.memory()) ? gpuEnd + RETURN_NS : issueNs + ENQUEUE_NS;
-        events.add(issueNs, Crossing.newBuilder()
-                .setNodeId(nodeId).setGpuIndex(0).setPid(pid).setTid(c.tid()).setContextId(c.contextId())
-                .setStreamId(c.streamId()).setCorrelationId(nextCorrelationId++).setApi(c.api())
-                .setDirection(c.direction()).setHostMemory(c.memory()).setBytes(c.bytes())
-                .setAsyncRequested(c.async()).setApiStartNs(issueNs).setApiEndNs(hostReturn)
-                .setGpuStartNs(gpu(gpuStart)).setGpuEndNs(gpu(gpuEnd)).setPhase(c.phase()).build());
+        Crossing crossing = new Crossing();
+        crossing.setNodeId(nodeId);
+        crossing.setGpuIndex(0);
+        crossing.setPid(pid);
+        crossing.setTid(c.tid());
+        crossing.setContextId(c.contextId());
+        crossing.setStreamId(c.streamId());
+        crossing.setCorrelationId(nextCorrelationId++);
+        crossing.setApi(c.api());
+        crossing.setDirection(c.direction());
+        crossing.setHostMemory(c.memory());
+        crossing.setBytes(c.bytes());
+        crossing.setAsyncRequested(c.async());
+        crossing.setApiStartNs(issueNs);
+        crossing.setApiEndNs(hostReturn);
+        crossing.setGpuStartNs(gpu(gpuStart));
+        crossing.setGpuEndNs(gpu(gpuEnd));
+        crossing.setPhase(c.phase());
+        crossing.setHostCall(true); // the schema's defaults of the fields the simulator does not model
+        crossing.setBytesKnown(true);
+        events.add(issueNs, crossing);
         return new CopyResult(hostReturn, gpuEnd);
     }
 
@@ -86,12 +103,25 @@ final class DeviceTimeline {
         long gpuStart = Math.max(issueNs + LAUNCH_CALL_NS, tail(streamId));
         long gpuEnd = gpuStart + Math.round(computeNs * jitter(COMPUTE_JITTER));
         streamTailNs.put(streamId, gpuEnd);
-        events.add(issueNs, KernelExec.newBuilder()
-                .setNodeId(nodeId).setGpuIndex(0).setPid(pid).setTid(tid).setContextId(contextId)
-                .setStreamId(streamId).setCorrelationId(nextCorrelationId++).setKernelName(name)
-                .setGrid(List.of()).setBlock(List.of()).setGraphId(graphId)
-                .setApiStartNs(issueNs).setApiEndNs(issueNs + LAUNCH_CALL_NS)
-                .setGpuStartNs(gpu(gpuStart)).setGpuEndNs(gpu(gpuEnd)).setPhase(phase).build());
+        KernelExec kernel = new KernelExec();
+        kernel.setNodeId(nodeId);
+        kernel.setGpuIndex(0);
+        kernel.setPid(pid);
+        kernel.setTid(tid);
+        kernel.setContextId(contextId);
+        kernel.setStreamId(streamId);
+        kernel.setCorrelationId(nextCorrelationId++);
+        kernel.setKernelName(name);
+        kernel.setGrid(List.of());
+        kernel.setBlock(List.of());
+        kernel.setGraphId(graphId);
+        kernel.setApiStartNs(issueNs);
+        kernel.setApiEndNs(issueNs + LAUNCH_CALL_NS);
+        kernel.setGpuStartNs(gpu(gpuStart));
+        kernel.setGpuEndNs(gpu(gpuEnd));
+        kernel.setPhase(phase);
+        kernel.setHostCall(true); // the schema's default: a launch the agent saw the call of
+        events.add(issueNs, kernel);
         return gpuEnd;
     }
 

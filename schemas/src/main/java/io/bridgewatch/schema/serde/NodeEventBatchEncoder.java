@@ -1,36 +1,36 @@
 package io.bridgewatch.schema.serde;
 
 import io.bridgewatch.schema.NodeEventBatch;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.apache.avro.io.BinaryData;
 
 /**
  * A {@link NodeEventBatch}'s single-object encoding built element by element: each encoded event is written once,
- * as the array item it becomes, into a buffer kept from batch to batch; {@link #finish} puts the header, the node id
- * and the item count before it. The bytes are exactly those of the batch serde for {@link NodeEventCodec#batch} of the
- * same elements, without a list, a {@code ByteBuffer} per element, a record and a second copy of every element.
+ * as the array item it becomes (its length, then its bytes), into an array kept from batch to batch; {@link #finish}
+ * puts the header, the node id and the item count before it and the array's end after. The bytes are exactly those of
+ * the batch serde for {@link NodeEventCodec#batch} of the same elements, without a list, a {@code ByteBuffer} per
+ * element, a record and a second copy of every element; lengths and counts go through Avro's own varint encoder
+ * ({@link BinaryData}) straight into the array (a {@code ByteArrayOutputStream} takes a lock per byte of a varint).
  * Not thread-safe: one per batcher.
  */
 public final class NodeEventBatchEncoder {
     private static final byte[] HEADER = BridgewatchSerdes.of(NodeEventBatch.class).header();
-    /** A buffer grown by one large batch is not kept for the batcher's life. */
+    /** The most bytes a long takes as an Avro varint. */
+    private static final int MAX_VARINT_BYTES = 10;
+    private static final int INITIAL_BYTES = 4096;
+    /** An array grown by one large batch is not kept for the batcher's life. */
     private static final int KEPT_BYTES = 1 << 20;
-    private final Buffer items = new Buffer(4096);
-    private final BinaryEncoder itemEncoder = EncoderFactory.get().directBinaryEncoder(items, null);
-    private final Buffer prefix = new Buffer(64);
-    private final BinaryEncoder prefixEncoder = EncoderFactory.get().directBinaryEncoder(prefix, null);
+    private byte[] items = new byte[INITIAL_BYTES];
+    private int size;
     private int count;
 
     /** Appends one element: an event in single-object encoding, as {@link NodeEventCodec#encode} gives it. */
     public void add(byte[] event) {
-        try {
-            itemEncoder.writeBytes(event, 0, event.length);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a byte array stream does not fail
-        }
+        ensureRoom(MAX_VARINT_BYTES + event.length);
+        size += BinaryData.encodeLong(event.length, items, size);
+        System.arraycopy(event, 0, items, size, event.length);
+        size += event.length;
         count++;
     }
 
@@ -40,50 +40,38 @@ public final class NodeEventBatchEncoder {
 
     /** The batch of the elements added since the last finish, as the value of a node events record; empties it. */
     public byte[] finish(String nodeId) {
-        try {
-            prefix.reset();
-            prefix.write(HEADER);
-            prefixEncoder.writeString(nodeId);
-            prefixEncoder.writeArrayStart();
-            prefixEncoder.setItemCount(count);
-            int prefixBytes = prefix.size();
-            prefixEncoder.writeArrayEnd();
-            byte[] batch = new byte[prefix.size() + items.size()];
-            prefix.copyTo(0, prefixBytes, batch, 0);
-            items.copyTo(0, items.size(), batch, prefixBytes);
-            prefix.copyTo(prefixBytes, prefix.size() - prefixBytes, batch, prefixBytes + items.size());
-            clear();
-            return batch;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        byte[] node = nodeId.getBytes(StandardCharsets.UTF_8);
+        byte[] prefix = new byte[HEADER.length + 2 * MAX_VARINT_BYTES + node.length];
+        System.arraycopy(HEADER, 0, prefix, 0, HEADER.length);
+        int prefixBytes = HEADER.length;
+        prefixBytes += BinaryData.encodeLong(node.length, prefix, prefixBytes);
+        System.arraycopy(node, 0, prefix, prefixBytes, node.length);
+        prefixBytes += node.length;
+        if (count > 0) { // an empty array is only its end
+            prefixBytes += BinaryData.encodeLong(count, prefix, prefixBytes);
         }
+        byte[] end = new byte[MAX_VARINT_BYTES];
+        int endBytes = BinaryData.encodeLong(0, end, 0);
+        byte[] batch = new byte[prefixBytes + size + endBytes];
+        System.arraycopy(prefix, 0, batch, 0, prefixBytes);
+        System.arraycopy(items, 0, batch, prefixBytes, size);
+        System.arraycopy(end, 0, batch, prefixBytes + size, endBytes);
+        clear();
+        return batch;
     }
 
     /** Forgets the elements added since the last finish. */
     public void clear() {
-        items.reset();
+        size = 0;
         count = 0;
-        if (items.capacity() > KEPT_BYTES) {
-            items.shrink();
+        if (items.length > KEPT_BYTES) {
+            items = new byte[INITIAL_BYTES];
         }
     }
 
-    /** A byte array stream whose bytes are copied out in place (no {@code toByteArray} copy). */
-    private static final class Buffer extends ByteArrayOutputStream {
-        Buffer(int size) {
-            super(size);
-        }
-
-        void copyTo(int from, int length, byte[] target, int at) {
-            System.arraycopy(buf, from, target, at, length);
-        }
-
-        int capacity() {
-            return buf.length;
-        }
-
-        void shrink() {
-            buf = new byte[4096];
+    private void ensureRoom(int bytes) {
+        if (items.length - size < bytes) {
+            items = Arrays.copyOf(items, Math.max(items.length * 2, size + bytes));
         }
     }
 }
