@@ -44,10 +44,12 @@ import org.apache.kafka.streams.StreamsConfig;
  * counts from its first
  * RUNNING state, leaving out the start (rebalance, internal topics), which differs by the stores a topology has and
  * dominates small backlogs. Latency: each topology then
- * runs on live input (the fleet sped up to a load well below either's capacity, read from the end of the topics,
- * so that latency is the pipeline's, not a backlog's); a window's result is
- * timed from the send of the first event past the window's end plus grace (the event that lets it close) to its
- * arrival on the result topic (read committed). Heap: the peak heap in use while the topology processes the
+ * runs on live input (the fleet sped up, by default to a load well below either's capacity, read from the end of the
+ * topics, so that latency is the pipeline's, not a backlog's); a window's result is
+ * timed from the hand-over of the first event past the window's end plus grace (the event that lets it close) to its
+ * arrival on the result topic (read committed). End to end: the live events over the time from the first send until
+ * the topology has processed and committed the last (a topology that falls behind the offered rate pays for it
+ * there). Heap: the peak heap in use while the topology processes the
  * backlog (this JVM also runs the broker and the loader).
  */
 public final class TopologyBenchmark {
@@ -58,6 +60,8 @@ public final class TopologyBenchmark {
      * ({@code log.message.timestamp.after.max.ms}); 12 hours hold 180 M events of the default fleet.
      */
     private static final Duration FLEET_HEAD_START = Duration.ofHours(12);
+    /** How long a live run's topology may take, after the last send, to process and commit what was sent. */
+    private static final Duration LIVE_CATCH_UP = Duration.ofSeconds(60);
     private final PrintStream out;
 
     public TopologyBenchmark(PrintStream out) {
@@ -113,7 +117,7 @@ public final class TopologyBenchmark {
                 List<Figures> results = passFigures.stream().map(TopologyBenchmark::median).toList();
                 List<Figures> measured = new ArrayList<>();
                 for (int i = 0; i < candidates.size(); i++) {
-                    measured.add(latency(candidates.get(i), results.get(i), kafka, loader, liveRun, liveSpeed));
+                    measured.add(latency(candidates.get(i), results.get(i), kafka, admin, loader, liveRun, liveSpeed));
                 }
                 print(measured, loaded);
                 printPasses(passFigures, loaded);
@@ -155,7 +159,7 @@ public final class TopologyBenchmark {
         }
     }
 
-    private Figures latency(Candidate candidate, Figures throughput, String kafka, EventLoader loader,
+    private Figures latency(Candidate candidate, Figures throughput, String kafka, Admin admin, EventLoader loader,
             Duration liveRun, double speed) throws Exception {
         String appId = "bench-live-" + candidate.name().replace(' ', '-') + "-" + Long.toHexString(System.nanoTime());
         Properties props = properties(kafka, appId);
@@ -173,9 +177,21 @@ public final class TopologyBenchmark {
             long before = loader.events();
             long start = System.nanoTime();
             loader.loadPaced(liveRun, speed);
-            double rate = (loader.events() - before) / ((System.nanoTime() - start) / 1e9);
+            long sent = loader.events() - before;
+            double sendSeconds = (System.nanoTime() - start) / 1e9;
+            Map<TopicPartition, Long> ends = endOffsets(admin);
+            long deadline = System.nanoTime() + LIVE_CATCH_UP.toNanos();
+            boolean caughtUp;
+            while (!(caughtUp = caughtUp(admin, appId, ends)) && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            double endToEndSeconds = (System.nanoTime() - start) / 1e9;
             TimeUnit.SECONDS.sleep(2);
-            out.printf("%s: %,.0f events/s offered, %d window results timed%n", candidate.name(), rate,
+            out.printf("%s: %,.0f events/s offered, %s, %d window results timed%n", candidate.name(),
+                    sent / sendSeconds, caughtUp
+                            ? String.format("%,.0f events/s end to end (all processed and committed %.1f s after"
+                                    + " the last send)", sent / endToEndSeconds, endToEndSeconds - sendSeconds)
+                            : String.format("not caught up %d s after the last send", LIVE_CATCH_UP.toSeconds()),
                     latencies.getTotalCount());
         }
         return new Figures(throughput.name(), throughput.eventsPerSecond(), throughput.seconds(),
