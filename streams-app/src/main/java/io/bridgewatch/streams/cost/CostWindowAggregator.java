@@ -55,9 +55,14 @@ public final class CostWindowAggregator {
 
     CostWindowState add(CostSample sample, CostWindowState state) {
         String key = groupKey(sample);
-        CostGroupState group = state.getGroups().computeIfAbsent(key, k -> new CostGroupState(sample.gpuIndex(),
-                sample.direction().name(), sample.hostMemory().name(), sample.form().name(), 0L, 0L, 0L, 0L, 0L, 0L,
-                0L, 0L, new BucketCounts(), new BucketCounts(), 0L, 0L, new HashMap<>(), 0L));
+        // Not computeIfAbsent: its lambda, capturing the sample, was made anew for every crossing.
+        CostGroupState group = state.getGroups().get(key);
+        if (group == null) {
+            group = new CostGroupState(sample.gpuIndex(), sample.direction().name(), sample.hostMemory().name(),
+                    sample.form().name(), 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, new BucketCounts(), new BucketCounts(), 0L,
+                    0L, new HashMap<>(), 0L);
+            state.getGroups().put(key, group);
+        }
         if (!sample.hostCall()) {
             group.setGpuOnlyCrossings(group.getGpuOnlyCrossings() + 1);
             group.setGpuOnlyBytes(group.getGpuOnlyBytes() + sample.bytes());

@@ -52,8 +52,12 @@ public final class KernelDurationAggregator {
     }
 
     KernelWindowState add(KernelExec k, KernelWindowState state) {
-        KernelDurations durations = state.getKernels().computeIfAbsent(matchKeys.of(k),
-                key -> new KernelDurations(k.getKernelName(), new BucketCounts()));
+        String key = matchKeys.of(k);
+        KernelDurations durations = state.getKernels().get(key); // no lambda capturing the kernel per launch
+        if (durations == null) {
+            durations = new KernelDurations(k.getKernelName(), new BucketCounts());
+            state.getKernels().put(key, durations);
+        }
         LogHistogram.add(durations.getCounts(), k.getGpuEndNs() - k.getGpuStartNs());
         return state;
     }
