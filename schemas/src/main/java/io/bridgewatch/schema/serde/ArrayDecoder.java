@@ -200,6 +200,18 @@ final class ArrayDecoder extends Decoder {
         return view;
     }
 
+    /** Reads a bytes value as the next of {@code elements}: its range in the array being read, not a view. */
+    void readBytesInto(BatchElements elements) throws IOException {
+        int length = length();
+        elements.add(pos, length);
+        pos += length;
+    }
+
+    /** The array being read (for {@link BatchElements} over it). */
+    byte[] array() {
+        return data;
+    }
+
     @Override
     public void skipBytes() throws IOException {
         skipFixed(length());

@@ -9,9 +9,9 @@ import org.apache.avro.io.Decoder;
 
 /**
  * Reads a NodeEventBatch written with its current schema, as {@link CrossingReader} reads a Crossing. Through the
- * serde its elements are views of the record's bytes ({@link ArrayDecoder#readBytes}), each read in place by
- * {@link NodeEventCodec#decode(ByteBuffer, io.bridgewatch.schema.Crossing, io.bridgewatch.schema.KernelExec)}: the
- * copy of each into an array of its own cost as much as reading it.
+ * serde its elements are {@link BatchElements}, ranges of the record's bytes, each read in place by
+ * {@link NodeEventCodec#decode(BatchElements, int, io.bridgewatch.schema.Crossing, io.bridgewatch.schema.KernelExec)}:
+ * the copy of each into an array of its own cost as much as reading it.
  */
 final class NodeEventBatchReader extends CurrentSchemaReader<NodeEventBatch> {
     /** The parsing fingerprint of the NodeEventBatch schema this reader reads. */
@@ -26,10 +26,21 @@ final class NodeEventBatchReader extends CurrentSchemaReader<NodeEventBatch> {
         DirectReads.Texts texts = DirectReads.texts();
         batch.setNodeId(texts.read(in, DirectReads.Texts.NODE_ID));
         long block = in.readArrayStart();
-        List<ByteBuffer> events = new ArrayList<>((int) Math.min(block, MAX_PRESIZED));
+        int expected = (int) Math.min(block, MAX_PRESIZED);
+        if (in instanceof ArrayDecoder array) { // through the serde: the elements' ranges in the record's bytes
+            BatchElements elements = new BatchElements(array.array(), expected);
+            for (; block != 0; block = in.arrayNext()) {
+                for (long i = 0; i < block; i++) {
+                    array.readBytesInto(elements);
+                }
+            }
+            batch.setEvents(elements);
+            return batch;
+        }
+        List<ByteBuffer> events = new ArrayList<>(expected);
         for (; block != 0; block = in.arrayNext()) {
             for (long i = 0; i < block; i++) {
-                events.add(in.readBytes(null)); // from the serde's ArrayDecoder, a view of the record's bytes
+                events.add(in.readBytes(null));
             }
         }
         batch.setEvents(events);

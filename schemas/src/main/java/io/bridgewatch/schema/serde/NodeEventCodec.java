@@ -105,9 +105,19 @@ public final class NodeEventCodec {
         if (!element.hasArray()) {
             return decode(bytes(element), crossing, kernel);
         }
-        byte[] data = element.array();
-        int offset = element.arrayOffset() + element.position();
-        int length = element.remaining();
+        return decode(element.array(), element.arrayOffset() + element.position(), element.remaining(), crossing,
+                kernel);
+    }
+
+    /**
+     * Element {@code index} of a batch read by the batch serde, read where it lies, as
+     * {@link #decode(ByteBuffer, Crossing, KernelExec)} reads a view of it.
+     */
+    public static SpecificRecord decode(BatchElements elements, int index, Crossing crossing, KernelExec kernel) {
+        return decode(elements.array(), elements.offset(index), elements.length(index), crossing, kernel);
+    }
+
+    private static SpecificRecord decode(byte[] data, int offset, int length, Crossing crossing, KernelExec kernel) {
         SpecificRecord event = CROSSINGS.deserializeIfKnown(Topics.CROSSINGS, data, offset, length, crossing);
         if (event == null) {
             event = KERNELS.deserializeIfKnown(Topics.KERNELS, data, offset, length, kernel);

@@ -78,6 +78,17 @@ class NodeEventCodecTest {
         assertThat(NodeEventCodec.decode(elements.get(4), reused, reusedKernel)).isEqualTo(SAMPLE);
         assertThat(NodeEventCodec.bytes(elements.get(3))).as("a copy of its own, for a dead letter")
                 .isEqualTo(NodeEventCodec.encode(KERNEL));
+
+        BatchElements ranges = (BatchElements) elements;
+        assertThat(NodeEventCodec.decode(ranges, 0, reused, reusedKernel)).isSameAs(reused).isEqualTo(CROSSING);
+        assertThat(NodeEventCodec.decode(ranges, 1, reused, reusedKernel)).isEqualTo(CROSSING);
+        assertThatThrownBy(() -> NodeEventCodec.decode(ranges, 2, reused, reusedKernel))
+                .isInstanceOf(SchemaDecodingException.class).hasMessageContaining("EOFException");
+        assertThat(NodeEventCodec.decode(ranges, 3, reused, reusedKernel)).isSameAs(reusedKernel).isEqualTo(KERNEL);
+        assertThat(NodeEventCodec.decode(ranges, 4, reused, reusedKernel)).isEqualTo(SAMPLE);
+        assertThatThrownBy(() -> NodeEventCodec.decode(ranges, 5, reused, reusedKernel))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(elements).as("the same elements as a list of views").isEqualTo(batch.getEvents());
     }
 
     @Test

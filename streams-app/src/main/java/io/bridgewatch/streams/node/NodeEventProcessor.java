@@ -7,6 +7,7 @@ import io.bridgewatch.schema.DeadLetter;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.NodeEventBatch;
 import io.bridgewatch.schema.ServingSample;
+import io.bridgewatch.schema.serde.BatchElements;
 import io.bridgewatch.schema.serde.BridgewatchSerdes;
 import io.bridgewatch.schema.serde.NodeEventCodec;
 import io.bridgewatch.schema.serde.SchemaDecodingException;
@@ -156,7 +157,9 @@ public final class NodeEventProcessor implements Processor<String, SpecificRecor
             for (int i = 0; i < elements.size(); i++) {
                 SpecificRecord event;
                 try {
-                    event = NodeEventCodec.decode(elements.get(i), crossingRead, kernelRead);
+                    event = elements instanceof BatchElements inPlace
+                            ? NodeEventCodec.decode(inPlace, i, crossingRead, kernelRead)
+                            : NodeEventCodec.decode(elements.get(i), crossingRead, kernelRead);
                 } catch (SchemaDecodingException e) {
                     forward.emit(node, undecodable(record, NodeEventCodec.bytes(elements.get(i)), i,
                             elements.size(), e), record.timestamp());
