@@ -22,12 +22,16 @@ public final class ConcurrencyAggregator
     private static final double NS = 1e-9;
 
     private final long reorderSlackNs;
-    /** Sealing in steps rather than on every record: later sealing is as exact, and cheaper. */
+    /**
+     * Sealing in steps of the reorder slack rather than on every record: later sealing is as exact (the sums add up
+     * over time), keeps at most twice the slack of intervals open, and runs a quarter as often as at a quarter of
+     * the slack (the sealing was a twelfth of the stream threads' time with 240 nodes).
+     */
     private final long sealStepNs;
 
     public ConcurrencyAggregator(long reorderSlackNs) {
         this.reorderSlackNs = reorderSlackNs;
-        this.sealStepNs = Math.max(1, reorderSlackNs / 4);
+        this.sealStepNs = Math.max(1, reorderSlackNs);
     }
 
     @Override
