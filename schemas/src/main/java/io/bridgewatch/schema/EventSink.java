@@ -27,6 +27,12 @@ public interface EventSink {
 
     /** A sink that hands the crossings on and drops every other event. */
     static EventSink crossingsTo(Consumer<Crossing> crossings) {
+        return crossingsAndKernelsTo(crossings, kernel -> {
+        });
+    }
+
+    /** A sink that hands the crossings and kernels on and drops node facts and serving samples. */
+    static EventSink crossingsAndKernelsTo(Consumer<Crossing> crossings, Consumer<KernelExec> kernels) {
         return new EventSink() {
             @Override
             public void nodeInfo(NodeInfo info) {
@@ -39,6 +45,7 @@ public interface EventSink {
 
             @Override
             public void kernel(KernelExec kernel) {
+                kernels.accept(kernel);
             }
 
             @Override

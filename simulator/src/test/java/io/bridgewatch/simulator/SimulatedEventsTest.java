@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.EventSink;
 import io.bridgewatch.schema.KernelExec;
-import io.bridgewatch.schema.NodeInfo;
-import io.bridgewatch.schema.ServingSample;
 import io.bridgewatch.schema.serde.NodeEventCodec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,25 +19,7 @@ class SimulatedEventsTest {
     void leavesTheSchemaDefaultsInTheFieldsItDoesNotModel() throws InterruptedException {
         List<Crossing> crossings = new ArrayList<>();
         List<KernelExec> kernels = new ArrayList<>();
-        EventSink sink = new EventSink() {
-            @Override
-            public void nodeInfo(NodeInfo info) {
-            }
-
-            @Override
-            public void crossing(Crossing c) {
-                crossings.add(c);
-            }
-
-            @Override
-            public void kernel(KernelExec k) {
-                kernels.add(k);
-            }
-
-            @Override
-            public void serving(ServingSample s) {
-            }
-        };
+        EventSink sink = EventSink.crossingsAndKernelsTo(crossings::add, kernels::add);
         new FleetSimulator(ScenarioLoader.loadDefault(), START_NS)
                 .run(Duration.ofSeconds(30), FleetSimulator.Pacing.VIRTUAL, node -> sink, () -> true);
 
