@@ -1,11 +1,11 @@
 package io.bridgewatch.simulator;
 
+import com.carrotsearch.hppc.LongLongHashMap;
 import io.bridgewatch.schema.Crossing;
 import io.bridgewatch.schema.Direction;
 import io.bridgewatch.schema.HostMemoryKind;
 import io.bridgewatch.schema.KernelExec;
 import io.bridgewatch.schema.Phase;
-import com.carrotsearch.hppc.LongLongHashMap;
 import java.util.List;
 import java.util.SplittableRandom;
 
