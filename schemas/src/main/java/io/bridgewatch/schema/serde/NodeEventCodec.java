@@ -77,17 +77,7 @@ public final class NodeEventCodec {
      * always new); a {@link SchemaDecodingException} says why when no known schema reads it.
      */
     public static SpecificRecord decode(byte[] element, Crossing crossing, KernelExec kernel) {
-        SpecificRecord event = CROSSINGS.deserializeIfKnown(Topics.CROSSINGS, element, crossing);
-        if (event == null) {
-            event = KERNELS.deserializeIfKnown(Topics.KERNELS, element, kernel);
-        }
-        if (event == null) {
-            event = SERVING.deserializeIfKnown(Topics.SERVING, element, null);
-        }
-        if (event != null) {
-            return event;
-        }
-        throw unknown(element.length);
+        return decode(element, 0, element.length, crossing, kernel);
     }
 
     private static SchemaDecodingException unknown(int length) {

@@ -154,10 +154,11 @@ public final class NodeEventProcessor implements Processor<String, SpecificRecor
         String node = record.key();
         if (record.value() instanceof NodeEventBatch batch) {
             List<ByteBuffer> elements = batch.getEvents();
+            BatchElements inPlace = elements instanceof BatchElements ranges ? ranges : null; // as the serde reads
             for (int i = 0; i < elements.size(); i++) {
                 SpecificRecord event;
                 try {
-                    event = elements instanceof BatchElements inPlace
+                    event = inPlace != null
                             ? NodeEventCodec.decode(inPlace, i, crossingRead, kernelRead)
                             : NodeEventCodec.decode(elements.get(i), crossingRead, kernelRead);
                 } catch (SchemaDecodingException e) {
